@@ -1,1 +1,3 @@
-﻿Console.WriteLine("Hello, World!");
+using Ttp.Cli;
+
+return await TtpCli.RunAsync(args, Console.Out, Console.Error);

@@ -134,6 +134,34 @@ internal static class BlockCipher
         }
     }
 
+    /// <summary>
+    /// CMAC (NIST SP 800-38B) under one AES (<paramref name="aes"/> true) or TDES key of several messages of
+    /// <paramref name="messageLength"/> bytes laid end to end in <paramref name="messages"/>, computing the key
+    /// schedule and subkeys once (key derivations that MAC several counter blocks, e.g. TR-31 KBEK/KBAK). Writes one
+    /// full-block MAC per message, end to end, to <paramref name="macs"/>.
+    /// </summary>
+    public static void CmacEach(bool aes, ReadOnlySpan<byte> key, ReadOnlySpan<byte> messages, int messageLength, Span<byte> macs)
+    {
+        if (aes ? !IsAesKeyLength(key.Length) : !IsTdesKeyLength(key.Length))
+        {
+            throw new ArgumentException(aes ? "AES key must be 16, 24 or 32 bytes." : "TDES key must be 16 or 24 bytes.", nameof(key));
+        }
+
+        var blockSize = aes ? AesBlockSize : TdesBlockSize;
+        if (messageLength <= 0 || messages.Length % messageLength != 0 || macs.Length < messages.Length / messageLength * blockSize)
+        {
+            throw new ArgumentException("Messages must be whole messages of the given length, with room for one MAC each.", nameof(messages));
+        }
+
+        var cmac = new CMac(aes ? new AesEngine() : new DesEdeEngine());
+        cmac.Init(new KeyParameter(key));
+        for (int offset = 0, macOffset = 0; offset < messages.Length; offset += messageLength, macOffset += blockSize)
+        {
+            cmac.BlockUpdate(messages.Slice(offset, messageLength));
+            cmac.DoFinal(macs.Slice(macOffset, blockSize));
+        }
+    }
+
     private static void Cmac(IBlockCipher cipher, ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<byte> mac)
     {
         var cmac = new CMac(cipher);
@@ -151,7 +179,21 @@ internal static class BlockCipher
         }
 
         var tdes = TripleDES.Create();
-        tdes.SetKey(key);
+        if (key.Length == 16)
+        {
+            // OpenSSL 3 (the BCL provider on Linux) refuses 16-byte keys ("invalid key length"):
+            // pass the 2-key TDES key as the equivalent 3-key key K1 || K2 || K1.
+            Span<byte> expanded = stackalloc byte[24];
+            key.CopyTo(expanded);
+            key[..8].CopyTo(expanded[16..]);
+            tdes.SetKey(expanded);
+            CryptographicOperations.ZeroMemory(expanded);
+        }
+        else
+        {
+            tdes.SetKey(key);
+        }
+
         return tdes;
     }
 

@@ -1,0 +1,54 @@
+using System.Text.Json;
+
+namespace Ttp.Cli.Tests;
+
+/// <summary>Runs <c>ttpctl</c>'s real entry point in-process with captured stdout and stderr.</summary>
+internal static class CliRunner
+{
+    public static async Task<CliResult> RunAsync(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exitCode = await TtpCli.RunAsync(args, stdout, stderr);
+        return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
+    }
+}
+
+internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public JsonElement Json
+    {
+        get
+        {
+            using var document = JsonDocument.Parse(Stdout);
+            return document.RootElement.Clone();
+        }
+    }
+
+    public string Field(params string[] path)
+    {
+        var element = Json;
+        foreach (var name in path)
+        {
+            element = element.GetProperty(name);
+        }
+
+        return element.GetString() ?? throw new InvalidOperationException($"{string.Join('.', path)} is null");
+    }
+
+    /// <summary>Asserts the bad-input contract: exit 2, nothing on stdout, one line on stderr, no stack trace.</summary>
+    public void AssertBadInput(params string[] expectedFragments)
+    {
+        Assert.Equal(2, ExitCode);
+        Assert.Equal(string.Empty, Stdout);
+        var lines = Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("ttpctl: ", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", Stderr, StringComparison.Ordinal);
+        foreach (var fragment in expectedFragments)
+        {
+            Assert.Contains(fragment, lines[0], StringComparison.OrdinalIgnoreCase);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+
+namespace Ttp.Portal.Tests;
+
+/// <summary>The portal starts with its embedded defaults and serves its pages over TLS (real Kestrel).</summary>
+public sealed class PortalHostTests
+{
+    [Fact]
+    public async Task Start_NoCertificateConfigured_ServesHomePageOverTlsWithSelfSignedCertificateFromDataDirectory()
+    {
+        using var host = new PortalHost();
+        host.StartServer();
+        using var client = host.CreateTlsClient(out var serverCertificate);
+
+        var response = await client.GetAsync(new Uri("/", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("TTP key server", html, StringComparison.Ordinal);
+        Assert.Contains("MudBlazor", html, StringComparison.Ordinal);
+        var pfx = Path.Combine(host.DataDirectory, "tls", "server.pfx");
+        Assert.True(File.Exists(pfx));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(pfx));
+        using var stored = X509CertificateLoader.LoadPkcs12FromFile(pfx, password: null);
+        Assert.Equal(stored.Thumbprint, serverCertificate()?.Thumbprint);
+    }
+
+    [Fact]
+    public async Task Start_Assets_ServesPortalStylesheetAndLogo()
+    {
+        using var host = new PortalHost();
+        host.StartServer();
+        using var client = host.CreateTlsClient(out _);
+
+        var css = await client.GetAsync(new Uri("/assets/portal.css", UriKind.Relative));
+        var logo = await client.GetAsync(new Uri("/assets/logo.svg", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.OK, css.StatusCode);
+        Assert.Contains(".ttp-brand", await css.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, logo.StatusCode);
+    }
+
+    [Fact]
+    public async Task Get_UnknownPath_Returns404PageWithoutStackTrace()
+    {
+        using var host = new PortalHost();
+        host.StartServer();
+        using var client = host.CreateTlsClient(out _);
+
+        var response = await client.GetAsync(new Uri("/no-such-page", UriKind.Relative));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("There is no page at this address", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", html, StringComparison.Ordinal);
+    }
+}
