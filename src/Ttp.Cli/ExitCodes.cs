@@ -11,4 +11,13 @@ internal static class ExitCodes
 
     /// <summary>Bad input: an argument is missing, malformed or of the wrong length.</summary>
     public const int BadInput = 2;
+
+    /// <summary>Refused by a rule: state, dual control, scope, separation of duties.</summary>
+    public const int Refused = 3;
+
+    /// <summary>The named TSM, key set, KEK or user does not exist.</summary>
+    public const int NotFound = 4;
+
+    /// <summary>Integrity failure: the audit chain is broken or an envelope does not open.</summary>
+    public const int IntegrityFailure = 5;
 }

@@ -1,7 +1,9 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Ttp.Cli.Commands;
+using Microsoft.Extensions.Options;
 using Ttp.Crypto;
+using Ttp.Domain;
 
 namespace Ttp.Cli;
 
@@ -11,13 +13,24 @@ namespace Ttp.Cli;
 /// </summary>
 internal static class TtpCli
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr)
+    public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr) =>
+        RunAsync(args, stdout, stderr, Console.In);
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
     {
         var output = new CliOutput(stdout, stderr);
         var root = new RootCommand("ttpctl: the TTP key server's command line.")
         {
             CryptoCommand.Create(output),
+            InitCommand.Create(output),
+            UserCommand.Create(output, stdin),
+            TsmCommand.Create(output),
+            KekCommand.Create(output),
+            IssuerKeyCommand.Create(output),
+            AuditCommand.Create(output, stdout),
+            LmkCommand.Create(output),
         };
+        root.Options.Add(AdminCommands.Config);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
@@ -43,6 +56,23 @@ internal static class TtpCli
         catch (CliUsageException e)
         {
             output.WriteError(e.Message);
+            return ExitCodes.BadInput;
+        }
+        catch (DomainException e)
+        {
+            output.WriteError(e.Message);
+            return e switch
+            {
+                DomainInputException => ExitCodes.BadInput,
+                RuleViolationException => ExitCodes.Refused,
+                NotFoundException => ExitCodes.NotFound,
+                IntegrityException => ExitCodes.IntegrityFailure,
+                _ => ExitCodes.InternalError,
+            };
+        }
+        catch (OptionsValidationException e)
+        {
+            output.WriteError("configuration: " + string.Join("; ", e.Failures));
             return ExitCodes.BadInput;
         }
         catch (Exception e) when (e is not OutOfMemoryException)

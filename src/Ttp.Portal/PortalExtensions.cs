@@ -1,5 +1,5 @@
 using Microsoft.Extensions.FileProviders;
-using Ttp.Portal.Options;
+using Ttp.Domain;
 
 namespace Ttp.Portal;
 

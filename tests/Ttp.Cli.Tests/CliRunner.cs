@@ -5,11 +5,14 @@ namespace Ttp.Cli.Tests;
 /// <summary>Runs <c>ttpctl</c>'s real entry point in-process with captured stdout and stderr.</summary>
 internal static class CliRunner
 {
-    public static async Task<CliResult> RunAsync(params string[] args)
+    public static Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync(string.Empty, args);
+
+    public static async Task<CliResult> RunWithInputAsync(string stdin, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
-        var exitCode = await TtpCli.RunAsync(args, stdout, stderr);
+        using var input = new StringReader(stdin);
+        var exitCode = await TtpCli.RunAsync(args, stdout, stderr, input);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }
 }
@@ -37,10 +40,19 @@ internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
     }
 
     /// <summary>Asserts the bad-input contract: exit 2, nothing on stdout, one line on stderr, no stack trace.</summary>
-    public void AssertBadInput(params string[] expectedFragments)
+    public void AssertBadInput(params string[] expectedFragments) => AssertFailure(2, expectedFragments);
+
+    /// <summary>Asserts exit <paramref name="exitCode"/>, nothing on stdout, one line on stderr naming the fragments.</summary>
+    public void AssertFailure(int exitCode, params string[] expectedFragments) => AssertFailure(exitCode, allowStdout: false, expectedFragments);
+
+    public void AssertFailure(int exitCode, bool allowStdout, params string[] expectedFragments)
     {
-        Assert.Equal(2, ExitCode);
-        Assert.Equal(string.Empty, Stdout);
+        Assert.True(exitCode == ExitCode, $"expected exit {exitCode}, got {ExitCode}; stderr: {Stderr}");
+        if (!allowStdout)
+        {
+            Assert.Equal(string.Empty, Stdout);
+        }
+
         var lines = Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Single(lines);
         Assert.StartsWith("ttpctl: ", lines[0], StringComparison.Ordinal);

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using Ttp.Portal.Options;
+using Ttp.Domain;
 
 namespace Ttp.Portal.Security;
 

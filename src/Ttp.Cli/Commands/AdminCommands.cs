@@ -1,0 +1,40 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ttp.Cli.Commands;
+
+/// <summary>Shared plumbing of the administration commands: the <c>--config</c> option and the services.</summary>
+internal static class AdminCommands
+{
+    /// <summary><c>--config FILE</c>: another appsettings file, read after the defaults and environment variables.</summary>
+    public static readonly Option<string> Config = new("--config")
+    {
+        Description = "An appsettings JSON file to read after appsettings.json and environment variables.",
+        Recursive = true,
+        HelpName = "FILE",
+    };
+
+    /// <summary>Sets an async action that gets the run's services.</summary>
+    public static void SetServiceAction(this Command command, Func<ParseResult, IServiceProvider, CancellationToken, Task<int>> action) =>
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var services = CliServices.Build(parse.GetValue(Config));
+            await using var scope = services.CreateAsyncScope();
+            return await action(parse, scope.ServiceProvider, cancellationToken);
+        });
+
+    /// <summary>Whether <c>Ttp:Cli:AllowComponentImport</c> permits component import from the command line (default true).</summary>
+    public static bool ComponentImportAllowed(IServiceProvider services) =>
+        services.GetRequiredService<IConfiguration>().GetValue("Ttp:Cli:AllowComponentImport", true);
+
+    public static Option<string> Required(string name, string description, string? helpName = null) =>
+        new(name) { Description = description, Required = true, HelpName = helpName };
+
+    public static Option<string> Choice(string name, string description, bool required, params string[] values)
+    {
+        var option = new Option<string>(name) { Description = description, Required = required };
+        option.AcceptOnlyFromAmong(values);
+        return option;
+    }
+}

@@ -1,0 +1,28 @@
+using System.CommandLine;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Ttp.Domain;
+using Ttp.Domain.Audit;
+using Ttp.Domain.Data;
+using Ttp.Domain.KeyStore;
+
+namespace Ttp.Cli.Commands;
+
+/// <summary><c>ttpctl lmk rotate</c>: re-wrap every envelope under a new LMK; resumable.</summary>
+internal static class LmkCommand
+{
+    public static Command Create(CliOutput output)
+    {
+        var rotate = new Command("rotate", "Create a new LMK and re-wrap every stored key under it; run again to resume after an interruption.");
+        rotate.SetServiceAction(async (_, services, cancellationToken) =>
+        {
+            var result = await services.GetRequiredService<LmkRotation>().RunAsync(services.GetRequiredService<IDbContextFactory<TtpDbContext>>(), cancellationToken);
+            await services.GetRequiredService<AuditedTransaction>().RunAsync<int>(
+                _ => Task.FromResult((0, AuditRecord.StaffAction("lmk.rotated", CliServices.CurrentActor, "lmk", result))),
+                cancellationToken);
+            output.WriteJson(result);
+            return ExitCodes.Success;
+        });
+        return new Command("lmk", "The local master key.") { rotate };
+    }
+}

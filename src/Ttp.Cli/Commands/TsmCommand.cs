@@ -1,0 +1,89 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Ttp.Domain.Tsms;
+
+namespace Ttp.Cli.Commands;
+
+/// <summary><c>ttpctl tsm ...</c>: TSM accreditation over the same domain service as the portal.</summary>
+internal static class TsmCommand
+{
+    public static Command Create(CliOutput output)
+    {
+        var root = new Command("tsm", "Trusted Service Managers: register, approve, suspend, reinstate, revoke, list.");
+
+        var name = AdminCommands.Required("--name", "The TSM's name.", "NAME");
+        var certificate = AdminCommands.Required("--certificate", "The TSM's client certificate, PEM or DER.", "FILE");
+        var organisation = new Option<string>("--organisation") { Description = "The TSM's organisation." };
+        var issuer = new Option<string[]>("--issuer") { Description = "An issuer (IIN, hex) the TSM may request keys for; repeat for more." };
+        var add = new Command("add", "Register a TSM; it waits for an Operator's approval.") { name, certificate, organisation, issuer };
+        add.SetServiceAction(async (parse, services, cancellationToken) =>
+        {
+            var path = parse.GetRequiredValue(certificate);
+            if (!File.Exists(path))
+            {
+                throw new CliUsageException($"--certificate: no such file {path}");
+            }
+
+            var tsm = await services.GetRequiredService<TsmService>().RegisterAsync(
+                parse.GetRequiredValue(name), parse.GetValue(organisation), await File.ReadAllBytesAsync(path, cancellationToken),
+                parse.GetValue(issuer) ?? [], CliServices.CurrentActor, cancellationToken);
+            output.WriteJson(Describe(tsm));
+            return ExitCodes.Success;
+        });
+        root.Subcommands.Add(add);
+
+        var approveName = AdminCommands.Required("--name", "The TSM's name.", "NAME");
+        var approver = AdminCommands.Required("--approver", "The approving Operator's e-mail (not the one who registered it).", "EMAIL");
+        var approve = new Command("approve", "Approve a pending TSM (four eyes).") { approveName, approver };
+        approve.SetServiceAction(async (parse, services, cancellationToken) =>
+        {
+            var tsm = await services.GetRequiredService<TsmService>().ApproveAsync(
+                parse.GetRequiredValue(approveName), parse.GetRequiredValue(approver), CliServices.CurrentActor, cancellationToken);
+            output.WriteJson(Describe(tsm));
+            return ExitCodes.Success;
+        });
+        root.Subcommands.Add(approve);
+
+        root.Subcommands.Add(StateChange(output, "suspend", "Suspend an active TSM.", (s, n, r, c) => s.SuspendAsync(n, r, CliServices.CurrentActor, c)));
+        root.Subcommands.Add(StateChange(output, "reinstate", "Reinstate a suspended TSM.", (s, n, r, c) => s.ReinstateAsync(n, r, CliServices.CurrentActor, c)));
+        root.Subcommands.Add(StateChange(output, "revoke", "Revoke a TSM's accreditation (final).", (s, n, r, c) => s.RevokeAsync(n, r, CliServices.CurrentActor, c)));
+
+        var list = new Command("list", "List TSMs with their state, certificates and scope.");
+        list.SetServiceAction(async (_, services, cancellationToken) =>
+        {
+            var tsms = await services.GetRequiredService<TsmService>().ListAsync(cancellationToken);
+            output.WriteJson(tsms.Select(Describe).ToArray());
+            return ExitCodes.Success;
+        });
+        root.Subcommands.Add(list);
+        return root;
+    }
+
+    private static Command StateChange(CliOutput output, string verb, string description, Func<TsmService, string, string, CancellationToken, Task<Tsm>> change)
+    {
+        var name = AdminCommands.Required("--name", "The TSM's name.", "NAME");
+        var reason = AdminCommands.Required("--reason", "Why (recorded in the audit chain).", "TEXT");
+        var command = new Command(verb, description) { name, reason };
+        command.SetServiceAction(async (parse, services, cancellationToken) =>
+        {
+            var tsm = await change(services.GetRequiredService<TsmService>(), parse.GetRequiredValue(name), parse.GetRequiredValue(reason), cancellationToken);
+            output.WriteJson(Describe(tsm));
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static object Describe(Tsm tsm) => new
+    {
+        tsm.Name,
+        tsm.Organisation,
+        State = tsm.State.ToString(),
+        tsm.StateReason,
+        tsm.RegisteredBy,
+        tsm.RegisteredAt,
+        tsm.ApprovedBy,
+        tsm.ApprovedAt,
+        Issuers = tsm.Scope.Select(s => s.Iin).ToArray(),
+        Certificates = tsm.Certificates.Select(c => new { c.Sha256Thumbprint, c.Subject, c.NotAfter, c.RetiredAt }).ToArray(),
+    };
+}

@@ -1,0 +1,112 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Ttp.Domain.Audit;
+
+/// <summary>
+/// The canonical form of an audit record and its chain hash,
+/// <c>hash(n) = HMAC-SHA256(audit key, hash(n-1) || canonical(n))</c>, with <c>hash(0)</c> = 32 zero bytes
+/// (<see cref="Genesis"/>).
+/// </summary>
+/// <remarks>
+/// <para>The canonical form (version 1) covers every field of <see cref="AuditEvent"/> but the hash, in this order:</para>
+/// <list type="table">
+/// <item><term>version</term><description>1 byte, <c>0x01</c></description></item>
+/// <item><term>sequence</term><description>signed 64-bit integer, big-endian</description></item>
+/// <item><term>occurred at</term><description>signed 64-bit integer, big-endian: microseconds since
+/// 1970-01-01T00:00:00Z (UTC)</description></item>
+/// <item><term>stream</term><description>signed 32-bit integer, big-endian: the <see cref="AuditStream"/> value</description></item>
+/// <item><term>action, actor, subject, outcome, details</term><description>each: its length in bytes as an unsigned
+/// 32-bit integer, big-endian, then its UTF-8 bytes (no BOM, no normalization; details is the stored JSON text
+/// byte for byte)</description></item>
+/// </list>
+/// <para>Every variable field is length-prefixed, so no two different records share a canonical form. The sequence
+/// is inside the MAC and each MAC covers its predecessor, so that changing, removing, inserting or reordering a record
+/// breaks the chain from that record on. Only the holder of the audit key (derived from the LMK) can recompute it.</para>
+/// </remarks>
+public static class AuditHash
+{
+    /// <summary>Length of a hash in bytes (HMAC-SHA256).</summary>
+    public const int Size = 32;
+
+    /// <summary>Version byte at the start of the canonical form.</summary>
+    public const byte CanonicalVersion = 1;
+
+    private const int FixedLength = 1 + 8 + 8 + 4 + (5 * 4);
+
+    private static readonly byte[] GenesisHash = new byte[Size];
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>The "previous hash" of the first record: 32 zero bytes.</summary>
+    public static ReadOnlySpan<byte> Genesis => GenesisHash;
+
+    /// <summary>The canonical form of <paramref name="record"/> (its <see cref="AuditEvent.Hash"/> is not part of it).</summary>
+    public static byte[] GetCanonicalBytes(AuditEvent record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var buffer = Array.Empty<byte>();
+        var length = WriteCanonical(ref buffer, record.Sequence, record.OccurredAt, (int)record.Stream, record.Action, record.Actor, record.Subject, record.Outcome, record.Details);
+        return buffer.AsSpan(0, length).ToArray();
+    }
+
+    /// <summary>
+    /// <c>HMAC-SHA256(key, previousHash || canonical(record))</c>: the hash <paramref name="record"/> must carry when it
+    /// follows a record whose hash is <paramref name="previousHash"/>.
+    /// </summary>
+    public static byte[] Compute(AuditKey key, ReadOnlySpan<byte> previousHash, AuditEvent record)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(record);
+        using var hasher = new AuditHasher(key);
+        return hasher.Compute(previousHash, record);
+    }
+
+    /// <summary>Writes the canonical form into <paramref name="buffer"/> (grown as needed); returns its length.</summary>
+    internal static int WriteCanonical(
+        ref byte[] buffer,
+        long sequence,
+        DateTimeOffset occurredAt,
+        int stream,
+        string action,
+        string actor,
+        string subject,
+        string outcome,
+        string details)
+    {
+        var length = FixedLength
+            + StrictUtf8.GetByteCount(action)
+            + StrictUtf8.GetByteCount(actor)
+            + StrictUtf8.GetByteCount(subject)
+            + StrictUtf8.GetByteCount(outcome)
+            + StrictUtf8.GetByteCount(details);
+        if (buffer.Length < length)
+        {
+            buffer = new byte[Math.Max(length, buffer.Length * 2)];
+        }
+
+        var span = buffer.AsSpan();
+        span[0] = CanonicalVersion;
+        BinaryPrimitives.WriteInt64BigEndian(span[1..], sequence);
+        BinaryPrimitives.WriteInt64BigEndian(span[9..], ToUnixMicroseconds(occurredAt));
+        BinaryPrimitives.WriteInt32BigEndian(span[17..], stream);
+        var offset = 21;
+        offset = WriteText(span, offset, action);
+        offset = WriteText(span, offset, actor);
+        offset = WriteText(span, offset, subject);
+        offset = WriteText(span, offset, outcome);
+        offset = WriteText(span, offset, details);
+        return offset;
+    }
+
+    /// <summary>Microseconds since the Unix epoch (UTC), as the canonical form and the SQLite column hold them.</summary>
+    internal static long ToUnixMicroseconds(DateTimeOffset value) => (value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    private static int WriteText(Span<byte> span, int offset, string value)
+    {
+        var written = StrictUtf8.GetBytes(value, span[(offset + 4)..]);
+        BinaryPrimitives.WriteUInt32BigEndian(span[offset..], (uint)written);
+        return offset + 4 + written;
+    }
+}

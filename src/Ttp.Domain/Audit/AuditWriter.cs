@@ -1,0 +1,216 @@
+using System.ComponentModel.DataAnnotations;
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Ttp.Domain.Data;
+
+namespace Ttp.Domain.Audit;
+
+/// <summary>
+/// The group-commit writer of the audit chain for hot paths (key requests, DESIGN.md section 5 "write-ahead audit"):
+/// one per process, registered as a singleton. Callers queue records; one loop commits them in batches of up to
+/// <see cref="AuditOptions.BatchMaxSize"/> records in one transaction through <see cref="AuditLedger"/>, so that many
+/// requests share one durable commit (one fsync) instead of paying one each.
+/// </summary>
+/// <remarks>
+/// <para><see cref="AppendAsync"/> completes only after the transaction that holds the record has committed; on any
+/// failure every caller of that batch gets an <see cref="AuditUnavailableException"/> and the writer goes on with
+/// later batches.</para>
+/// <para>Batching: the loop takes what is queued and, while the batch is smaller than the previous one (a busy
+/// server's callers come back together) and smaller than the maximum, waits for more, never longer than
+/// <see cref="AuditOptions.BatchMaxDelayMs"/>; records that arrive during a commit form the next batch.</para>
+/// <para>Disposal stops accepting records, commits those already queued, and returns when the loop has ended.</para>
+/// </remarks>
+public sealed class AuditWriter : IAsyncDisposable
+{
+    private readonly IDbContextFactory<TtpDbContext> _factory;
+    private readonly Func<CancellationToken, Task<AuditKey>> _key;
+    private readonly TimeProvider _timeProvider;
+    private readonly ILogger<AuditWriter> _logger;
+    private readonly int _batchMaxSize;
+    private readonly TimeSpan _batchMaxDelay;
+    private readonly Channel<PendingRecord> _queue;
+    private readonly Task _loop;
+
+    /// <summary>A writer with the audit key in hand (tests, tools).</summary>
+    public AuditWriter(
+        IDbContextFactory<TtpDbContext> factory,
+        AuditKey key,
+        IOptions<AuditOptions> options,
+        TimeProvider timeProvider,
+        ILogger<AuditWriter> logger)
+        : this(factory, KeySource(key), options, timeProvider, logger)
+    {
+    }
+
+    /// <summary>
+    /// A writer that takes the audit key from <paramref name="keyHolder"/> when its first batch commits (the dependency
+    /// injection constructor); while the key cannot be loaded, appends fail with <see cref="AuditUnavailableException"/>.
+    /// </summary>
+    public AuditWriter(
+        IDbContextFactory<TtpDbContext> factory,
+        AuditKeyHolder keyHolder,
+        IOptions<AuditOptions> options,
+        TimeProvider timeProvider,
+        ILogger<AuditWriter> logger)
+        : this(factory, KeySource(keyHolder), options, timeProvider, logger)
+    {
+    }
+
+    private AuditWriter(
+        IDbContextFactory<TtpDbContext> factory,
+        Func<CancellationToken, Task<AuditKey>> key,
+        IOptions<AuditOptions> options,
+        TimeProvider timeProvider,
+        ILogger<AuditWriter> logger)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(logger);
+        var settings = options.Value;
+        Validator.ValidateObject(settings, new ValidationContext(settings), validateAllProperties: true);
+
+        _factory = factory;
+        _key = key;
+        _timeProvider = timeProvider;
+        _logger = logger;
+        _batchMaxSize = settings.BatchMaxSize;
+        _batchMaxDelay = TimeSpan.FromMilliseconds(settings.BatchMaxDelayMs);
+        _queue = Channel.CreateUnbounded<PendingRecord>(new UnboundedChannelOptions
+        {
+            SingleReader = true,
+            SingleWriter = false,
+            AllowSynchronousContinuations = false,
+        });
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>
+    /// Queues <paramref name="record"/> (stamped with the current time when it has none) and completes once it is
+    /// durably committed. Cancelling stops the wait only: the record may still be committed.
+    /// </summary>
+    /// <returns>The record's sequence in the chain.</returns>
+    /// <exception cref="AuditUnavailableException">The batch could not be committed, or the writer is stopped.</exception>
+    public Task<long> AppendAsync(AuditRecord record, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<long>(cancellationToken);
+        }
+
+        var stamped = record.OccurredAt is null ? record.WithOccurredAt(_timeProvider.GetUtcNow()) : record;
+        var completion = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_queue.Writer.TryWrite(new PendingRecord(stamped, completion)))
+        {
+            return Task.FromException<long>(new AuditUnavailableException("The audit writer is stopped."));
+        }
+
+        return cancellationToken.CanBeCanceled ? completion.Task.WaitAsync(cancellationToken) : completion.Task;
+    }
+
+    /// <summary>Stops accepting records, commits the queued ones, and waits for the loop to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+    }
+
+    private static Func<CancellationToken, Task<AuditKey>> KeySource(AuditKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var loaded = Task.FromResult(key);
+        return _ => loaded;
+    }
+
+    private static Func<CancellationToken, Task<AuditKey>> KeySource(AuditKeyHolder keyHolder)
+    {
+        ArgumentNullException.ThrowIfNull(keyHolder);
+        return keyHolder.GetAsync;
+    }
+
+    private async Task RunAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<PendingRecord>(_batchMaxSize);
+        var records = new List<AuditRecord>(_batchMaxSize);
+        var previousBatchSize = 1;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            Drain(reader, batch);
+            var target = Math.Min(previousBatchSize, _batchMaxSize);
+            if (batch.Count < target && _batchMaxDelay > TimeSpan.Zero)
+            {
+                await GatherAsync(reader, batch, target).ConfigureAwait(false);
+            }
+
+            previousBatchSize = batch.Count;
+            await CommitAsync(batch, records).ConfigureAwait(false);
+            batch.Clear();
+            records.Clear();
+        }
+    }
+
+    private void Drain(ChannelReader<PendingRecord> reader, List<PendingRecord> batch)
+    {
+        while (batch.Count < _batchMaxSize && reader.TryRead(out var pending))
+        {
+            batch.Add(pending);
+        }
+    }
+
+    private async Task GatherAsync(ChannelReader<PendingRecord> reader, List<PendingRecord> batch, int target)
+    {
+        using var timeout = new CancellationTokenSource(_batchMaxDelay, _timeProvider);
+        try
+        {
+            while (batch.Count < target && await reader.WaitToReadAsync(timeout.Token).ConfigureAwait(false))
+            {
+                Drain(reader, batch);
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            // Waited long enough: commit what we have.
+        }
+    }
+
+    private async Task CommitAsync(List<PendingRecord> batch, List<AuditRecord> records)
+    {
+        foreach (var pending in batch)
+        {
+            records.Add(pending.Record);
+        }
+
+        long first;
+        try
+        {
+            var key = await _key(CancellationToken.None).ConfigureAwait(false);
+            await using var db = await _factory.CreateDbContextAsync().ConfigureAwait(false);
+            await using var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
+            first = await AuditLedger.AppendAsync(db, records, key, _timeProvider).ConfigureAwait(false);
+            await transaction.CommitAsync().ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            // The outcome of a failed commit may be unknown (a lost connection): callers are refused either way, so a
+            // record may exist for a request that was answered ServiceUnavailable, never the reverse.
+            Log.AuditBatchFailed(_logger, batch.Count, exception);
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(new AuditUnavailableException("The audit chain could not be written; nothing was done.", exception));
+            }
+
+            return;
+        }
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            batch[i].Completion.TrySetResult(first + i);
+        }
+    }
+
+    private readonly record struct PendingRecord(AuditRecord Record, TaskCompletionSource<long> Completion);
+}

@@ -1,0 +1,33 @@
+using Microsoft.EntityFrameworkCore;
+using Ttp.Domain.Audit;
+using Ttp.Domain.Data;
+
+namespace Ttp.Domain;
+
+/// <summary>
+/// Runs one staff action: a context, a transaction, the change, and its audit record appended to the chain in the
+/// same transaction (CONVENTIONS 6), so that a change is never committed without its record nor the reverse.
+/// </summary>
+public sealed class AuditedTransaction(IDbContextFactory<TtpDbContext> factory, AuditKeyHolder auditKey)
+{
+    /// <summary>
+    /// Runs <paramref name="change"/> in a transaction; the change returns its result and the audit record that
+    /// describes it. Both commit together; on any exception nothing is written.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<TtpDbContext, Task<(T Result, AuditRecord Record)>> change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var key = await auditKey.GetAsync(cancellationToken);
+
+        // Take the chain's lock first: on SQLite a deferred transaction that reads and then writes can fail with
+        // SQLITE_BUSY_SNAPSHOT when another process wrote in between; locking first makes writers queue instead.
+        await AuditLedger.LockHeadAsync(db, cancellationToken);
+        var (result, record) = await change(db);
+        await db.SaveChangesAsync(cancellationToken);
+        await AuditLedger.AppendAsync(db, [record], key, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return result;
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Ttp.Domain.Tsms;
+
+namespace Ttp.Domain.Data.Configurations;
+
+internal sealed class TsmConfiguration : IEntityTypeConfiguration<Tsm>
+{
+    public void Configure(EntityTypeBuilder<Tsm> builder)
+    {
+        builder.ToTable("tsms");
+        builder.HasKey(t => t.Id);
+        builder.Property(t => t.Name).HasMaxLength(64).IsRequired();
+        builder.HasIndex(t => t.Name).IsUnique();
+        builder.Property(t => t.Organisation).HasMaxLength(200);
+        builder.Property(t => t.StateReason).HasMaxLength(500);
+        builder.Property(t => t.RegisteredBy).HasMaxLength(200);
+        builder.Property(t => t.ApprovedBy).HasMaxLength(200);
+        builder.HasMany(t => t.Certificates).WithOne().HasForeignKey(c => c.TsmId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasMany(t => t.Scope).WithOne().HasForeignKey(s => s.TsmId).OnDelete(DeleteBehavior.Cascade);
+        builder.Navigation(t => t.Certificates).UsePropertyAccessMode(PropertyAccessMode.Field);
+        builder.Navigation(t => t.Scope).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+internal sealed class TsmCertificateConfiguration : IEntityTypeConfiguration<TsmCertificate>
+{
+    public void Configure(EntityTypeBuilder<TsmCertificate> builder)
+    {
+        builder.ToTable("tsm_certificates");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.Sha256Thumbprint).HasMaxLength(64).IsRequired();
+        builder.HasIndex(c => c.Sha256Thumbprint).IsUnique();
+        builder.Property(c => c.Subject).HasMaxLength(1000);
+        builder.Property(c => c.Issuer).HasMaxLength(1000);
+    }
+}
+
+internal sealed class TsmIssuerScopeConfiguration : IEntityTypeConfiguration<TsmIssuerScope>
+{
+    public void Configure(EntityTypeBuilder<TsmIssuerScope> builder)
+    {
+        builder.ToTable("tsm_issuer_scope");
+        builder.HasKey(s => s.Id);
+        builder.Property(s => s.Iin).HasMaxLength(32).IsRequired();
+        builder.HasIndex(s => new { s.TsmId, s.Iin }).IsUnique();
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Ttp.Domain.Audit;
+using Ttp.Domain.Ceremonies;
+using Ttp.Domain.IssuerKeys;
+using Ttp.Domain.Keks;
+using Ttp.Domain.KeyStore;
+using Ttp.Domain.Staff;
+using Ttp.Domain.Tsms;
+
+namespace Ttp.Domain.Data;
+
+/// <summary>
+/// The domain's database: Identity's staff stores, TSMs, issuer key sets, KEKs, ceremonies, system keys and the audit
+/// chain. One subclass per provider carries that provider's migration set (<see cref="SqliteTtpDbContext"/>,
+/// <see cref="PostgresTtpDbContext"/>); create instances through <see cref="TtpDbContextFactory"/>.
+/// </summary>
+public abstract class TtpDbContext(DbContextOptions options)
+    : IdentityDbContext<StaffUser, IdentityRole<Guid>, Guid>(options)
+{
+    public DbSet<Tsm> Tsms => Set<Tsm>();
+
+    public DbSet<TsmCertificate> TsmCertificates => Set<TsmCertificate>();
+
+    public DbSet<IssuerKeySet> IssuerKeySets => Set<IssuerKeySet>();
+
+    public DbSet<Kek> Keks => Set<Kek>();
+
+    public DbSet<Ceremony> Ceremonies => Set<Ceremony>();
+
+    public DbSet<SystemKey> SystemKeys => Set<SystemKey>();
+
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+
+    /// <inheritdoc />
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+        builder.ApplyConfigurationsFromAssembly(typeof(TtpDbContext).Assembly);
+    }
+}
+
+/// <summary>The SQLite (embedded default) flavour, with its own migrations under <c>Data/Migrations/Sqlite</c>.</summary>
+public sealed class SqliteTtpDbContext(DbContextOptions<SqliteTtpDbContext> options) : TtpDbContext(options)
+{
+    /// <inheritdoc />
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no date type: store instants as UTC microseconds so that they sort and compare in SQL and
+        // round-trip exactly (the audit hash covers them).
+        configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UnixMicrosecondsConverter>();
+    }
+}
+
+/// <summary>The PostgreSQL (production) flavour, with its own migrations under <c>Data/Migrations/Postgres</c>.</summary>
+public sealed class PostgresTtpDbContext(DbContextOptions<PostgresTtpDbContext> options) : TtpDbContext(options);

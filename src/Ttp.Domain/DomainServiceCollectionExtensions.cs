@@ -1,0 +1,89 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Ttp.Domain.Audit;
+using Ttp.Domain.Data;
+using Ttp.Domain.IssuerKeys;
+using Ttp.Domain.Keks;
+using Ttp.Domain.KeyStore;
+using Ttp.Domain.Staff;
+using Ttp.Domain.Tsms;
+
+namespace Ttp.Domain;
+
+/// <summary>Registers the domain for both edges (portal and ttpctl) from the same configuration.</summary>
+public static class DomainServiceCollectionExtensions
+{
+    /// <summary>
+    /// Options (validated at start-up, messages name the key), the database factory, the LMK provider and key vault,
+    /// the audit chain, Identity's stores, and the use-case services.
+    /// </summary>
+    public static IServiceCollection AddTtpDomain(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<DataOptions>().BindConfiguration(DataOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<LmkOptions>().BindConfiguration(LmkOptions.Section).ValidateOnStart();
+        services.AddOptions<AuditOptions>().BindConfiguration(AuditOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<IValidateOptions<LmkOptions>, LmkOptionsValidator>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IDbContextFactory<TtpDbContext>>(sp =>
+        {
+            var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;
+            var database = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            return new TtpDbContextFactory(database.Provider, ConnectionString(configuration, database.Provider, data));
+        });
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<TtpDbContext>>().CreateDbContext());
+
+        services.AddSingleton(sp => LmkProviderFactory.Create(
+            sp.GetRequiredService<IOptions<LmkOptions>>().Value,
+            sp.GetRequiredService<IOptions<DataOptions>>().Value.FullDataDirectory,
+            sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<KeyVault>();
+        services.AddSingleton<LmkRotation>();
+        services.AddSingleton<AuditKeyHolder>();
+        services.AddSingleton<AuditedTransaction>();
+        services.AddSingleton<AuditWriter>();
+
+        services.AddIdentityCore<StaffUser>(o =>
+            {
+                o.Password.RequiredLength = 12;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.User.RequireUniqueEmail = true;
+            })
+            .AddRoles<IdentityRole<Guid>>()
+            .AddEntityFrameworkStores<TtpDbContext>();
+
+        services.AddScoped<StaffService>();
+        services.AddSingleton<TsmService>();
+        services.AddSingleton<KekService>();
+        services.AddSingleton<IssuerKeyService>();
+        return services;
+    }
+
+    /// <summary>
+    /// <c>ConnectionStrings:Ttp</c>, or for SQLite the default file <c>ttp.db</c> in the data directory.
+    /// </summary>
+    public static string ConnectionString(IConfiguration configuration, DatabaseProvider provider, DataOptions data)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(data);
+        var configured = configuration.GetConnectionString("Ttp");
+        if (!string.IsNullOrWhiteSpace(configured))
+        {
+            return configured;
+        }
+
+        if (provider != DatabaseProvider.Sqlite)
+        {
+            throw new OptionsValidationException("ConnectionStrings:Ttp", typeof(DatabaseOptions),
+                ["ConnectionStrings:Ttp is required when Ttp:Database:Provider is Postgres"]);
+        }
+
+        Directory.CreateDirectory(data.FullDataDirectory);
+        return $"Data Source={Path.Combine(data.FullDataDirectory, "ttp.db")}";
+    }
+}

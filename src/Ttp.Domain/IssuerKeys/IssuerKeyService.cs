@@ -1,0 +1,147 @@
+using Microsoft.EntityFrameworkCore;
+using Ttp.Crypto;
+using Ttp.Crypto.GlobalPlatform;
+using Ttp.Domain.Audit;
+using Ttp.Domain.Data;
+using Ttp.Domain.KeyStore;
+
+namespace Ttp.Domain.IssuerKeys;
+
+/// <summary>Issuer master key sets: import from components, activate (known-answer check), suspend, retire, list.</summary>
+public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, AuditedTransaction audited, KeyVault vault, TimeProvider time)
+{
+    /// <summary>
+    /// Imports a key set from two or more master-key components. The key set starts PendingActivation. A known-answer
+    /// sample (a KDD and the issuer's documented ENC check value) is kept and checked at activation.
+    /// </summary>
+    public async Task<IssuerKeySet> ImportAsync(IssuerKeyImport import, IReadOnlyList<byte[]> components, Actor actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(import);
+        var iin = Hex.Encode(CardDataObjects.ParseIssuerIdentificationNumber(Hex.Parse(import.Iin, "iin"), "iin"));
+        if (import.Kvn is < 0 or > 255)
+        {
+            throw new DomainInputException("kvn: expected a key version number from 0 to 255");
+        }
+
+        var keyLength = components.Count > 0 ? components[0].Length : 0;
+        RequireSchemeFits(import.Scheme, import.Method, keyLength);
+        var sampleKdd = import.SampleKdd is null ? null : Hex.Encode(Hex.Parse(import.SampleKdd, "sample-kdd", KeyDiversification.KddLength));
+        var sampleKcv = import.SampleEncKcv is null ? null : Hex.Encode(Hex.Parse(import.SampleEncKcv, "sample-enc-kcv", KeyCheckValue.ShortLength));
+        if ((sampleKdd is null) != (sampleKcv is null))
+        {
+            throw new DomainInputException("sample-kdd and sample-enc-kcv: give both or neither");
+        }
+
+        using var key = KeyComponentImport.Combine(components, keyLength, c => CheckValue(import.Scheme, c), out var componentKcvs);
+        return await audited.RunAsync(async db =>
+        {
+            if (await db.IssuerKeySets.AnyAsync(k => k.Iin == iin && k.Kvn == import.Kvn, cancellationToken))
+            {
+                throw new RuleViolationException($"issuer {iin} already has a key set with KVN {import.Kvn}");
+            }
+
+            var kcv = Hex.Encode(CheckValue(import.Scheme, key.Bytes));
+            var set = IssuerKeySet.Create(Guid.NewGuid(), iin, import.Kvn, import.Scheme, import.Method, keyLength, kcv, sampleKdd, sampleKcv, actor, time.GetUtcNow());
+            set.Seal(vault.Seal(set.EnvelopeContext, key.Bytes));
+            db.IssuerKeySets.Add(set);
+            return (set, Record("issuer-key.imported", actor, set, new
+            {
+                set.Iin,
+                set.Kvn,
+                Scheme = set.Scheme.ToString(),
+                Method = set.Method.ToString(),
+                set.KeyLength,
+                Kcv = kcv,
+                Components = componentKcvs.Length,
+                ComponentKcvs = componentKcvs,
+                HasSample = sampleKdd is not null,
+            }));
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Activates a key set. When it carries a known-answer sample, the ENC key derived for the sample KDD must have the
+    /// documented check value; otherwise activation is refused.
+    /// </summary>
+    public Task<IssuerKeySet> ActivateAsync(string iin, int kvn, Actor actor, CancellationToken cancellationToken = default) =>
+        audited.RunAsync(async db =>
+        {
+            var set = await FindAsync(db, iin, kvn, cancellationToken);
+            var before = set.State;
+            if (set.SampleKdd is not null && set.SampleEncKcv is not null)
+            {
+                using var master = vault.Open(set.EnvelopeContext, set.Envelope);
+                var sample = new byte[set.KeyLength];
+                try
+                {
+                    KeyDiversification.Derive(set.Method, master.Bytes, Hex.Parse(set.SampleKdd, "sample-kdd"), StaticKeyId.Enc, sample);
+                    if (!KeyCheckValue.Matches(Hex.Parse(set.SampleEncKcv, "sample-enc-kcv"), CheckValue(set.Scheme, sample)))
+                    {
+                        throw new RuleViolationException(
+                            $"key set {set.Iin}/{set.Kvn}: the known-answer sample does not match (ENC check value for the sample KDD differs); not activated");
+                    }
+                }
+                finally
+                {
+                    System.Security.Cryptography.CryptographicOperations.ZeroMemory(sample);
+                }
+            }
+
+            set.Activate(actor, time.GetUtcNow());
+            return (set, Record("issuer-key.activated", actor, set, new { Before = before.ToString(), After = set.State.ToString(), SampleChecked = set.SampleKdd is not null }));
+        }, cancellationToken);
+
+    /// <summary>Suspends an active key set.</summary>
+    public Task<IssuerKeySet> SuspendAsync(string iin, int kvn, Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeStateAsync(iin, kvn, "issuer-key.suspended", s => s.Suspend(), actor, cancellationToken);
+
+    /// <summary>Retires a key set for good.</summary>
+    public Task<IssuerKeySet> RetireAsync(string iin, int kvn, Actor actor, CancellationToken cancellationToken = default) =>
+        ChangeStateAsync(iin, kvn, "issuer-key.retired", s => s.Retire(), actor, cancellationToken);
+
+    /// <summary>Every key set, by issuer and KVN.</summary>
+    public async Task<IReadOnlyList<IssuerKeySet>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.IssuerKeySets.AsNoTracking().OrderBy(k => k.Iin).ThenBy(k => k.Kvn).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The check value of a key of <paramref name="scheme"/>: DES (SCP02) or AES GlobalPlatform (SCP03), 3 bytes.</summary>
+    public static byte[] CheckValue(SecureChannelScheme scheme, ReadOnlySpan<byte> key) =>
+        scheme == SecureChannelScheme.Scp02 ? KeyCheckValue.Des(key) : KeyCheckValue.AesGlobalPlatform(key);
+
+    private static void RequireSchemeFits(SecureChannelScheme scheme, DiversificationMethod method, int keyLength)
+    {
+        var fits = (scheme, method) switch
+        {
+            (SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11 or DiversificationMethod.Visa2 or DiversificationMethod.None) => keyLength == 16,
+            (SecureChannelScheme.Scp03, DiversificationMethod.Kdf3 or DiversificationMethod.None) => keyLength is 16 or 24 or 32,
+            _ => throw new DomainInputException($"method: {method} does not apply to {scheme} (SCP02: emv, visa2, none; SCP03: kdf3, none)"),
+        };
+        if (!fits)
+        {
+            throw new DomainInputException(scheme == SecureChannelScheme.Scp02
+                ? $"component: SCP02 master keys are 16 bytes (2-key TDES), found {keyLength}"
+                : $"component: SCP03 master keys are 16, 24 or 32 bytes (AES), found {keyLength}");
+        }
+    }
+
+    private Task<IssuerKeySet> ChangeStateAsync(string iin, int kvn, string action, Action<IssuerKeySet> change, Actor actor, CancellationToken cancellationToken) =>
+        audited.RunAsync(async db =>
+        {
+            var set = await FindAsync(db, iin, kvn, cancellationToken);
+            var before = set.State;
+            change(set);
+            return (set, Record(action, actor, set, new { Before = before.ToString(), After = set.State.ToString() }));
+        }, cancellationToken);
+
+    private static async Task<IssuerKeySet> FindAsync(TtpDbContext db, string iin, int kvn, CancellationToken cancellationToken)
+    {
+        var normalized = Hex.Encode(Hex.Parse(iin, "iin"));
+        return await db.IssuerKeySets.FirstOrDefaultAsync(k => k.Iin == normalized && k.Kvn == kvn, cancellationToken)
+            ?? throw new NotFoundException($"no key set for issuer {normalized} with KVN {kvn}");
+    }
+
+    private static AuditRecord Record(string action, Actor actor, IssuerKeySet set, object details) =>
+        AuditRecord.StaffAction(action, actor, $"issuer-key:{set.Iin}/{set.Kvn}", details);
+}

@@ -1,0 +1,121 @@
+using Ttp.Crypto.GlobalPlatform;
+using Ttp.Domain.KeyStore;
+
+namespace Ttp.Domain.IssuerKeys;
+
+/// <summary>
+/// An issuer's master key set: one master key (ENC/MAC/DEK derived with key ids 1/2/3) for one issuer (IIN, tag 42)
+/// and key version number, stored only as an envelope.
+/// </summary>
+public sealed class IssuerKeySet
+{
+    private IssuerKeySet()
+    {
+    }
+
+    public Guid Id { get; private set; }
+
+    /// <summary>Issuer identification number, uppercase hex.</summary>
+    public string Iin { get; private set; } = string.Empty;
+
+    /// <summary>Key version number (0-255; 255 = GlobalPlatform initial key set).</summary>
+    public int Kvn { get; private set; }
+
+    public SecureChannelScheme Scheme { get; private set; }
+
+    public DiversificationMethod Method { get; private set; }
+
+    /// <summary>Master key length in bytes.</summary>
+    public int KeyLength { get; private set; }
+
+    /// <summary>The master key's check value (DES or AES GlobalPlatform, 3 bytes, uppercase hex).</summary>
+    public string KeyCheckValue { get; private set; } = string.Empty;
+
+    public IssuerKeySetState State { get; private set; }
+
+    /// <summary>Known-answer sample: a KDD (hex) ...</summary>
+    public string? SampleKdd { get; private set; }
+
+    /// <summary>... and the ENC key check value the issuer documents for it.</summary>
+    public string? SampleEncKcv { get; private set; }
+
+    public KeyEnvelope Envelope { get; private set; } = new();
+
+    public string CreatedBy { get; private set; } = string.Empty;
+
+    public DateTimeOffset CreatedAt { get; private set; }
+
+    public string? ActivatedBy { get; private set; }
+
+    public DateTimeOffset? ActivatedAt { get; private set; }
+
+    /// <summary>Algorithm name used in the envelope's associated data.</summary>
+    public string Algorithm => Scheme == SecureChannelScheme.Scp02 ? "TDES2" : $"AES{KeyLength * 8}";
+
+    /// <summary>The envelope's associated data.</summary>
+    public EnvelopeContext EnvelopeContext => new(Id, KeyKind.IssuerMasterKey, Algorithm, Kvn);
+
+    internal static IssuerKeySet Create(
+        Guid id,
+        string iin,
+        int kvn,
+        SecureChannelScheme scheme,
+        DiversificationMethod method,
+        int keyLength,
+        string keyCheckValue,
+        string? sampleKdd,
+        string? sampleEncKcv,
+        Actor actor,
+        DateTimeOffset now) => new()
+        {
+            Id = id,
+            Iin = iin,
+            Kvn = kvn,
+            Scheme = scheme,
+            Method = method,
+            KeyLength = keyLength,
+            KeyCheckValue = keyCheckValue,
+            SampleKdd = sampleKdd,
+            SampleEncKcv = sampleEncKcv,
+            State = IssuerKeySetState.PendingActivation,
+            CreatedBy = actor.Id,
+            CreatedAt = now,
+        };
+
+    internal void Seal(KeyEnvelope envelope) => Envelope = envelope;
+
+    /// <summary>Makes the key set usable; the caller has checked the known-answer sample.</summary>
+    internal void Activate(Actor actor, DateTimeOffset now)
+    {
+        if (State is not (IssuerKeySetState.PendingActivation or IssuerKeySetState.Suspended))
+        {
+            throw new RuleViolationException($"key set {Iin}/{Kvn} is {State}; only a pending or suspended key set can be activated");
+        }
+
+        State = IssuerKeySetState.Active;
+        ActivatedBy = actor.Id;
+        ActivatedAt = now;
+    }
+
+    /// <summary>Stops using the key set for now.</summary>
+    public void Suspend()
+    {
+        if (State != IssuerKeySetState.Active)
+        {
+            throw new RuleViolationException($"key set {Iin}/{Kvn} is {State}; only an active key set can be suspended");
+        }
+
+        State = IssuerKeySetState.Suspended;
+    }
+
+    /// <summary>Withdraws the key set for good.</summary>
+    public void Retire()
+    {
+        if (State == IssuerKeySetState.Retired)
+        {
+            throw new RuleViolationException($"key set {Iin}/{Kvn} is already retired");
+        }
+
+        State = IssuerKeySetState.Retired;
+    }
+}

@@ -1,0 +1,11 @@
+namespace Ttp.Domain.Keks;
+
+/// <summary>Life cycle of a KEK.</summary>
+public enum KekState
+{
+    /// <summary>Wraps keys for its TSM.</summary>
+    Active = 1,
+
+    /// <summary>No longer used.</summary>
+    Retired = 2,
+}

@@ -1,0 +1,17 @@
+namespace Ttp.Domain.KeyStore;
+
+/// <summary>What a stored key is; part of every envelope's associated data.</summary>
+public enum KeyKind
+{
+    /// <summary>An issuer master key (or one of the three keys of a key set).</summary>
+    IssuerMasterKey = 1,
+
+    /// <summary>A key-exchange key shared with one TSM.</summary>
+    Kek = 2,
+
+    /// <summary>The partial XOR of a ceremony in progress.</summary>
+    CeremonyPartial = 3,
+
+    /// <summary>The HMAC key of the audit chain.</summary>
+    AuditKey = 4,
+}

@@ -1,0 +1,47 @@
+namespace Ttp.Domain.Tsms;
+
+/// <summary>A client certificate that identifies a TSM on the SOAP endpoint (pinned by SHA-256 thumbprint).</summary>
+public sealed class TsmCertificate
+{
+    private TsmCertificate()
+    {
+    }
+
+    internal TsmCertificate(Guid tsmId, CertificateInfo info, DateTimeOffset addedAt)
+    {
+        Id = Guid.NewGuid();
+        TsmId = tsmId;
+        Sha256Thumbprint = info.Sha256Thumbprint;
+        Subject = info.Subject;
+        Issuer = info.Issuer;
+        NotBefore = info.NotBefore;
+        NotAfter = info.NotAfter;
+        Der = info.Der;
+        AddedAt = addedAt;
+    }
+
+    public Guid Id { get; private set; }
+
+    public Guid TsmId { get; private set; }
+
+    /// <summary>SHA-256 of the DER certificate, uppercase hex: the pin.</summary>
+    public string Sha256Thumbprint { get; private set; } = string.Empty;
+
+    public string Subject { get; private set; } = string.Empty;
+
+    public string Issuer { get; private set; } = string.Empty;
+
+    public DateTimeOffset NotBefore { get; private set; }
+
+    public DateTimeOffset NotAfter { get; private set; }
+
+    /// <summary>The certificate itself (public data).</summary>
+    public byte[] Der { get; private set; } = [];
+
+    public DateTimeOffset AddedAt { get; private set; }
+
+    /// <summary>When the certificate stops being accepted (rotation); null while it is current.</summary>
+    public DateTimeOffset? RetiredAt { get; private set; }
+
+    internal void Retire(DateTimeOffset at) => RetiredAt = at;
+}

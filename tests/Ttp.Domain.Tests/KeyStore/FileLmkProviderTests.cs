@@ -1,0 +1,183 @@
+using Ttp.Domain.KeyStore;
+
+namespace Ttp.Domain.Tests.KeyStore;
+
+public sealed class FileLmkProviderTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("ttp-lmk-").FullName;
+
+    private string LmkPath => Path.Combine(_folder, "data", "lmk.key");
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public void Constructor_NoFile_CreatesThirtyTwoByteKeyWithMode0600()
+    {
+        using var lmk = new FileLmkProvider(LmkPath);
+
+        Assert.True(File.Exists(LmkPath));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(LmkPath));
+        Assert.Equal(32, new FileInfo(LmkPath).Length);
+        Assert.Equal(LmkIds.Of(File.ReadAllBytes(LmkPath)), lmk.CurrentLmkId);
+        Assert.Matches("^lmk-[0-9A-F]{6}$", lmk.CurrentLmkId);
+        Assert.Null(lmk.NextLmkId);
+        Assert.True(lmk.IsSoftware);
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(LmkPath)!, "*.tmp-*"));
+    }
+
+    [Fact]
+    public void Constructor_ExistingFile_LoadsTheSameLmk()
+    {
+        string first;
+        using (var lmk = new FileLmkProvider(LmkPath))
+        {
+            first = lmk.CurrentLmkId;
+        }
+
+        using var again = new FileLmkProvider(LmkPath);
+
+        Assert.Equal(first, again.CurrentLmkId);
+    }
+
+    [Theory]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.OtherRead)]
+    [InlineData(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupWrite)]
+    public void Constructor_FileAccessibleToGroupOrOthers_RefusesNamingFileAndChmod(UnixFileMode mode)
+    {
+        using (new FileLmkProvider(LmkPath))
+        {
+        }
+
+        File.SetUnixFileMode(LmkPath, mode);
+
+        var error = Assert.Throws<LmkUnavailableException>(() => new FileLmkProvider(LmkPath));
+        Assert.Contains(LmkPath, error.Message);
+        Assert.Contains($"chmod 600 {LmkPath}", error.Message);
+    }
+
+    [Fact]
+    public void Constructor_FileOfWrongLength_RefusesNamingFile()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(LmkPath)!);
+        File.WriteAllBytes(LmkPath, new byte[16]);
+        File.SetUnixFileMode(LmkPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var error = Assert.Throws<LmkUnavailableException>(() => new FileLmkProvider(LmkPath));
+
+        Assert.Contains(LmkPath, error.Message);
+        Assert.Contains("16 bytes", error.Message);
+    }
+
+    [Fact]
+    public void Refresh_KeyFileDeleted_RefusesInsteadOfCreatingANewLmk()
+    {
+        using var lmk = new FileLmkProvider(LmkPath);
+        File.Delete(LmkPath);
+
+        var error = Assert.Throws<LmkUnavailableException>(lmk.Refresh);
+
+        Assert.Contains("restore it from backup", error.Message);
+        Assert.False(File.Exists(LmkPath));
+    }
+
+    [Fact]
+    public void BeginRotation_NoRotationInProgress_CreatesNextFileWithMode0600AndHoldsBoth()
+    {
+        using var lmk = new FileLmkProvider(LmkPath);
+        var current = lmk.CurrentLmkId;
+
+        var next = lmk.BeginRotation();
+
+        Assert.NotEqual(current, next);
+        Assert.Equal(next, lmk.NextLmkId);
+        Assert.Equal(current, lmk.CurrentLmkId);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(lmk.NextPath));
+        Assert.True(lmk.Holds(current));
+        Assert.True(lmk.Holds(next));
+        Assert.Equal(next, lmk.BeginRotation());
+    }
+
+    [Fact]
+    public void CompleteRotation_NextExists_PromotesNextAndKeepsOldAsRetiredFile0600()
+    {
+        using var lmk = new FileLmkProvider(LmkPath);
+        var old = lmk.CurrentLmkId;
+        var next = lmk.BeginRotation();
+
+        lmk.CompleteRotation();
+
+        Assert.Equal(next, lmk.CurrentLmkId);
+        Assert.Null(lmk.NextLmkId);
+        Assert.False(File.Exists(lmk.NextPath));
+        Assert.Equal(next, LmkIds.Of(File.ReadAllBytes(LmkPath)));
+        var retired = lmk.RetiredPath(old);
+        Assert.Equal(old, LmkIds.Of(File.ReadAllBytes(retired)));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(retired));
+    }
+
+    [Fact]
+    public void CompleteRotation_KilledAfterWritingTheRetiredCopy_FinishesOnTheNextRun()
+    {
+        string old;
+        string next;
+        using (var lmk = new FileLmkProvider(LmkPath))
+        {
+            old = lmk.CurrentLmkId;
+            next = lmk.BeginRotation();
+
+            // The first step of CompleteRotation, then the process dies.
+            File.Copy(LmkPath, lmk.RetiredPath(old));
+        }
+
+        using var restarted = new FileLmkProvider(LmkPath);
+        Assert.Equal(old, restarted.CurrentLmkId);
+        Assert.Equal(next, restarted.NextLmkId);
+        restarted.CompleteRotation();
+
+        Assert.Equal(next, restarted.CurrentLmkId);
+        Assert.Equal(old, LmkIds.Of(File.ReadAllBytes(restarted.RetiredPath(old))));
+    }
+
+    [Fact]
+    public void Refresh_AnotherProcessRotates_SeesNextThenNewCurrentAndStillUnwrapsOld()
+    {
+        using var portal = new FileLmkProvider(LmkPath);
+        using var cli = new FileLmkProvider(LmkPath);
+        var old = portal.CurrentLmkId;
+        var dataKey = new byte[32];
+        var wrappedUnderOld = portal.Wrap(old, dataKey, "ad"u8);
+
+        var next = cli.BeginRotation();
+        portal.Refresh();
+        Assert.Equal(next, portal.NextLmkId);
+
+        cli.CompleteRotation();
+        portal.Refresh();
+        Assert.Equal(next, portal.CurrentLmkId);
+        Assert.Null(portal.NextLmkId);
+
+        using var restarted = new FileLmkProvider(LmkPath);
+        Assert.True(restarted.Holds(old));
+        Assert.True(restarted.TryUnwrap(old, wrappedUnderOld, "ad"u8, new byte[32]));
+    }
+
+    [Fact]
+    public void Holds_UnknownOrMalformedId_False()
+    {
+        using var lmk = new FileLmkProvider(LmkPath);
+
+        Assert.False(lmk.Holds("lmk-000000"));
+        Assert.False(lmk.Holds("../../etc/passwd"));
+    }
+
+    [Fact]
+    public void TryUnwrap_OtherAssociatedData_False()
+    {
+        using var lmk = new FileLmkProvider(LmkPath);
+        var wrapped = lmk.Wrap(lmk.CurrentLmkId, new byte[32], "record A"u8);
+
+        Assert.False(lmk.TryUnwrap(lmk.CurrentLmkId, wrapped, "record B"u8, new byte[32]));
+    }
+}
