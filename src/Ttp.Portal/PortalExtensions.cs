@@ -1,17 +1,19 @@
 using Microsoft.Extensions.FileProviders;
 using Ttp.Domain;
+using Ttp.Portal.Hosting;
 
 namespace Ttp.Portal;
 
 internal static class PortalExtensions
 {
-    /// <summary>Binds and validates the portal's option sections at start-up.</summary>
-    public static WebApplicationBuilder AddPortalOptions(this WebApplicationBuilder builder)
+    /// <summary>
+    /// The domain (same configuration and services as ttpctl) and its start-up: migrations, LMK, audit key.
+    /// </summary>
+    public static WebApplicationBuilder AddPortalDomain(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<DataOptions>()
-            .BindConfiguration(DataOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddTtpDomain(builder.Configuration);
+        builder.Services.AddSingleton<PortalStatus>();
+        builder.Services.AddHostedService<DomainStartup>();
         return builder;
     }
 

@@ -6,7 +6,7 @@ using Ttp.Portal.Security;
 // Content (appsettings.json) comes from next to the binaries; the working directory holds data/.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
-builder.AddPortalOptions();
+builder.AddPortalDomain();
 builder.AddPortalTls();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();

@@ -1,0 +1,29 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Ttp.Domain.Data;
+using Ttp.Domain.KeyStore;
+
+namespace Ttp.Domain;
+
+/// <summary>
+/// Brings an installation up: applies the database migrations, creates (or loads) the LMK and the audit key.
+/// Idempotent. Run by the portal at start-up and by <c>ttpctl init</c>, so both edges do exactly the same.
+/// </summary>
+public static class DomainInitializer
+{
+    /// <summary>Initializes and reports what the installation runs on.</summary>
+    public static async Task<DomainStatus> InitializeAsync(IServiceProvider services, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var factory = services.GetRequiredService<IDbContextFactory<TtpDbContext>>();
+        await TtpDatabase.MigrateAsync(factory, cancellationToken);
+        var lmk = services.GetRequiredService<ILmkProvider>();
+        await services.GetRequiredService<AuditKeyHolder>().GetAsync(cancellationToken);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var provider = factory is TtpDbContextFactory ttp ? ttp.Provider : DatabaseProvider.Sqlite;
+        return new DomainStatus(provider, lmk.CurrentLmkId, lmk.IsSoftware, await db.AuditEvents.LongCountAsync(cancellationToken));
+    }
+}
+
+/// <summary>What an installation runs on: database provider, LMK id (never the key), whether the LMK is in software.</summary>
+public sealed record DomainStatus(DatabaseProvider Database, string LmkId, bool SoftwareLmk, long AuditRecords);
