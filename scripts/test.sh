@@ -82,7 +82,7 @@ fi
 
 say "running tests"
 dotnet test Portal.sln -c Release --no-build -nologo \
-  --logger "trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@"
+  --logger "trx;LogFilePrefix=ttp" --logger "console;verbosity=minimal" --results-directory "$results" "$@"
 test_exit=$?
 
 passed=0
