@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Ttp.Domain;
 
 namespace Ttp.Cli.Commands;
 
@@ -15,12 +16,16 @@ internal static class AdminCommands
         HelpName = "FILE",
     };
 
-    /// <summary>Sets an async action that gets the run's services.</summary>
+    /// <summary>
+    /// Sets an async action that gets the run's services, after bringing the installation up to date (migrations,
+    /// LMK, audit key: the same start-up as the portal's).
+    /// </summary>
     public static void SetServiceAction(this Command command, Func<ParseResult, IServiceProvider, CancellationToken, Task<int>> action) =>
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var services = CliServices.Build(parse.GetValue(Config));
             await using var scope = services.CreateAsyncScope();
+            await DomainInitializer.InitializeAsync(scope.ServiceProvider, cancellationToken);
             return await action(parse, scope.ServiceProvider, cancellationToken);
         });
 

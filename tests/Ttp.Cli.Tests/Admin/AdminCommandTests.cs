@@ -42,6 +42,22 @@ public sealed class AdminCommandTests
         Assert.Equal(32, new FileInfo(lmkFile).Length);
     }
 
+    [Fact]
+    public async Task AnyCommand_OnFreshInstallation_AppliesMigrationsFirst()
+    {
+        await using var env = await CliEnvironment.CreateAsync(DatabaseProvider.Sqlite);
+        SqliteConnection.ClearAllPools();
+        foreach (var file in Directory.GetFiles(Path.GetDirectoryName(env.Database.SqlitePath)!, "ttp.db*"))
+        {
+            File.Delete(file);
+        }
+
+        var list = await env.OkAsync("tsm", "list");
+
+        Assert.Equal("[]", list.Stdout.Trim());
+        Assert.True(File.Exists(env.Database.SqlitePath));
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task TsmLifecycle_AddApproveSuspendReinstateRevoke_AuditedAndVerified(DatabaseProvider provider)
