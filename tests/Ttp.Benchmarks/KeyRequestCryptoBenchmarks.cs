@@ -37,9 +37,10 @@ public class KeyRequestCryptoBenchmarks
     public string Scp03Request()
     {
         using var keys = KeyDiversification.DeriveAll(DiversificationMethod.Kdf3, AesMasterKey, Kdd);
-        var enc = Wrap(AesKek, 'D', "D0", 'A', 'B', keys.Enc, KeyCheckValue.AesGlobalPlatform(keys.Enc));
-        var mac = Wrap(AesKek, 'D', "M6", 'A', 'C', keys.Mac, KeyCheckValue.AesGlobalPlatform(keys.Mac));
-        var dek = Wrap(AesKek, 'D', "K0", 'A', 'B', keys.Dek, KeyCheckValue.AesGlobalPlatform(keys.Dek));
+        using var wrapper = Tr31KeyBlock.CreateWrapper(AesKek, 'D');
+        var enc = Wrap(wrapper, "D0", 'A', 'B', keys.Enc, KeyCheckValue.AesGlobalPlatform(keys.Enc));
+        var mac = Wrap(wrapper, "M6", 'A', 'C', keys.Mac, KeyCheckValue.AesGlobalPlatform(keys.Mac));
+        var dek = Wrap(wrapper, "K0", 'A', 'B', keys.Dek, KeyCheckValue.AesGlobalPlatform(keys.Dek));
         return enc.Length + mac.Length + dek.Length > 0 ? dek : mac;
     }
 
@@ -47,9 +48,10 @@ public class KeyRequestCryptoBenchmarks
     public string Scp02Request()
     {
         using var keys = KeyDiversification.DeriveAll(DiversificationMethod.EmvCps11, TdesMasterKey, Kdd);
-        var enc = Wrap(TdesKek, 'B', "D0", 'T', 'B', keys.Enc, KeyCheckValue.Des(keys.Enc));
-        var mac = Wrap(TdesKek, 'B', "M3", 'T', 'C', keys.Mac, KeyCheckValue.Des(keys.Mac));
-        var dek = Wrap(TdesKek, 'B', "K0", 'T', 'B', keys.Dek, KeyCheckValue.Des(keys.Dek));
+        using var wrapper = Tr31KeyBlock.CreateWrapper(TdesKek, 'B');
+        var enc = Wrap(wrapper, "D0", 'T', 'B', keys.Enc, KeyCheckValue.Des(keys.Enc));
+        var mac = Wrap(wrapper, "M3", 'T', 'C', keys.Mac, KeyCheckValue.Des(keys.Mac));
+        var dek = Wrap(wrapper, "K0", 'T', 'B', keys.Dek, KeyCheckValue.Des(keys.Dek));
         return enc.Length + mac.Length + dek.Length > 0 ? dek : mac;
     }
 
@@ -62,12 +64,13 @@ public class KeyRequestCryptoBenchmarks
     [Benchmark(Description = "KCV: AES-CMAC (X9.24-1)")]
     public byte[] KcvAesCmac() => KeyCheckValue.AesCmac(AesMasterKey);
 
-    private static string Wrap(byte[] kek, char version, string usage, char algorithm, char mode, byte[] key, byte[] kcv)
+    // One wrapper per request: KBEK/KBAK are derived once for the three blocks (what the key-request service does).
+    private static string Wrap(Tr31Wrapper wrapper, string usage, char algorithm, char mode, byte[] key, byte[] kcv)
     {
         _ = kcv;
         var header = new Tr31Header
         {
-            Version = version,
+            Version = wrapper.Version,
             KeyUsage = usage,
             Algorithm = algorithm,
             ModeOfUse = mode,
@@ -76,6 +79,6 @@ public class KeyRequestCryptoBenchmarks
             KeyContext = "00",
             OptionalBlocks = [],
         };
-        return Tr31KeyBlock.Wrap(kek, header, key);
+        return wrapper.Wrap(header, key);
     }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto;
 using Ttp.Crypto.Primitives;
 
 namespace Ttp.Crypto.GlobalPlatform;
@@ -57,7 +58,7 @@ public static class KeyDiversification
                 CryptographicOperations.ZeroMemory(block);
                 break;
             case DiversificationMethod.Kdf3:
-                DeriveKdf3(masterKey, kdd, keyId, destination);
+                DeriveKdf3(BlockCipher.CreateCmac(aes: true, masterKey), kdd, keyId, destination);
                 break;
             default:
                 throw UnknownMethod(method);
@@ -85,6 +86,14 @@ public static class KeyDiversification
             if (method is DiversificationMethod.EmvCps11 or DiversificationMethod.Visa2)
             {
                 DeriveAllDes(method, masterKey, kdd, enc, mac, dek);
+            }
+            else if (method == DiversificationMethod.Kdf3)
+            {
+                // One CMAC key setup under the master key for all counter blocks of the three keys.
+                var cmac = BlockCipher.CreateCmac(aes: true, masterKey);
+                DeriveKdf3(cmac, kdd, StaticKeyId.Enc, enc);
+                DeriveKdf3(cmac, kdd, StaticKeyId.Mac, mac);
+                DeriveKdf3(cmac, kdd, StaticKeyId.Dek, dek);
             }
             else
             {
@@ -147,7 +156,8 @@ public static class KeyDiversification
 
     // NIST SP 800-108 counter mode, PRF AES-CMAC, counter of 8 bits first, fixed input 00 00 00 || id || 00 || KDD,
     // no label and no length field: the scheme of GlobalPlatformPro's "kdf3" template.
-    private static void DeriveKdf3(ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> kdd, StaticKeyId keyId, Span<byte> destination)
+    // cmac: AES-CMAC keyed with the master key (BlockCipher.CreateCmac).
+    private static void DeriveKdf3(IMac cmac, ReadOnlySpan<byte> kdd, StaticKeyId keyId, Span<byte> destination)
     {
         Span<byte> input = stackalloc byte[DerivationBlockLength];
         input.Clear();
@@ -159,7 +169,7 @@ public static class KeyDiversification
         for (var offset = 0; offset < destination.Length; offset += BlockCipher.AesBlockSize, counter++)
         {
             input[0] = counter;
-            BlockCipher.AesCmac(masterKey, input, block);
+            BlockCipher.Mac(cmac, input, block);
             var take = Math.Min(BlockCipher.AesBlockSize, destination.Length - offset);
             block[..take].CopyTo(destination[offset..]);
         }

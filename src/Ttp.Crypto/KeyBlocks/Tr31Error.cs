@@ -35,7 +35,7 @@ public enum Tr31Error
     /// <summary>
     /// A header field holds a value outside its alphabet: key usage, algorithm, mode of use, key version number,
     /// exportability or key context (ANSI X9.143:2021 6.2, 6.3.1 to 6.3.5); on wrap, also a key algorithm that the
-    /// version cannot protect.
+    /// version cannot protect, or (with a <see cref="Tr31Wrapper"/>) a version other than the wrapper's.
     /// </summary>
     HeaderInvalid = 5,
 

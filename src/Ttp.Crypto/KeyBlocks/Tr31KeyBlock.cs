@@ -38,6 +38,7 @@ public static class Tr31KeyBlock
     /// block is added, last, when the header does not end on a cipher block boundary (ANSI X9.143:2021 6.3.6).
     /// <c>KC</c> and <c>KP</c> blocks in the header, built with <see cref="Tr31OptionalBlock.KeyCheckValueOf"/> and
     /// <see cref="Tr31OptionalBlock.KbpkCheckValueOf"/>, are checked against the keys before wrapping.
+    /// Each call derives the KBEK and KBAK anew: to wrap several keys under one KBPK, use <see cref="CreateWrapper"/>.
     /// </remarks>
     /// <param name="kbpk">Key block protection key: TDES 16/24 bytes for version B, AES 16/24/32 bytes for D.</param>
     /// <param name="header">The header fields; its version selects B or D. Must not contain a <c>PB</c> block.</param>
@@ -48,17 +49,20 @@ public static class Tr31KeyBlock
     {
         ArgumentNullException.ThrowIfNull(header);
         var plan = Plan(kbpk, header, key, paddingLength: null);
-        Span<byte> padding = stackalloc byte[plan.PayloadLength - 2 - key.Length];
-        Tr31RandomPadding.Fill(padding);
-        try
-        {
-            return Build(kbpk, header, key, padding, plan, verifyCheckValues: true);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(padding);
-        }
+        using var wrapper = new Tr31Wrapper(kbpk, header.Version);
+        return WrapPlanned(wrapper, header, key, plan);
     }
+
+    /// <summary>
+    /// Creates a <see cref="Tr31Wrapper"/> that wraps any number of keys under <paramref name="kbpk"/> as version
+    /// <paramref name="version"/> key blocks, deriving the KBEK and KBAK (ANSI X9.143:2021 7.2) once for all of them
+    /// instead of once per block as <see cref="Wrap"/> does. Dispose it when done.
+    /// </summary>
+    /// <param name="kbpk">Key block protection key: TDES 16/24 bytes for version B, AES 16/24/32 bytes for D. The wrapper keeps a copy until disposed.</param>
+    /// <param name="version"><c>B</c> or <c>D</c>: the version of every block the wrapper makes.</param>
+    /// <returns>The wrapper; not thread-safe.</returns>
+    /// <exception cref="Tr31Exception">The version is not B or D, or the KBPK length does not fit it.</exception>
+    public static Tr31Wrapper CreateWrapper(ReadOnlySpan<byte> kbpk, char version) => new(kbpk, version);
 
     /// <summary>
     /// <see cref="Wrap"/> with the padding supplied instead of drawn at random, so that published examples can be
@@ -75,7 +79,8 @@ public static class Tr31KeyBlock
     {
         ArgumentNullException.ThrowIfNull(header);
         var plan = Plan(kbpk, header, key, padding.Length);
-        return Build(kbpk, header, key, padding, plan, verifyCheckValues);
+        using var wrapper = new Tr31Wrapper(kbpk, header.Version);
+        return Build(wrapper, header, key, padding, plan, verifyCheckValues);
     }
 
     /// <summary>
@@ -97,7 +102,34 @@ public static class Tr31KeyBlock
         return Open(kbpk, block, parsed);
     }
 
-    private static WrapPlan Plan(ReadOnlySpan<byte> kbpk, Tr31Header header, ReadOnlySpan<byte> key, int? paddingLength)
+    /// <summary>Builds the block <paramref name="plan"/> describes with random padding (ANSI X9.143:2021 7.3.1).</summary>
+    internal static string WrapPlanned(Tr31Wrapper wrapper, Tr31Header header, ReadOnlySpan<byte> key, in WrapPlan plan)
+    {
+        Span<byte> padding = stackalloc byte[plan.PayloadLength - 2 - key.Length];
+        Tr31RandomPadding.Fill(padding);
+        try
+        {
+            return Build(wrapper, header, key, padding, plan, verifyCheckValues: true);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(padding);
+        }
+    }
+
+    /// <summary>A wrapper makes blocks of its own version only.</summary>
+    internal static void RequireWrapperVersion(Tr31Wrapper wrapper, char version)
+    {
+        Tr31Format.RequireSupportedVersion(version);
+        if (version != wrapper.Version)
+        {
+            throw new Tr31Exception(
+                Tr31Error.HeaderInvalid, $"the header asks for version {version}, but this wrapper makes version {wrapper.Version} blocks");
+        }
+    }
+
+    /// <summary>Every wrap-side check of the header, the KBPK length and the key, before any cryptography; returns the layout.</summary>
+    internal static WrapPlan Plan(ReadOnlySpan<byte> kbpk, Tr31Header header, ReadOnlySpan<byte> key, int? paddingLength)
     {
         Tr31Format.RequireSupportedVersion(header.Version);
         Tr31Format.ValidateFields(
@@ -257,18 +289,18 @@ public static class Tr31KeyBlock
         }
     }
 
-    private static string Build(
-        ReadOnlySpan<byte> kbpk,
+    /// <summary>Writes the block: header, MAC with the KBAK over header and clear key data, key data CBC-encrypted with the KBEK and the MAC as IV.</summary>
+    internal static string Build(
+        Tr31Wrapper wrapper,
         Tr31Header header,
         ReadOnlySpan<byte> key,
         ReadOnlySpan<byte> padding,
         in WrapPlan plan,
         bool verifyCheckValues)
     {
-        var aes = header.Version == 'D';
         if (verifyCheckValues)
         {
-            VerifyCheckValues(header, kbpk, key);
+            VerifyCheckValues(header, wrapper.Kbpk, key);
         }
 
         char[]? rentedText = null;
@@ -283,8 +315,6 @@ public static class Tr31KeyBlock
         var work = workLength <= StackLimit
             ? stackalloc byte[workLength]
             : (rentedWork = ArrayPool<byte>.Shared.Rent(workLength)).AsSpan(0, workLength);
-        Span<byte> kbek = stackalloc byte[32];
-        Span<byte> kbak = stackalloc byte[32];
         Span<byte> mac = stackalloc byte[BlockCipher.AesBlockSize];
         try
         {
@@ -296,18 +326,10 @@ public static class Tr31KeyBlock
             key.CopyTo(clear[2..]);
             padding.CopyTo(clear[(2 + key.Length)..]);
 
-            Tr31KeyDerivation.Derive(aes, kbpk, kbek, kbak);
-            Cmac(aes, kbak[..kbpk.Length], macInput, mac);
+            wrapper.Authenticate(macInput, mac);
             var macValue = mac[..plan.MacLength];
             var encrypted = work.Slice(macInputLength, plan.PayloadLength);
-            if (aes)
-            {
-                BlockCipher.AesCbcEncrypt(kbek[..kbpk.Length], macValue, clear, encrypted);
-            }
-            else
-            {
-                BlockCipher.TdesCbcEncrypt(kbek[..kbpk.Length], macValue, clear, encrypted);
-            }
+            wrapper.Encrypt(macValue, clear, encrypted);
 
             var hex = text[plan.HeaderLength..];
             Convert.TryToHexString(encrypted, hex, out var written);
@@ -316,8 +338,6 @@ public static class Tr31KeyBlock
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(kbek);
-            CryptographicOperations.ZeroMemory(kbak);
             CryptographicOperations.ZeroMemory(mac);
             CryptographicOperations.ZeroMemory(work);
             if (rentedWork is not null)
@@ -757,7 +777,7 @@ public static class Tr31KeyBlock
     private static string TwoCharacters(string block, int start) =>
         block.AsSpan(start, 2) is "00" ? "00" : block.Substring(start, 2);
 
-    private readonly record struct WrapPlan(
+    internal readonly record struct WrapPlan(
         int MacLength, int HeaderLength, int BlockCount, int PadBlockDataLength, int PayloadLength, int TotalLength);
 
     private readonly record struct ParsedBlock(Tr31Header Header, int HeaderLength, int BlockSize);
