@@ -298,12 +298,8 @@ internal static class CryptoCommand
         new(name) { Description = description, Required = required, HelpName = "HEX" };
 
     private static Option<string> Choice(string name, string description, params string[] values) =>
-        Choice(name, description, required: true, values);
+        AdminCommands.Choice(name, description, required: true, values);
 
-    private static Option<string> Choice(string name, string description, bool required, params string[] values)
-    {
-        var option = new Option<string>(name) { Description = description, Required = required };
-        option.AcceptOnlyFromAmong(values);
-        return option;
-    }
+    private static Option<string> Choice(string name, string description, bool required, params string[] values) =>
+        AdminCommands.Choice(name, description, required, values);
 }
