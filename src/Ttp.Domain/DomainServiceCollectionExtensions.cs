@@ -8,6 +8,7 @@ using Ttp.Domain.Audit;
 using Ttp.Domain.Data;
 using Ttp.Domain.IssuerKeys;
 using Ttp.Domain.Keks;
+using Ttp.Domain.KeyRequests;
 using Ttp.Domain.KeyStore;
 using Ttp.Domain.Staff;
 using Ttp.Domain.Tsms;
@@ -61,6 +62,14 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<TsmService>();
         services.AddSingleton<KekService>();
         services.AddSingleton<IssuerKeyService>();
+
+        // Key requests (WSGetDiversifiedKeys): options of Ttp:Soap, the pins of the TLS handshake, the per-TSM rate limit.
+        services.AddOptions<KeyRequestOptions>().BindConfiguration(KeyRequestOptions.Section)
+            .Validate(o => o.Validate() is null, "Ttp:Soap: PublicUrl must be an absolute URL or empty; RateLimit:PermitsPerSecond > 0; RateLimit:Burst >= 1")
+            .ValidateOnStart();
+        services.AddSingleton<AccreditedCertificates>();
+        services.AddSingleton<TsmRateLimiter>();
+        services.AddSingleton<KeyRequestService>();
         return services;
     }
 

@@ -1,0 +1,66 @@
+namespace Ttp.Domain.KeyRequests;
+
+/// <summary>
+/// What is known of one key request as it is processed, for its audit record (DESIGN.md section 6): the caller, the
+/// request data that passed validation, and the check values of the delivered keys. Never a key or a key block.
+/// </summary>
+internal sealed class KeyRequestTrace(Guid requestId, KeyRequestCaller caller)
+{
+    public Guid RequestId { get; } = requestId;
+
+    public KeyRequestCaller Caller { get; } = caller;
+
+    /// <summary>The calling TSM's name once the certificate identified it.</summary>
+    public string? Tsm { get; set; }
+
+    public string? Iin { get; set; }
+
+    public string? Kdd { get; set; }
+
+    public string? Cin { get; set; }
+
+    public string? SequenceCounter { get; set; }
+
+    public string? SecurityDomainManagerUrl { get; set; }
+
+    public int? Kvn { get; set; }
+
+    public int? KekIndex { get; set; }
+
+    public string? Scheme { get; set; }
+
+    public string? Method { get; set; }
+
+    public string? Format { get; set; }
+
+    public string? KekCheckValue { get; set; }
+
+    public IReadOnlyList<string>? CheckValues { get; set; }
+
+    /// <summary>The audit subject: the key set asked for (<c>issuer-key:IIN/KVN</c>), or the issuer, or nothing.</summary>
+    public string Subject => Iin is null ? string.Empty : Kvn is { } kvn ? $"issuer-key:{Iin}/{kvn}" : $"issuer:{Iin}";
+
+    /// <summary>The audit details: request metadata, outcome, check values, latency.</summary>
+    public object Details(string outcome, string? message, long latencyMicroseconds) => new
+    {
+        RequestId,
+        Tsm,
+        CertificateThumbprint = Caller.CertificateSha256Thumbprint,
+        Caller.RemoteAddress,
+        SecurityDomainManagerUrl,
+        Iin,
+        Kdd,
+        Cin,
+        SequenceCounter,
+        Kvn,
+        KekIndex,
+        Outcome = outcome,
+        Message = message,
+        Scheme,
+        Method,
+        Format,
+        KekCheckValue,
+        CheckValues = CheckValues is null ? null : new { Enc = CheckValues[0], Mac = CheckValues[1], Dek = CheckValues[2] },
+        LatencyMicroseconds = latencyMicroseconds,
+    };
+}
