@@ -2,16 +2,21 @@ using MudBlazor.Services;
 using Ttp.Portal;
 using Ttp.Portal.Components;
 using Ttp.Portal.Security;
+using Ttp.Portal.Soap;
 
 // Content (appsettings.json) comes from next to the binaries; the working directory holds data/.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddPortalDomain();
 builder.AddPortalTls();
+builder.AddSoap();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 
 var app = builder.Build();
+
+// First: the SOAP port never reaches the portal's pipeline (nor its HTML error pages).
+app.MapSoap();
 
 if (!app.Environment.IsDevelopment())
 {

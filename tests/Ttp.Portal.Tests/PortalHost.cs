@@ -1,28 +1,89 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using System.Security.Cryptography;
+using Ttp.Crypto.GlobalPlatform;
+using Ttp.Domain;
+using Ttp.Domain.IssuerKeys;
+using Ttp.Domain.Keks;
+using Ttp.Domain.KeyRequests;
+using Ttp.Domain.Staff;
+using Ttp.Domain.Tsms;
 
 namespace Ttp.Portal.Tests;
 
 /// <summary>
 /// The real portal host on real Kestrel with real TLS, on a free loopback port, with its data directory in a
-/// temporary folder (so its self-signed certificate is created there).
+/// temporary folder (so its self-signed certificate is created there). The SOAP endpoint (mutual TLS) listens on a
+/// second free loopback port, chosen up front because SOAP is routed by the connection's local port.
 /// </summary>
 internal sealed class PortalHost : WebApplicationFactory<Program>
 {
-    public PortalHost()
+    private bool _operatorAdded;
+
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    public PortalHost(IReadOnlyDictionary<string, string>? settings = null)
     {
+        _settings = settings ?? new Dictionary<string, string>();
         DataDirectory = Directory.CreateTempSubdirectory("ttp-portal-").FullName;
+        SoapPort = FreePort();
         UseKestrel();
     }
 
     public string DataDirectory { get; }
 
+    public int SoapPort { get; }
+
+    /// <summary>The portal endpoint (the address that is not the SOAP port).</summary>
     public Uri BaseAddress =>
-        new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a)).Single(a => a.Port != SoapPort).ToString());
+
+    /// <summary>The SOAP endpoint's base address.</summary>
+    public Uri SoapAddress => new($"https://127.0.0.1:{SoapPort}/");
+
+    /// <summary>An HTTP client for the SOAP port presenting <paramref name="clientCertificate"/> (none when null).</summary>
+    public HttpClient CreateSoapClient(X509Certificate2? clientCertificate)
+    {
+        var handler = new HttpClientHandler
+        {
+            ClientCertificateOptions = ClientCertificateOption.Manual,
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate is not null,
+        };
+        if (clientCertificate is not null)
+        {
+            handler.ClientCertificates.Add(clientCertificate);
+        }
+
+        return new HttpClient(handler) { BaseAddress = SoapAddress };
+    }
+
+    /// <summary>
+    /// Registers and approves a TSM with <paramref name="clientCertificate"/> through the real domain services (an operator
+    /// approves what the system registered), then refreshes the certificate pins.
+    /// </summary>
+    public async Task RegisterTsmAsync(string name, X509Certificate2 clientCertificate, params string[] issuers)
+    {
+        StartServer();
+        const string approver = "ops@ttp.test";
+        if (!_operatorAdded)
+        {
+            using var scope = Services.CreateScope();
+            await scope.ServiceProvider.GetRequiredService<StaffService>().AddAsync(approver, "Operator", "Correct-Horse-Battery-9", Actor.System);
+            _operatorAdded = true;
+        }
+
+        var tsms = Services.GetRequiredService<TsmService>();
+        await tsms.RegisterAsync(name, "Test TSM", clientCertificate.RawData, issuers, Actor.System);
+        await tsms.ApproveAsync(name, approver, Actor.Staff(approver));
+        await Services.GetRequiredService<AccreditedCertificates>().RefreshAsync();
+    }
 
     /// <summary>An HTTP client that trusts exactly the server certificate it is shown, and records it.</summary>
     public HttpClient CreateTlsClient(out Func<X509Certificate2?> serverCertificate)
@@ -44,7 +105,37 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
     {
         builder.UseSetting("Ttp:DataDirectory", DataDirectory);
         builder.UseSetting("Kestrel:Endpoints:Portal:Url", "https://127.0.0.1:0");
+        builder.UseSetting("Kestrel:Endpoints:Soap:Url", $"https://127.0.0.1:{SoapPort}");
         builder.UseEnvironment("Production");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>Imports a KEK for <paramref name="tsm"/> as two components (the key XOR a random mask, and the mask).</summary>
+    public Task<Kek> AddKekAsync(string tsm, int index, KekAlgorithm algorithm, KekFormat format, byte[] kek) =>
+        Services.GetRequiredService<KekService>().ImportAsync(tsm, index, algorithm, format, Split(kek), Actor.System);
+
+    /// <summary>Imports an issuer key set as two components; a second person (the operator) activates it.</summary>
+    public async Task AddKeySetAsync(string iin, int kvn, SecureChannelScheme scheme, DiversificationMethod method, byte[] master)
+    {
+        var issuerKeys = Services.GetRequiredService<IssuerKeyService>();
+        await issuerKeys.ImportAsync(new IssuerKeyImport(iin, kvn, scheme, method), Split(master), Actor.System);
+        await issuerKeys.ActivateAsync(iin, kvn, Actor.Staff("ops@ttp.test"));
+    }
+
+    private static byte[][] Split(byte[] key)
+    {
+        var mask = RandomNumberGenerator.GetBytes(key.Length);
+        return [key.Zip(mask, (a, b) => (byte)(a ^ b)).ToArray(), mask];
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     protected override void Dispose(bool disposing)

@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using Ttp.Domain.KeyRequests;
+using Ttp.Portal.Soap.Messages;
+
+namespace Ttp.Portal.Soap;
+
+/// <summary>
+/// The SOAP edge of <see cref="KeyRequestService"/>: translates the message and the TLS caller into the domain's terms
+/// and the result back. Refusals become faults in <see cref="KeyDistributionFaultTransformer"/>.
+/// </summary>
+internal sealed class KeyDistributionService(KeyRequestService keyRequests, IHttpContextAccessor http) : IKeyDistributionService
+{
+    public async Task<WSGetDiversifiedKeysOutput> WSGetDiversifiedKeys(WSGetDiversifiedKeysInput input)
+    {
+        var request = input.WSGetDiversifiedKeysRequest ?? throw new KeyRequestRefusedException(
+            KeyDistributionFaultCode.InvalidRequest, "WSGetDiversifiedKeysRequest: missing", Guid.Empty);
+        var context = http.HttpContext ?? throw new InvalidOperationException("no HTTP context");
+        // Kestrel's handshake already required a pinned certificate; without one nothing reaches this point.
+        var certificate = context.Connection.ClientCertificate ?? throw new InvalidOperationException("no client certificate");
+        var caller = new KeyRequestCaller(
+            Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256)),
+            new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
+            context.Connection.RemoteIpAddress?.ToString());
+        var result = await keyRequests.GetDiversifiedKeysAsync(
+            new KeyRequest(
+                request.SecurityDomainManagerUrl,
+                request.KeyDiversificationData,
+                request.KeyInformationTemplate,
+                request.SequenceCounter,
+                request.IssuerIdentificationNumber,
+                request.CardImageNumber,
+                request.KeyVersionNumber,
+                request.KekIndex),
+            caller,
+            context.RequestAborted);
+        return new WSGetDiversifiedKeysOutput { WSGetDiversifiedKeysResponse = new WSGetDiversifiedKeysResponse
+        {
+            RequestId = result.RequestId.ToString(),
+            Scheme = result.Scheme,
+            KeyVersionNumber = result.KeyVersionNumber,
+            DiversificationMethod = result.DiversificationMethod,
+            KekIndex = result.KekIndex,
+            KekCheckValue = result.KekCheckValue,
+            Format = result.Format,
+            Keys = [.. result.Keys.Select(k => new WSKey
+            {
+                Usage = k.Usage,
+                KeyId = k.KeyId,
+                Algorithm = k.Algorithm,
+                Length = k.Length,
+                KeyBlock = k.KeyBlock,
+                Cryptogram = k.Cryptogram,
+                CheckValue = k.CheckValue,
+            })],
+        } };
+    }
+}

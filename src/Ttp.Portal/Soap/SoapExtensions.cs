@@ -1,0 +1,101 @@
+using System.ServiceModel;
+using System.ServiceModel.Channels;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Options;
+using SoapCore;
+using SoapCore.Extensibility;
+using Ttp.Portal.Security;
+
+namespace Ttp.Portal.Soap;
+
+internal static class SoapExtensions
+{
+    /// <summary>The Kestrel endpoint that serves SOAP (mutual TLS), by name in <c>Kestrel:Endpoints</c>.</summary>
+    public const string EndpointName = "Soap";
+
+    private const string UrlKey = "Kestrel:Endpoints:" + EndpointName + ":Url";
+
+    /// <summary>
+    /// The key-distribution SOAP service: its options, SoapCore with the one fault transformer, and the
+    /// <c>Kestrel:Endpoints:Soap</c> endpoint requiring a client certificate checked by <see cref="ClientCertificatePolicy"/>.
+    /// </summary>
+    public static WebApplicationBuilder AddSoap(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SoapOptions>().BindConfiguration(SoapOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SoapOptions>, SoapOptionsValidator>();
+        builder.Services.AddSingleton<ClientCertificatePolicy>();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSoapCore();
+        builder.Services.AddSingleton<IFaultExceptionTransformer, KeyDistributionFaultTransformer>();
+        builder.Services.AddScoped<IKeyDistributionService, KeyDistributionService>();
+
+        _ = SoapPort(builder.Configuration);
+        builder.WebHost.ConfigureKestrel((context, kestrel) => kestrel
+            .Configure(context.Configuration.GetSection("Kestrel"), reloadOnChange: false)
+            .Endpoint(EndpointName, endpoint =>
+            {
+                endpoint.HttpsOptions.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                endpoint.HttpsOptions.CheckCertificateRevocation = false;
+                var policy = kestrel.ApplicationServices.GetRequiredService<ClientCertificatePolicy>();
+                endpoint.HttpsOptions.ClientCertificateValidation = policy.Validate;
+            }));
+        return builder;
+    }
+
+    /// <summary>
+    /// Everything that arrives on the SOAP port goes to the SOAP branch (and nothing else: 404 for any other path);
+    /// the portal never sees it. Routed by the connection's local port, not the Host header, which the client chooses.
+    /// </summary>
+    public static WebApplication MapSoap(this WebApplication app)
+    {
+        var port = SoapPort(app.Configuration);
+        var soap12 = MessageVersion.CreateVersion(EnvelopeVersion.Soap12, AddressingVersion.None);
+        ((IApplicationBuilder)app).MapWhen(context => context.Connection.LocalPort == port, soapApp =>
+        {
+            soapApp.UseMiddleware<SoapGuardMiddleware>();
+            soapApp.UseSoapEndpoint<IKeyDistributionService>(options =>
+            {
+                options.Path = KeyDistributionContract.Path;
+                options.SoapSerializer = SoapSerializer.XmlSerializer;
+                options.EncoderOptions =
+                [
+                    new SoapEncoderOptions { MessageVersion = MessageVersion.Soap11, BindingName = "KeyDistributionSoap11" },
+                    new SoapEncoderOptions { MessageVersion = soap12, BindingName = "KeyDistributionSoap12" },
+                ];
+                options.HttpGetEnabled = false;
+                options.HttpsGetEnabled = true;
+                options.HttpPostEnabled = false;
+                options.HttpsPostEnabled = true;
+            });
+            soapApp.Run(NotFound);
+        });
+
+        // The SOAP path does not exist on any other port (explicitly: the portal would answer a POST with 400).
+        ((IApplicationBuilder)app).MapWhen(context => context.Request.Path.StartsWithSegments("/soap", StringComparison.OrdinalIgnoreCase), other => other.Run(NotFound));
+        return app;
+    }
+
+    private static Task NotFound(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
+    }
+
+    private static int SoapPort(IConfiguration configuration)
+    {
+        var url = configuration[UrlKey];
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps || uri.Port <= 0
+            || !url.Contains($":{uri.Port}", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"{UrlKey} must be an https URL with an explicit port (is '{url}')");
+        }
+
+        return uri.Port;
+    }
+
+    private sealed class SoapOptionsValidator : IValidateOptions<SoapOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, SoapOptions options) =>
+            options.Validate() is { } error ? ValidateOptionsResult.Fail(error) : ValidateOptionsResult.Success;
+    }
+}

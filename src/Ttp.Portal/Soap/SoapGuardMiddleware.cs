@@ -1,0 +1,180 @@
+using System.Text;
+using System.Xml;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Ttp.Domain.KeyRequests;
+
+namespace Ttp.Portal.Soap;
+
+/// <summary>
+/// What SoapCore does not do itself (STACK.md), before it sees a byte: the size limit (413), no DTD at all (400: SoapCore
+/// would expand internal entities), no empty body (400 fault), and a SOAP fault instead of the host's error page for
+/// anything that escapes SoapCore.
+/// </summary>
+internal sealed partial class SoapGuardMiddleware(RequestDelegate next, IOptions<SoapOptions> options, ILogger<SoapGuardMiddleware> logger)
+{
+    private const string Soap11Envelope = "http://schemas.xmlsoap.org/soap/envelope/";
+    private const string Soap12Envelope = "http://www.w3.org/2003/05/soap-envelope";
+
+    private static readonly byte[] DocType = "<!DOCTYPE"u8.ToArray();
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            await next(context);
+            return;
+        }
+
+        var max = options.Value.MaxMessageBytes;
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = max;
+        }
+
+        if (context.Request.ContentLength > max)
+        {
+            await WritePlainAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body larger than {max} bytes.");
+            return;
+        }
+
+        byte[] body;
+        try
+        {
+            body = await ReadBodyAsync(context.Request.Body, max, context.RequestAborted);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await WritePlainAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body larger than {max} bytes.");
+            return;
+        }
+        catch (PayloadTooLargeException)
+        {
+            await WritePlainAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body larger than {max} bytes.");
+            return;
+        }
+
+        if (body.Length == 0)
+        {
+            await SoapFaults.WriteResponseAsync(context, StatusCodes.Status400BadRequest, KeyDistributionFaultCode.InvalidRequest, "Empty request body.");
+            return;
+        }
+
+        // A NUL byte means UTF-16/32, where the DOCTYPE check below would not see the markup: only UTF-8 is accepted.
+        if (ContainsDocType(body) || body.AsSpan().Contains((byte)0))
+        {
+            LogRefusedDocType(logger, context.Connection.RemoteIpAddress?.ToString());
+            await SoapFaults.WriteResponseAsync(context, StatusCodes.Status400BadRequest, KeyDistributionFaultCode.InvalidRequest,
+                "DTDs are not accepted (and the body must be UTF-8).");
+            return;
+        }
+
+        if (EnvelopeProblem(body, context.Request.ContentType) is { } problem)
+        {
+            await SoapFaults.WriteResponseAsync(context, StatusCodes.Status400BadRequest, KeyDistributionFaultCode.InvalidRequest, problem);
+            return;
+        }
+
+        context.Request.Body = new MemoryStream(body, writable: false);
+        context.Request.ContentLength = body.Length;
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (!context.Response.HasStarted)
+        {
+            var invalid = e is System.Xml.XmlException || e.InnerException is System.Xml.XmlException;
+            LogEscaped(logger, e);
+            await SoapFaults.WriteResponseAsync(
+                context,
+                invalid ? StatusCodes.Status400BadRequest : StatusCodes.Status500InternalServerError,
+                invalid ? KeyDistributionFaultCode.InvalidRequest : KeyDistributionFaultCode.ServiceUnavailable,
+                invalid ? "The request is not well-formed XML." : "The key service is unavailable; no key was released. Try again later.");
+        }
+    }
+
+    /// <summary>
+    /// The root must be a SOAP envelope whose version matches the content type (SOAP 1.1 <c>text/xml</c>, SOAP 1.2
+    /// <c>application/soap+xml</c>): SoapCore answers a mismatch with an internal error.
+    /// </summary>
+    private static string? EnvelopeProblem(byte[] body, string? contentType)
+    {
+        string name;
+        string ns;
+        try
+        {
+            using var reader = XmlReader.Create(new MemoryStream(body, writable: false), new XmlReaderSettings
+            {
+                DtdProcessing = DtdProcessing.Prohibit,
+                XmlResolver = null,
+            });
+            reader.MoveToContent();
+            (name, ns) = (reader.LocalName, reader.NamespaceURI);
+        }
+        catch (XmlException)
+        {
+            return "The request is not well-formed XML.";
+        }
+
+        var soap12ContentType = contentType?.Contains("application/soap+xml", StringComparison.OrdinalIgnoreCase) == true;
+        return (name, ns) switch
+        {
+            ("Envelope", Soap11Envelope) when soap12ContentType => "A SOAP 1.1 envelope needs Content-Type text/xml.",
+            ("Envelope", Soap12Envelope) when !soap12ContentType => "A SOAP 1.2 envelope needs Content-Type application/soap+xml.",
+            ("Envelope", Soap11Envelope or Soap12Envelope) => null,
+            _ => "The request is not a SOAP envelope.",
+        };
+    }
+
+    private static bool ContainsDocType(ReadOnlySpan<byte> body)
+    {
+        for (var i = body.IndexOf((byte)'<'); i >= 0 && i <= body.Length - DocType.Length; )
+        {
+            if (Ascii.EqualsIgnoreCase(body.Slice(i, DocType.Length), DocType))
+            {
+                return true;
+            }
+
+            var next = body[(i + 1)..].IndexOf((byte)'<');
+            i = next < 0 ? -1 : i + 1 + next;
+        }
+
+        return false;
+    }
+
+    private static async Task<byte[]> ReadBodyAsync(Stream body, int max, CancellationToken cancellationToken)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[8192];
+        int read;
+        while ((read = await body.ReadAsync(chunk, cancellationToken)) > 0)
+        {
+            if (buffer.Length + read > max)
+            {
+                throw new PayloadTooLargeException();
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static async Task WritePlainAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        // The client may still be sending: close rather than drain a body we refuse.
+        context.Response.Headers.Connection = "close";
+        await context.Response.WriteAsync(message, Encoding.UTF8, context.RequestAborted);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "SOAP request with a DTD refused (from {RemoteAddress})")]
+    private static partial void LogRefusedDocType(ILogger logger, string? remoteAddress);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "SOAP request failed outside the service; answered with a fault")]
+    private static partial void LogEscaped(ILogger logger, Exception exception);
+
+    private sealed class PayloadTooLargeException : Exception;
+}
