@@ -83,6 +83,38 @@ public sealed class KeyRequestService(
         }
     }
 
+    /// <summary>
+    /// Refuses a request the edge could not read (not XML, a DOCTYPE, a value of the wrong type, too large, empty) as
+    /// <see cref="KeyDistributionFaultCode.InvalidRequest"/>, audited like every other refusal when the caller's
+    /// certificate is pinned to a TSM. Returns the refusal to answer with (ServiceUnavailable when the audit trail or
+    /// the database is down).
+    /// </summary>
+    public async Task<KeyRequestRefusedException> RefuseUnreadableAsync(KeyRequestCaller caller, string message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        var trace = new KeyRequestTrace(Guid.NewGuid(), caller);
+        var started = time.GetTimestamp();
+        try
+        {
+            await using var db = await factory.CreateDbContextAsync(cancellationToken);
+            var (certificate, tsm) = await FindCallerAsync(db, trace, cancellationToken);
+            var pinned = tsm is not null && certificate is not null && AccreditedCertificates.Pins(tsm.State, certificate, time.GetUtcNow());
+            if (pinned)
+            {
+                trace.Tsm = tsm!.Name;
+            }
+
+            return await RefuseAsync(trace, started, KeyDistributionFaultCode.InvalidRequest, message, pinned, cancellationToken);
+        }
+        catch (Exception e) when (IsUnavailable(e))
+        {
+            KeyRequestLog.Unavailable(logger, trace.RequestId, e);
+            return new KeyRequestRefusedException(KeyDistributionFaultCode.ServiceUnavailable,
+                "the key server cannot serve key requests now (database, key store or audit trail unavailable); no key was released; try again later",
+                trace.RequestId);
+        }
+    }
+
     /// <summary>The effective strength in bits of a KEK (NIST SP 800-57 part 1: 2-key TDES 80, 3-key TDES 112, AES its length).</summary>
     public static int StrengthOf(KekAlgorithm algorithm) => algorithm switch
     {
@@ -116,14 +148,8 @@ public sealed class KeyRequestService(
         }
 
         var now = time.GetUtcNow();
-        var thumbprint = trace.Caller.CertificateSha256Thumbprint?.ToUpperInvariant() ?? string.Empty;
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var certificate = thumbprint.Length == 64 && thumbprint.All(char.IsAsciiHexDigit)
-            ? await db.TsmCertificates.AsNoTracking().FirstOrDefaultAsync(c => c.Sha256Thumbprint == thumbprint, cancellationToken)
-            : null;
-        var tsm = certificate is null
-            ? null
-            : await db.Tsms.AsNoTracking().Include(t => t.Scope).FirstOrDefaultAsync(t => t.Id == certificate.TsmId, cancellationToken);
+        var (certificate, tsm) = await FindCallerAsync(db, trace, cancellationToken);
 
         if (invalid is not null || valid is null)
         {
@@ -307,6 +333,19 @@ public sealed class KeyRequestService(
         }
 
         return null;
+    }
+
+    // The calling TSM and its certificate, by the certificate's SHA-256 thumbprint (null when unknown).
+    private static async Task<(TsmCertificate? Certificate, Tsm? Tsm)> FindCallerAsync(TtpDbContext db, KeyRequestTrace trace, CancellationToken cancellationToken)
+    {
+        var thumbprint = trace.Caller.CertificateSha256Thumbprint?.ToUpperInvariant() ?? string.Empty;
+        var certificate = thumbprint.Length == 64 && thumbprint.All(char.IsAsciiHexDigit)
+            ? await db.TsmCertificates.AsNoTracking().FirstOrDefaultAsync(c => c.Sha256Thumbprint == thumbprint, cancellationToken)
+            : null;
+        var tsm = certificate is null
+            ? null
+            : await db.Tsms.AsNoTracking().Include(t => t.Scope).FirstOrDefaultAsync(t => t.Id == certificate.TsmId, cancellationToken);
+        return (certificate, tsm);
     }
 
     private async Task<KeyRequestRefusedException> RefuseAsync(

@@ -13,7 +13,8 @@ namespace Ttp.Portal.Soap;
 /// a fault with its code; anything else becomes <c>ServiceUnavailable</c> with a generic message (the exception is
 /// logged, never sent). Also sets the HTTP status the binding defines.
 /// </summary>
-internal sealed partial class KeyDistributionFaultTransformer(IHttpContextAccessor http, ILogger<KeyDistributionFaultTransformer> logger)
+internal sealed partial class KeyDistributionFaultTransformer(
+    IHttpContextAccessor http, KeyRequestService keyRequests, ILogger<KeyDistributionFaultTransformer> logger)
     : IFaultExceptionTransformer
 {
     public Message ProvideFault(Exception exception, MessageVersion messageVersion, Message requestMessage, ConcurrentXmlNamespaceLookup xmlNamespaceManager)
@@ -37,6 +38,15 @@ internal sealed partial class KeyDistributionFaultTransformer(IHttpContextAccess
     private KeyDistributionFault ToDetail(Exception exception, out KeyDistributionFaultCode code)
     {
         var refused = exception as KeyRequestRefusedException ?? exception.InnerException as KeyRequestRefusedException;
+        if (refused is null && IsUnreadableRequest(exception) && http.HttpContext is { } context)
+        {
+            // SoapCore could not read the message, so the key-request service never saw it: record the refusal there
+            // (audited when the caller is a pinned TSM). SoapCore's transformer is synchronous; this path is rare.
+            LogUnexpected(logger, KeyDistributionFaultCode.InvalidRequest, exception);
+            refused = keyRequests.RefuseUnreadableAsync(SoapCaller.From(context), "The request is not a readable WSGetDiversifiedKeys message.")
+                .GetAwaiter().GetResult();
+        }
+
         if (refused is not null)
         {
             code = refused.Code;

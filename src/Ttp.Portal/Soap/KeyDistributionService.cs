@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Ttp.Domain.KeyRequests;
 using Ttp.Portal.Soap.Messages;
 
@@ -15,12 +14,7 @@ internal sealed class KeyDistributionService(KeyRequestService keyRequests, IHtt
         var request = input.WSGetDiversifiedKeysRequest ?? throw new KeyRequestRefusedException(
             KeyDistributionFaultCode.InvalidRequest, "WSGetDiversifiedKeysRequest: missing", Guid.Empty);
         var context = http.HttpContext ?? throw new InvalidOperationException("no HTTP context");
-        // Kestrel's handshake already required a pinned certificate; without one nothing reaches this point.
-        var certificate = context.Connection.ClientCertificate ?? throw new InvalidOperationException("no client certificate");
-        var caller = new KeyRequestCaller(
-            Convert.ToHexString(certificate.GetCertHash(HashAlgorithmName.SHA256)),
-            new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero),
-            context.Connection.RemoteIpAddress?.ToString());
+        var caller = SoapCaller.From(context);
         var result = await keyRequests.GetDiversifiedKeysAsync(
             new KeyRequest(
                 request.SecurityDomainManagerUrl,

@@ -68,7 +68,23 @@ internal static class SoapFaults
     /// Answers a request refused before SOAP processing (DOCTYPE, empty or unreadable body) with a whole SOAP 1.1 fault
     /// envelope (or 1.2 when the request said so) and <paramref name="status"/>.
     /// </summary>
-    public static async Task WriteResponseAsync(HttpContext context, int status, KeyDistributionFaultCode code, string message)
+    public static Task WriteResponseAsync(HttpContext context, int status, KeyDistributionFaultCode code, string message) =>
+        WriteResponseAsync(context, status, code, message, requestId: null);
+
+    /// <summary>
+    /// Writes a refusal made before SOAP processing as a fault with its request id: <paramref name="invalidStatus"/> (a
+    /// 4xx) for InvalidRequest, else the status the binding defines for the code.
+    /// </summary>
+    public static Task WriteRefusalAsync(HttpContext context, KeyRequestRefusedException refused, int invalidStatus)
+    {
+        var soap12 = context.Request.ContentType?.Contains("application/soap+xml", StringComparison.OrdinalIgnoreCase) == true;
+        var status = refused.Code == KeyDistributionFaultCode.InvalidRequest
+            ? invalidStatus
+            : StatusCode(soap12 ? EnvelopeVersion.Soap12 : EnvelopeVersion.Soap11, refused.Code);
+        return WriteResponseAsync(context, status, refused.Code, refused.Message, refused.RequestId);
+    }
+
+    private static async Task WriteResponseAsync(HttpContext context, int status, KeyDistributionFaultCode code, string message, Guid? requestId)
     {
         var soap12 = context.Request.ContentType?.Contains("application/soap+xml", StringComparison.OrdinalIgnoreCase) == true;
         var envelope = soap12 ? EnvelopeVersion.Soap12 : EnvelopeVersion.Soap11;
@@ -78,7 +94,7 @@ internal static class SoapFaults
             var ns = soap12 ? Soap12Envelope : Soap11Envelope;
             writer.WriteStartElement("s", "Envelope", ns);
             writer.WriteStartElement("s", "Body", ns);
-            WriteFault(writer, envelope, new KeyDistributionFault { Code = code.ToString(), Message = message });
+            WriteFault(writer, envelope, new KeyDistributionFault { Code = code.ToString(), Message = message, RequestId = requestId?.ToString() ?? string.Empty });
             writer.WriteEndElement();
             writer.WriteEndElement();
         }

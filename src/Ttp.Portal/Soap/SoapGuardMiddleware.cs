@@ -9,9 +9,10 @@ namespace Ttp.Portal.Soap;
 /// <summary>
 /// What SoapCore does not do itself (STACK.md), before it sees a byte: the size limit (413), no DTD at all (400: SoapCore
 /// would expand internal entities), no empty body (400 fault), and a SOAP fault instead of the host's error page for
-/// anything that escapes SoapCore.
+/// anything that escapes SoapCore. Every refusal of a pinned TSM is audited through the key-request service.
 /// </summary>
-internal sealed partial class SoapGuardMiddleware(RequestDelegate next, IOptions<SoapOptions> options, ILogger<SoapGuardMiddleware> logger)
+internal sealed partial class SoapGuardMiddleware(
+    RequestDelegate next, IOptions<SoapOptions> options, KeyRequestService keyRequests, ILogger<SoapGuardMiddleware> logger)
 {
     private const string Soap11Envelope = "http://schemas.xmlsoap.org/soap/envelope/";
     private const string Soap12Envelope = "http://www.w3.org/2003/05/soap-envelope";
@@ -35,7 +36,7 @@ internal sealed partial class SoapGuardMiddleware(RequestDelegate next, IOptions
 
         if (context.Request.ContentLength > max)
         {
-            await WritePlainAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body larger than {max} bytes.");
+            await RefuseTooLargeAsync(context, max);
             return;
         }
 
@@ -46,18 +47,18 @@ internal sealed partial class SoapGuardMiddleware(RequestDelegate next, IOptions
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            await WritePlainAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body larger than {max} bytes.");
+            await RefuseTooLargeAsync(context, max);
             return;
         }
         catch (PayloadTooLargeException)
         {
-            await WritePlainAsync(context, StatusCodes.Status413PayloadTooLarge, $"Request body larger than {max} bytes.");
+            await RefuseTooLargeAsync(context, max);
             return;
         }
 
         if (body.Length == 0)
         {
-            await SoapFaults.WriteResponseAsync(context, StatusCodes.Status400BadRequest, KeyDistributionFaultCode.InvalidRequest, "Empty request body.");
+            await RefuseAsync(context, "Empty request body.");
             return;
         }
 
@@ -65,14 +66,13 @@ internal sealed partial class SoapGuardMiddleware(RequestDelegate next, IOptions
         if (ContainsDocType(body) || body.AsSpan().Contains((byte)0))
         {
             LogRefusedDocType(logger, context.Connection.RemoteIpAddress?.ToString());
-            await SoapFaults.WriteResponseAsync(context, StatusCodes.Status400BadRequest, KeyDistributionFaultCode.InvalidRequest,
-                "DTDs are not accepted (and the body must be UTF-8).");
+            await RefuseAsync(context, "DTDs are not accepted (and the body must be UTF-8).");
             return;
         }
 
         if (EnvelopeProblem(body, context.Request.ContentType) is { } problem)
         {
-            await SoapFaults.WriteResponseAsync(context, StatusCodes.Status400BadRequest, KeyDistributionFaultCode.InvalidRequest, problem);
+            await RefuseAsync(context, problem);
             return;
         }
 
@@ -159,6 +159,20 @@ internal sealed partial class SoapGuardMiddleware(RequestDelegate next, IOptions
         }
 
         return buffer.ToArray();
+    }
+
+    private async Task RefuseAsync(HttpContext context, string message)
+    {
+        var refused = await keyRequests.RefuseUnreadableAsync(SoapCaller.From(context), message, context.RequestAborted);
+        await SoapFaults.WriteRefusalAsync(context, refused, StatusCodes.Status400BadRequest);
+    }
+
+    // Refused before SOAP processing with a plain 413; audited like any refusal when the caller is a pinned TSM.
+    private async Task RefuseTooLargeAsync(HttpContext context, int max)
+    {
+        var message = $"Request body larger than {max} bytes.";
+        await keyRequests.RefuseUnreadableAsync(SoapCaller.From(context), message, context.RequestAborted);
+        await WritePlainAsync(context, StatusCodes.Status413PayloadTooLarge, message);
     }
 
     private static async Task WritePlainAsync(HttpContext context, int status, string message)
