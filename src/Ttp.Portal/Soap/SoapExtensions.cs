@@ -42,6 +42,9 @@ internal static class SoapExtensions
         return builder;
     }
 
+    /// <summary>The load generator's baseline path on the SOAP port (only with <c>Ttp:Soap:EnableBaselineEndpoint</c>).</summary>
+    public const string BaselinePath = "/soap/v1/echo";
+
     /// <summary>
     /// Everything that arrives on the SOAP port goes to the SOAP branch (and nothing else: 404 for any other path);
     /// the portal never sees it. Routed by the connection's local port, not the Host header, which the client chooses.
@@ -50,8 +53,18 @@ internal static class SoapExtensions
     {
         var port = SoapPort(app.Configuration);
         var soap12 = MessageVersion.CreateVersion(EnvelopeVersion.Soap12, AddressingVersion.None);
+        var baseline = app.Configuration.GetValue<bool>(SoapOptions.Section + ":EnableBaselineEndpoint");
         ((IApplicationBuilder)app).MapWhen(context => context.Connection.LocalPort == port, soapApp =>
         {
+            if (baseline)
+            {
+                // The load generator's baseline (tests/Ttp.LoadGenerator, scripts/load.sh): the same port, TLS handshake
+                // and client-certificate pinning as the SOAP service, but a trivial POST answering its own body, so that
+                // SOAP's requests/s can be read against what the host does with no SOAP and no key request.
+                // Off unless Ttp:Soap:EnableBaselineEndpoint=true.
+                soapApp.Map(BaselinePath, echo => echo.Run(EchoAsync));
+            }
+
             soapApp.UseMiddleware<SoapGuardMiddleware>();
             soapApp.UseSoapEndpoint<IKeyDistributionService>(options =>
             {
@@ -73,6 +86,50 @@ internal static class SoapExtensions
         // The SOAP path does not exist on any other port (explicitly: the portal would answer a POST with 400).
         ((IApplicationBuilder)app).MapWhen(context => context.Request.Path.StartsWithSegments("/soap", StringComparison.OrdinalIgnoreCase), other => other.Run(NotFound));
         return app;
+    }
+
+    private static async Task EchoAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+            return;
+        }
+
+        var max = context.RequestServices.GetRequiredService<IOptions<SoapOptions>>().Value.MaxMessageBytes;
+        if (context.Request.ContentLength > max)
+        {
+            context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            return;
+        }
+
+        var reader = context.Request.BodyReader;
+        while (true)
+        {
+            var read = await reader.ReadAsync(context.RequestAborted);
+            if (read.Buffer.Length > max)
+            {
+                reader.AdvanceTo(read.Buffer.End);
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                return;
+            }
+
+            if (read.IsCompleted)
+            {
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Response.ContentType = context.Request.ContentType ?? "text/xml; charset=utf-8";
+                context.Response.ContentLength = read.Buffer.Length;
+                foreach (var segment in read.Buffer)
+                {
+                    await context.Response.Body.WriteAsync(segment, context.RequestAborted);
+                }
+
+                reader.AdvanceTo(read.Buffer.End);
+                return;
+            }
+
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
     }
 
     private static Task NotFound(HttpContext context)

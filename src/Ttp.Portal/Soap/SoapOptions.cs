@@ -18,6 +18,13 @@ public sealed class SoapOptions
     /// <summary><c>Ttp:Soap:MaxMessageBytes</c>: the largest request body accepted (413 above it).</summary>
     public int MaxMessageBytes { get; set; } = 65536;
 
+    /// <summary>
+    /// <c>Ttp:Soap:EnableBaselineEndpoint</c>: serve <c>POST /soap/v1/echo</c> on the SOAP port (mutual TLS, the same
+    /// client-certificate check), answering the request body; it exists only as the load generator's baseline
+    /// (tests/Ttp.LoadGenerator, scripts/load.sh). Off by default.
+    /// </summary>
+    public bool EnableBaselineEndpoint { get; set; }
+
     /// <summary>The first configuration error, naming the key; null when the options are valid.</summary>
     public string? Validate()
     {
