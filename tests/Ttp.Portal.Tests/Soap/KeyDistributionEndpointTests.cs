@@ -3,6 +3,8 @@ using System.Security.Authentication;
 using System.ServiceModel;
 using System.ServiceModel.Security;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Ttp.Domain.KeyRequests;
 
 namespace Ttp.Portal.Tests.Soap;
 
@@ -110,6 +112,26 @@ public sealed class KeyDistributionEndpointTests
 
         Assert.True(stranger is HttpRequestException or AuthenticationException, stranger.ToString());
         Assert.True(anonymous is HttpRequestException or AuthenticationException, anonymous.ToString());
+    }
+
+    [Fact]
+    public async Task Handshake_CertificateExpiredAfterApproval_Fails()
+    {
+        using var host = new PortalHost();
+        using var certificate = TestClientCertificates.Create("acme", validFor: TimeSpan.FromSeconds(4));
+        await host.RegisterTsmAsync("acme", certificate, "A0000001");
+        using (var whileValid = host.CreateSoapClient(certificate))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await whileValid.GetAsync(new Uri(Path + "?wsdl", UriKind.Relative))).StatusCode);
+        }
+
+        await Task.Delay(certificate.NotAfter.ToUniversalTime() - DateTime.UtcNow + TimeSpan.FromSeconds(1.5));
+        await host.Services.GetRequiredService<AccreditedCertificates>().RefreshAsync();
+        using var afterExpiry = host.CreateSoapClient(certificate);
+
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => afterExpiry.GetAsync(new Uri(Path + "?wsdl", UriKind.Relative)));
+
+        Assert.True(refused is HttpRequestException or AuthenticationException, refused.ToString());
     }
 
     [Fact]
