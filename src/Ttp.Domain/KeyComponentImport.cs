@@ -32,10 +32,16 @@ internal static class KeyComponentImport
         }
         finally
         {
-            foreach (var component in components)
-            {
-                CryptographicOperations.ZeroMemory(component);
-            }
+            Clear(components);
+        }
+    }
+
+    /// <summary>Clears the components.</summary>
+    public static void Clear(IReadOnlyList<byte[]> components)
+    {
+        foreach (var component in components)
+        {
+            CryptographicOperations.ZeroMemory(component);
         }
     }
 }

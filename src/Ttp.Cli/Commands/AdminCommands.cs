@@ -1,6 +1,8 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
+using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
+using Ttp.Crypto;
 using Ttp.Domain;
 
 namespace Ttp.Cli.Commands;
@@ -20,14 +22,47 @@ internal static class AdminCommands
     /// Sets an async action that gets the run's services, after bringing the installation up to date (migrations,
     /// LMK, audit key: the same start-up as the portal's).
     /// </summary>
-    public static void SetServiceAction(this Command command, Func<ParseResult, IServiceProvider, CancellationToken, Task<int>> action) =>
+    /// <param name="command">The command.</param>
+    /// <param name="action">What the command does.</param>
+    /// <param name="initialize">False for <c>ttpctl init</c>, which initializes itself and reports the result.</param>
+    public static void SetServiceAction(this Command command, Func<ParseResult, IServiceProvider, CancellationToken, Task<int>> action, bool initialize = true) =>
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var services = CliServices.Build(parse.GetValue(Config));
             await using var scope = services.CreateAsyncScope();
-            await DomainInitializer.InitializeAsync(scope.ServiceProvider, cancellationToken);
+            if (initialize)
+            {
+                await DomainInitializer.InitializeAsync(scope.ServiceProvider, cancellationToken);
+            }
+
             return await action(parse, scope.ServiceProvider, cancellationToken);
         });
+
+    /// <summary>
+    /// Parses key components given as hex (<c>--component</c>, named "component N" in errors). The caller clears them
+    /// with <see cref="Clear"/> in a finally block; on a parse error the ones already parsed are cleared here.
+    /// </summary>
+    public static List<byte[]> ParseComponents(string[] texts)
+    {
+        var parts = new List<byte[]>(texts.Length);
+        try
+        {
+            for (var i = 0; i < texts.Length; i++)
+            {
+                parts.Add(Hex.Parse(texts[i], $"component {i + 1}"));
+            }
+
+            return parts;
+        }
+        catch
+        {
+            Clear(parts);
+            throw;
+        }
+    }
+
+    /// <summary>Clears key components.</summary>
+    public static void Clear(List<byte[]> parts) => parts.ForEach(p => CryptographicOperations.ZeroMemory(p));
 
     /// <summary>Whether <c>Ttp:Cli:AllowComponentImport</c> permits component import from the command line (default true).</summary>
     public static bool ComponentImportAllowed(IServiceProvider services) =>

@@ -242,15 +242,9 @@ internal static class CryptoCommand
         var combine = new Command("combine", "XOR key components into the key, with check values.") { component, algorithm };
         combine.SetAction(parse =>
         {
-            var texts = parse.GetRequiredValue(component);
-            var parts = new List<byte[]>(texts.Length);
+            var parts = AdminCommands.ParseComponents(parse.GetRequiredValue(component));
             try
             {
-                for (var i = 0; i < texts.Length; i++)
-                {
-                    parts.Add(Hex.Parse(texts[i], $"component {i + 1}"));
-                }
-
                 using var key = new SensitiveBytes(KeyComponents.Combine(parts));
                 var aes = parse.GetValue(algorithm) switch
                 {
@@ -267,7 +261,7 @@ internal static class CryptoCommand
             }
             finally
             {
-                parts.ForEach(p => CryptographicOperations.ZeroMemory(p));
+                AdminCommands.Clear(parts);
             }
 
             return ExitCodes.Success;

@@ -19,7 +19,7 @@ internal static class InitCommand
                 status.AuditRecords,
             });
             return ExitCodes.Success;
-        });
+        }, initialize: false);
         return command;
     }
 }

@@ -26,22 +26,30 @@ internal static class IssuerKeyCommand
         import.SetServiceAction(async (parse, services, cancellationToken) =>
         {
             KekCommand.RequireComponentImport(services);
-            var parts = KekCommand.ParseComponents(parse.GetRequiredValue(component));
-            var request = new IssuerKeyImport(
-                parse.GetRequiredValue(iin),
-                parse.GetValue(kvn),
-                parse.GetRequiredValue(scheme) == "scp02" ? SecureChannelScheme.Scp02 : SecureChannelScheme.Scp03,
-                parse.GetRequiredValue(method) switch
-                {
-                    "emv" => DiversificationMethod.EmvCps11,
-                    "visa2" => DiversificationMethod.Visa2,
-                    "kdf3" => DiversificationMethod.Kdf3,
-                    _ => DiversificationMethod.None,
-                },
-                parse.GetValue(sampleKdd),
-                parse.GetValue(sampleKcv));
-            var set = await services.GetRequiredService<IssuerKeyService>().ImportAsync(request, parts, CliServices.CurrentActor, cancellationToken);
-            output.WriteJson(Describe(set));
+            var parts = AdminCommands.ParseComponents(parse.GetRequiredValue(component));
+            try
+            {
+                var request = new IssuerKeyImport(
+                    parse.GetRequiredValue(iin),
+                    parse.GetValue(kvn),
+                    parse.GetRequiredValue(scheme) == "scp02" ? SecureChannelScheme.Scp02 : SecureChannelScheme.Scp03,
+                    parse.GetRequiredValue(method) switch
+                    {
+                        "emv" => DiversificationMethod.EmvCps11,
+                        "visa2" => DiversificationMethod.Visa2,
+                        "kdf3" => DiversificationMethod.Kdf3,
+                        _ => DiversificationMethod.None,
+                    },
+                    parse.GetValue(sampleKdd),
+                    parse.GetValue(sampleKcv));
+                var set = await services.GetRequiredService<IssuerKeyService>().ImportAsync(request, parts, CliServices.CurrentActor, cancellationToken);
+                output.WriteJson(Describe(set));
+            }
+            finally
+            {
+                AdminCommands.Clear(parts);
+            }
+
             return ExitCodes.Success;
         });
         root.Subcommands.Add(import);

@@ -29,11 +29,19 @@ internal static class KekCommand
         import.SetServiceAction(async (parse, services, cancellationToken) =>
         {
             RequireComponentImport(services);
-            var parts = ParseComponents(parse.GetRequiredValue(component));
-            var kek = await services.GetRequiredService<KekService>().ImportAsync(
-                parse.GetRequiredValue(tsm), parse.GetValue(index), ParseAlgorithm(parse.GetRequiredValue(algorithm)),
-                parse.GetValue(format) == "gp" ? KekFormat.GpEncrypted : KekFormat.Tr31, parts, CliServices.CurrentActor, cancellationToken);
-            output.WriteJson(Describe(kek, parse.GetRequiredValue(tsm)));
+            var parts = AdminCommands.ParseComponents(parse.GetRequiredValue(component));
+            try
+            {
+                var kek = await services.GetRequiredService<KekService>().ImportAsync(
+                    parse.GetRequiredValue(tsm), parse.GetValue(index), ParseAlgorithm(parse.GetRequiredValue(algorithm)),
+                    parse.GetValue(format) == "gp" ? KekFormat.GpEncrypted : KekFormat.Tr31, parts, CliServices.CurrentActor, cancellationToken);
+                output.WriteJson(Describe(kek, parse.GetRequiredValue(tsm)));
+            }
+            finally
+            {
+                AdminCommands.Clear(parts);
+            }
+
             return ExitCodes.Success;
         });
         root.Subcommands.Add(import);
@@ -89,25 +97,6 @@ internal static class KekCommand
         if (!AdminCommands.ComponentImportAllowed(services))
         {
             throw new RuleViolationException("component import from the command line is switched off (Ttp:Cli:AllowComponentImport=false); use a ceremony in the portal");
-        }
-    }
-
-    internal static List<byte[]> ParseComponents(string[] texts)
-    {
-        var parts = new List<byte[]>(texts.Length);
-        try
-        {
-            for (var i = 0; i < texts.Length; i++)
-            {
-                parts.Add(Hex.Parse(texts[i], $"component {i + 1}"));
-            }
-
-            return parts;
-        }
-        catch
-        {
-            parts.ForEach(p => CryptographicOperations.ZeroMemory(p));
-            throw;
         }
     }
 

@@ -17,19 +17,32 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
     public async Task<IssuerKeySet> ImportAsync(IssuerKeyImport import, IReadOnlyList<byte[]> components, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(import);
-        var iin = Hex.Encode(CardDataObjects.ParseIssuerIdentificationNumber(Hex.Parse(import.Iin, "iin"), "iin"));
-        if (import.Kvn is < 0 or > 255)
+        ArgumentNullException.ThrowIfNull(components);
+        string iin;
+        string? sampleKdd, sampleKcv;
+        int keyLength;
+        try
         {
-            throw new DomainInputException("kvn: expected a key version number from 0 to 255");
-        }
+            iin = Hex.Encode(CardDataObjects.ParseIssuerIdentificationNumber(Hex.Parse(import.Iin, "iin"), "iin"));
+            if (import.Kvn is < 0 or > 255)
+            {
+                throw new DomainInputException("kvn: expected a key version number from 0 to 255");
+            }
 
-        var keyLength = components.Count > 0 ? components[0].Length : 0;
-        RequireSchemeFits(import.Scheme, import.Method, keyLength);
-        var sampleKdd = import.SampleKdd is null ? null : Hex.Encode(Hex.Parse(import.SampleKdd, "sample-kdd", KeyDiversification.KddLength));
-        var sampleKcv = import.SampleEncKcv is null ? null : Hex.Encode(Hex.Parse(import.SampleEncKcv, "sample-enc-kcv", KeyCheckValue.ShortLength));
-        if ((sampleKdd is null) != (sampleKcv is null))
+            keyLength = components.Count > 0 ? components[0].Length : 0;
+            RequireSchemeFits(import.Scheme, import.Method, keyLength);
+            sampleKdd = import.SampleKdd is null ? null : Hex.Encode(Hex.Parse(import.SampleKdd, "sample-kdd", KeyDiversification.KddLength));
+            sampleKcv = import.SampleEncKcv is null ? null : Hex.Encode(Hex.Parse(import.SampleEncKcv, "sample-enc-kcv", KeyCheckValue.ShortLength));
+            if ((sampleKdd is null) != (sampleKcv is null))
+            {
+                throw new DomainInputException("sample-kdd and sample-enc-kcv: give both or neither");
+            }
+        }
+        catch
         {
-            throw new DomainInputException("sample-kdd and sample-enc-kcv: give both or neither");
+            // Refused before the components reach KeyComponentImport, which otherwise clears them.
+            KeyComponentImport.Clear(components);
+            throw;
         }
 
         using var key = KeyComponentImport.Combine(components, keyLength, c => CheckValue(import.Scheme, c), out var componentKcvs);
