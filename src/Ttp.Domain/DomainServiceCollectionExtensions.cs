@@ -68,6 +68,7 @@ public static class DomainServiceCollectionExtensions
             .Validate(o => o.Validate() is null, "Ttp:Soap: PublicUrl must be an absolute URL or empty; RateLimit:PermitsPerSecond > 0; RateLimit:Burst >= 1")
             .ValidateOnStart();
         services.AddSingleton<AccreditedCertificates>();
+        services.AddSingleton<KeyRequestDirectory>();
         services.AddSingleton<TsmRateLimiter>();
         services.AddSingleton<KeyRequestService>();
         return services;

@@ -35,6 +35,9 @@ public abstract class TtpDbContext(DbContextOptions options)
 
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
 
+    /// <summary>The version of the key-request directory (see <see cref="DirectoryVersion"/>).</summary>
+    public DbSet<DirectoryVersion> DirectoryVersions => Set<DirectoryVersion>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder builder)
     {

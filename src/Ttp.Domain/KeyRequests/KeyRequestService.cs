@@ -42,7 +42,7 @@ namespace Ttp.Domain.KeyRequests;
 /// AES-192 keys (24 bytes, not whole AES blocks) cannot be sent in GP format and are refused.</para>
 /// </remarks>
 public sealed class KeyRequestService(
-    IDbContextFactory<TtpDbContext> factory,
+    KeyRequestDirectory directory,
     KeyVault vault,
     AuditWriter audit,
     TsmRateLimiter rateLimiter,
@@ -96,14 +96,8 @@ public sealed class KeyRequestService(
         var started = time.GetTimestamp();
         try
         {
-            await using var db = await factory.CreateDbContextAsync(cancellationToken);
-            var (certificate, tsm) = await FindCallerAsync(db, trace, cancellationToken);
-            var pinned = tsm is not null && certificate is not null && AccreditedCertificates.Pins(tsm.State, certificate, time.GetUtcNow());
-            if (pinned)
-            {
-                trace.Tsm = tsm!.Name;
-            }
-
+            var snapshot = await directory.CurrentAsync(cancellationToken);
+            var pinned = IdentifyPinned(trace, snapshot.FindCaller(caller.CertificateSha256Thumbprint), time.GetUtcNow());
             return await RefuseAsync(trace, started, KeyDistributionFaultCode.InvalidRequest, message, pinned, cancellationToken);
         }
         catch (Exception e) when (IsUnavailable(e))
@@ -148,26 +142,22 @@ public sealed class KeyRequestService(
         }
 
         var now = time.GetUtcNow();
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var (certificate, tsm) = await FindCallerAsync(db, trace, cancellationToken);
+        var snapshot = await directory.CurrentAsync(cancellationToken);
+        var caller = snapshot.FindCaller(trace.Caller.CertificateSha256Thumbprint);
 
         if (invalid is not null || valid is null)
         {
-            var pinned = tsm is not null && certificate is not null && AccreditedCertificates.Pins(tsm.State, certificate, now);
-            if (pinned)
-            {
-                trace.Tsm = tsm!.Name;
-            }
-
+            var pinned = IdentifyPinned(trace, caller, now);
             throw await RefuseAsync(trace, started, KeyDistributionFaultCode.InvalidRequest, invalid ?? "the request is not valid", pinned, cancellationToken);
         }
 
-        if (tsm is null || certificate is null)
+        if (caller is null)
         {
             throw await RefuseAsync(trace, started, KeyDistributionFaultCode.NotAccredited,
                 "the client certificate is not registered to any TSM of this key server", audited: false, cancellationToken);
         }
 
+        var (certificate, tsm) = (caller.Certificate, caller.Tsm);
         trace.Tsm = tsm.Name;
         if (NotAccredited(tsm, certificate, trace.Caller, now) is { } why)
         {
@@ -180,13 +170,13 @@ public sealed class KeyRequestService(
                 $"TSM '{tsm.Name}' sends key requests faster than its rate limit; slow down and retry", audited: true, cancellationToken);
         }
 
-        if (!tsm.Scope.Any(s => string.Equals(s.Iin, valid.Iin, StringComparison.Ordinal)))
+        if (!caller.Issuers.Contains(valid.Iin))
         {
             throw await RefuseAsync(trace, started, KeyDistributionFaultCode.ScopeDenied,
                 $"{Fields.Iin}: TSM '{tsm.Name}' is not accredited for issuer {valid.Iin}", audited: true, cancellationToken);
         }
 
-        var sets = await db.IssuerKeySets.AsNoTracking().Where(k => k.Iin == valid.Iin).ToListAsync(cancellationToken);
+        var sets = snapshot.KeySetsOf(valid.Iin);
         if (sets.Count == 0)
         {
             throw await RefuseAsync(trace, started, KeyDistributionFaultCode.UnknownIssuer,
@@ -207,8 +197,7 @@ public sealed class KeyRequestService(
             throw await RefuseAsync(trace, started, KeyDistributionFaultCode.InvalidRequest, mismatch, audited: true, cancellationToken);
         }
 
-        var kek = await db.Keks.AsNoTracking()
-            .FirstOrDefaultAsync(k => k.TsmId == tsm.Id && k.Index == valid.KekIndex && k.State == KekState.Active, cancellationToken);
+        var kek = snapshot.ActiveKek(tsm.Id, valid.KekIndex);
         if (kek is null)
         {
             throw await RefuseAsync(trace, started, KeyDistributionFaultCode.UnknownKek,
@@ -335,17 +324,17 @@ public sealed class KeyRequestService(
         return null;
     }
 
-    // The calling TSM and its certificate, by the certificate's SHA-256 thumbprint (null when unknown).
-    private static async Task<(TsmCertificate? Certificate, Tsm? Tsm)> FindCallerAsync(TtpDbContext db, KeyRequestTrace trace, CancellationToken cancellationToken)
+    // Names the TSM in the trace when the caller's certificate is pinned (so that the refusal of an unreadable or invalid
+    // request is audited under it); an unpinned caller could not have completed the handshake.
+    private static bool IdentifyPinned(KeyRequestTrace trace, KeyRequestDirectory.Caller? caller, DateTimeOffset now)
     {
-        var thumbprint = trace.Caller.CertificateSha256Thumbprint?.ToUpperInvariant() ?? string.Empty;
-        var certificate = thumbprint.Length == 64 && thumbprint.All(char.IsAsciiHexDigit)
-            ? await db.TsmCertificates.AsNoTracking().FirstOrDefaultAsync(c => c.Sha256Thumbprint == thumbprint, cancellationToken)
-            : null;
-        var tsm = certificate is null
-            ? null
-            : await db.Tsms.AsNoTracking().Include(t => t.Scope).FirstOrDefaultAsync(t => t.Id == certificate.TsmId, cancellationToken);
-        return (certificate, tsm);
+        if (caller is null || !AccreditedCertificates.Pins(caller.Tsm.State, caller.Certificate, now))
+        {
+            return false;
+        }
+
+        trace.Tsm = caller.Tsm.Name;
+        return true;
     }
 
     private async Task<KeyRequestRefusedException> RefuseAsync(
@@ -372,9 +361,11 @@ public sealed class KeyRequestService(
 
     private long Microseconds(long started) => time.GetElapsedTime(started).Ticks / TimeSpan.TicksPerMicrosecond;
 
+    // A CryptoInputException here comes from stored data (request input is validated before any key is touched): a
+    // damaged key is the key server's failure, not the caller's.
     private static bool IsUnavailable(Exception e) =>
         e is DbException or DbUpdateException or RetryLimitExceededException or TimeoutException
-            or LmkUnavailableException or AuditUnavailableException or IntegrityException
+            or LmkUnavailableException or AuditUnavailableException or IntegrityException or CryptoInputException
         || (e is InvalidOperationException && e.InnerException is DbException);
 
     private static string SchemeName(SecureChannelScheme scheme) => scheme switch

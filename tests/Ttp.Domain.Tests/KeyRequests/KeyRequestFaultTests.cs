@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Ttp.Crypto;
 using Ttp.Crypto.GlobalPlatform;
 using Ttp.Domain.Data;
@@ -219,6 +220,34 @@ public sealed class KeyRequestFaultTests
         Assert.Equal(KeyDistributionFaultCode.ServiceUnavailable, refused.Code);
         Assert.Null(result);
         Assert.DoesNotContain("Sqlite", refused.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("   at ", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task GetDiversifiedKeys_DamagedStoredKey_ServiceUnavailableAuditedAndNoKey(DatabaseProvider provider)
+    {
+        await using var env = await KeyRequestEnvironment.CreateAsync(provider);
+        var acme = await env.AddTsmAsync("acme", [Iin]);
+        await env.AddKekAsync("acme", 1, KekAlgorithm.Tdes2, KekFormat.Tr31, Hex.Parse(Tdes2Kek, "kek"));
+        await env.AddKeySetAsync(Iin, 0xFF, SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11, Hex.Parse(Master16, "m"));
+        var request = Request(KddOpenJavaCard, E0BasicDes);
+        Assert.Equal(3, (await env.KeyRequests.GetDiversifiedKeysAsync(request, acme)).Keys.Count);
+
+        // The sealed master key is overwritten with zeros of the same length, as a disk or a bad restore might.
+        var zeros = provider == DatabaseProvider.Sqlite
+            ? "zeroblob(length(envelope_payload))"
+            : "decode(repeat('00', length(envelope_payload)), 'hex')";
+        Assert.Equal(1, await env.ExecuteRawAsync($"UPDATE issuer_key_sets SET envelope_payload = {zeros}"));
+
+        KeyRequestResult? result = null;
+        var refused = await Assert.ThrowsAsync<KeyRequestRefusedException>(async () => result = await env.KeyRequests.GetDiversifiedKeysAsync(request, acme));
+
+        Assert.Equal(KeyDistributionFaultCode.ServiceUnavailable, refused.Code);
+        Assert.Null(result);
+        var records = await env.KeyRequestRecordsAsync();
+        Assert.Equal(["ok", "ServiceUnavailable"], records.Select(r => r.Outcome));
+        Assert.Equal(refused.RequestId, JsonDocument.Parse(records[^1].Details).RootElement.GetProperty("requestId").GetGuid());
         Assert.DoesNotContain("   at ", refused.Message, StringComparison.Ordinal);
     }
 }

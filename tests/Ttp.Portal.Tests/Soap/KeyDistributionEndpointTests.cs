@@ -115,10 +115,39 @@ public sealed class KeyDistributionEndpointTests
     }
 
     [Fact]
+    public async Task Handshake_ClientCaPathConfigured_PinnedCertificateMustAlsoChainToTheCa()
+    {
+        using var authority = TestClientCertificates.CreateAuthority("TSM CA");
+        using var otherAuthority = TestClientCertificates.CreateAuthority("Other CA");
+        var caFile = System.IO.Path.Combine(Directory.CreateTempSubdirectory("ttp-client-ca-").FullName, "client-ca.pem");
+        await File.WriteAllTextAsync(caFile, authority.ExportCertificatePem());
+        using var host = new PortalHost(new Dictionary<string, string> { ["Ttp:Soap:ClientCaPath"] = caFile });
+        using var issued = TestClientCertificates.CreateIssuedBy(authority, "acme");
+        using var selfSigned = TestClientCertificates.Create("globex");
+        using var foreign = TestClientCertificates.CreateIssuedBy(otherAuthority, "initech");
+        await host.RegisterTsmAsync("acme", issued, "A0000001");
+        await host.RegisterTsmAsync("globex", selfSigned, "A0000001");
+        await host.RegisterTsmAsync("initech", foreign, "A0000001");
+
+        using (var chained = host.CreateSoapClient(issued))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await chained.GetAsync(new Uri(Path + "?wsdl", UriKind.Relative))).StatusCode);
+        }
+
+        // Pinned to an accredited TSM, but not issued by the configured CA: refused in the handshake.
+        foreach (var certificate in new[] { selfSigned, foreign })
+        {
+            using var client = host.CreateSoapClient(certificate);
+            var refused = await Assert.ThrowsAnyAsync<Exception>(() => client.GetAsync(new Uri(Path + "?wsdl", UriKind.Relative)));
+            Assert.True(refused is HttpRequestException or AuthenticationException, refused.ToString());
+        }
+    }
+
+    [Fact]
     public async Task Handshake_CertificateExpiredAfterApproval_Fails()
     {
         using var host = new PortalHost();
-        using var certificate = TestClientCertificates.Create("acme", validFor: TimeSpan.FromSeconds(4));
+        using var certificate = TestClientCertificates.Create("acme", validFor: TimeSpan.FromSeconds(10));
         await host.RegisterTsmAsync("acme", certificate, "A0000001");
         using (var whileValid = host.CreateSoapClient(certificate))
         {

@@ -46,3 +46,14 @@ internal sealed class TsmIssuerScopeConfiguration : IEntityTypeConfiguration<Tsm
         builder.HasIndex(s => new { s.TsmId, s.Iin }).IsUnique();
     }
 }
+
+internal sealed class DirectoryVersionConfiguration : IEntityTypeConfiguration<DirectoryVersion>
+{
+    public void Configure(EntityTypeBuilder<DirectoryVersion> builder)
+    {
+        builder.ToTable(DirectoryVersion.Table);
+        builder.HasKey(v => v.Id);
+        builder.Property(v => v.Id).ValueGeneratedNever();
+        builder.HasData(new { Id = DirectoryVersion.SingletonId, Version = 0L });
+    }
+}

@@ -322,6 +322,29 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                     b.ToTable("ceremonies", (string)null);
                 });
 
+            modelBuilder.Entity("Ttp.Domain.Data.DirectoryVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("bigint")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_directory_version");
+
+                    b.ToTable("directory_version", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0L
+                        });
+                });
+
             modelBuilder.Entity("Ttp.Domain.IssuerKeys.IssuerKeySet", b =>
                 {
                     b.Property<Guid>("Id")

@@ -313,6 +313,29 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                     b.ToTable("ceremonies", (string)null);
                 });
 
+            modelBuilder.Entity("Ttp.Domain.Data.DirectoryVersion", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id")
+                        .HasName("pk_directory_version");
+
+                    b.ToTable("directory_version", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Version = 0L
+                        });
+                });
+
             modelBuilder.Entity("Ttp.Domain.IssuerKeys.IssuerKeySet", b =>
                 {
                     b.Property<Guid>("Id")
