@@ -27,7 +27,7 @@ internal static class SoapExtensions
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSoapCore();
         builder.Services.AddSingleton<IFaultExceptionTransformer, KeyDistributionFaultTransformer>();
-        builder.Services.AddScoped<IKeyDistributionService, KeyDistributionService>();
+        builder.Services.AddSingleton<IKeyDistributionService, KeyDistributionService>();
 
         _ = SoapPort(builder.Configuration);
         builder.WebHost.ConfigureKestrel((context, kestrel) => kestrel
