@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Authorization;
+using Ttp.Domain.Staff;
+
+namespace Ttp.Portal.Security;
+
+/// <summary>
+/// The portal's authorization policies (DESIGN.md section 7), one per role, checked on every page
+/// (<c>[Authorize(Policy = ...)]</c>) and before every state-changing service call the portal makes. Separation of duties
+/// (who may approve what) is a rule of the domain; these policies only say which role may reach a page or action.
+/// </summary>
+public static class PortalPolicies
+{
+    /// <summary>Staff accounts and roles.</summary>
+    public const string Administrator = StaffRoles.Administrator;
+
+    /// <summary>TSM accreditation: register, approve, suspend, reinstate, revoke, scope, certificates.</summary>
+    public const string Operator = StaffRoles.Operator;
+
+    /// <summary>Ceremonies, issuer key activation and retirement.</summary>
+    public const string SecurityOfficer = StaffRoles.SecurityOfficer;
+
+    /// <summary>Key components in ceremonies.</summary>
+    public const string KeyCustodian = StaffRoles.KeyCustodian;
+
+    /// <summary>Read-only review: audit trail, key requests, exports.</summary>
+    public const string Auditor = StaffRoles.Auditor;
+
+    /// <summary>Read access to TSM records (lists, details, timelines): Operators and Auditors.</summary>
+    public const string ViewTsms = nameof(ViewTsms);
+
+    /// <summary>Registers one policy per role, plus <see cref="ViewTsms"/>; every policy requires a signed-in user.</summary>
+    public static AuthorizationBuilder AddPortalPolicies(this AuthorizationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        foreach (var role in StaffRoles.All)
+        {
+            builder.AddPolicy(role, p => p.RequireAuthenticatedUser().RequireRole(role));
+        }
+
+        return builder.AddPolicy(ViewTsms, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Operator, StaffRoles.Auditor));
+    }
+}
