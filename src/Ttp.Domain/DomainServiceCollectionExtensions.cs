@@ -48,6 +48,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<AuditKeyHolder>();
         services.AddSingleton<AuditedTransaction>();
         services.AddSingleton<AuditWriter>();
+        services.AddSingleton<AuditQueries>();
 
         services.AddIdentityCore<StaffUser>(o =>
             {

@@ -41,6 +41,26 @@ public sealed class PortalHostTests
         Assert.Equal(HttpStatusCode.OK, logo.StatusCode);
     }
 
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/assets/portal.css")]
+    [InlineData("/no-such-page")]
+    public async Task Get_AnyPortalResponse_CarriesSecurityHeaders(string path)
+    {
+        using var host = new PortalHost();
+        host.StartServer();
+        using var client = host.CreateTlsClient(out _);
+
+        var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        var csp = string.Join(' ', response.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("frame-ancestors 'none'", csp, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-eval", csp, StringComparison.Ordinal);
+        Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
+        Assert.Equal("DENY", Assert.Single(response.Headers.GetValues("X-Frame-Options")));
+    }
+
     [Fact]
     public async Task Get_UnknownPath_Returns404PageWithoutStackTrace()
     {

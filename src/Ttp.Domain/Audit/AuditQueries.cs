@@ -1,0 +1,60 @@
+using Microsoft.EntityFrameworkCore;
+using Ttp.Domain.Data;
+
+namespace Ttp.Domain.Audit;
+
+/// <summary>
+/// Read-only views of the audit trail for the portal: a subject's timeline, the latest staff actions, key requests and
+/// faults per hour. Nothing here changes the trail; verifying it is <see cref="AuditVerifier"/>'s job.
+/// </summary>
+public sealed class AuditQueries(IDbContextFactory<TtpDbContext> factory, TimeProvider time)
+{
+    /// <summary>The events recorded about <paramref name="subject"/> (e.g. <c>tsm:acme</c>), newest first.</summary>
+    public async Task<IReadOnlyList<AuditEvent>> ForSubjectAsync(string subject, int limit = 200, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(subject);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.AuditEvents.AsNoTracking().Where(e => e.Subject == subject)
+            .OrderByDescending(e => e.Sequence).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The latest staff actions, newest first.</summary>
+    public async Task<IReadOnlyList<AuditEvent>> RecentStaffActionsAsync(int limit = 10, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.AuditEvents.AsNoTracking().Where(e => e.Stream == AuditStream.StaffAction)
+            .OrderByDescending(e => e.Sequence).Take(limit).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Key requests answered (<c>ok</c>) and refused (any other outcome) in each of the last <paramref name="hours"/>
+    /// hours, oldest hour first; the last bucket ends now.
+    /// </summary>
+    public async Task<IReadOnlyList<KeyRequestHour>> KeyRequestsPerHourAsync(int hours = 24, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(hours, 1);
+        var now = time.GetUtcNow();
+        var since = now - TimeSpan.FromHours(hours);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var events = await db.AuditEvents.AsNoTracking()
+            .Where(e => e.Stream == AuditStream.KeyRequest && e.OccurredAt > since)
+            .Select(e => new { e.OccurredAt, e.Outcome })
+            .ToListAsync(cancellationToken);
+        var buckets = new (int Ok, int Refused)[hours];
+        foreach (var e in events)
+        {
+            var index = Math.Clamp((int)((e.OccurredAt - since).Ticks / TimeSpan.TicksPerHour), 0, hours - 1);
+            buckets[index] = e.Outcome == AuditRecord.OutcomeOk
+                ? (buckets[index].Ok + 1, buckets[index].Refused)
+                : (buckets[index].Ok, buckets[index].Refused + 1);
+        }
+
+        return [.. buckets.Select((b, i) => new KeyRequestHour(since + TimeSpan.FromHours(i + 1), b.Ok, b.Refused))];
+    }
+}
+
+/// <summary>Key requests in the hour ending at <paramref name="HourEnding"/>.</summary>
+/// <param name="HourEnding">The end of the hour (UTC).</param>
+/// <param name="Answered">Requests answered with keys.</param>
+/// <param name="Refused">Requests answered with a fault.</param>
+public sealed record KeyRequestHour(DateTimeOffset HourEnding, int Answered, int Refused);
