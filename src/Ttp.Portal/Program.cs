@@ -10,6 +10,7 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddPortalDomain();
 builder.AddPortalTls();
 builder.AddSoap();
+builder.Services.AddPortalAuthorization();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 
