@@ -10,6 +10,7 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 results="$root/TestResults"
+export TTP_TEST_ARTIFACTS="$results/screenshots"
 rm -rf "$results"
 mkdir -p "$results"
 
