@@ -15,7 +15,14 @@ internal static class TsmCommand
         var certificate = AdminCommands.Required("--certificate", "The TSM's client certificate, PEM or DER.", "FILE");
         var organisation = new Option<string>("--organisation") { Description = "The TSM's organisation." };
         var issuer = new Option<string[]>("--issuer") { Description = "An issuer (IIN, hex) the TSM may request keys for; repeat for more." };
-        var add = new Command("add", "Register a TSM; it waits for an Operator's approval.") { name, certificate, organisation, issuer };
+        var contactName = new Option<string>("--contact-name") { Description = "The TSM's contact person." };
+        var contactEmail = new Option<string>("--contact-email") { Description = "The contact person's e-mail address." };
+        var contactPhone = new Option<string>("--contact-phone") { Description = "The contact person's phone number." };
+        var rateLimit = new Option<double?>("--rate-limit") { Description = "Key requests per second for this TSM (default: the configured rate)." };
+        var add = new Command("add", "Register a TSM; it waits for an Operator's approval.")
+        {
+            name, certificate, organisation, issuer, contactName, contactEmail, contactPhone, rateLimit,
+        };
         add.SetServiceAction(async (parse, services, cancellationToken) =>
         {
             var path = parse.GetRequiredValue(certificate);
@@ -24,9 +31,12 @@ internal static class TsmCommand
                 throw new CliUsageException($"--certificate: no such file {path}");
             }
 
+            var registration = new TsmRegistration(
+                parse.GetRequiredValue(name), parse.GetValue(organisation), parse.GetValue(issuer) ?? [],
+                new TsmContact(parse.GetValue(contactName), parse.GetValue(contactEmail), parse.GetValue(contactPhone)),
+                parse.GetValue(rateLimit));
             var tsm = await services.GetRequiredService<TsmService>().RegisterAsync(
-                parse.GetRequiredValue(name), parse.GetValue(organisation), await File.ReadAllBytesAsync(path, cancellationToken),
-                parse.GetValue(issuer) ?? [], CliServices.CurrentActor, cancellationToken);
+                registration, await File.ReadAllBytesAsync(path, cancellationToken), CliServices.CurrentActor, cancellationToken);
             output.WriteJson(Describe(tsm));
             return ExitCodes.Success;
         });
@@ -77,6 +87,7 @@ internal static class TsmCommand
     {
         tsm.Name,
         tsm.Organisation,
+        Contact = new { Name = tsm.ContactName, Email = tsm.ContactEmail, Phone = tsm.ContactPhone },
         State = tsm.State.ToString(),
         tsm.StateReason,
         tsm.RegisteredBy,
@@ -84,6 +95,7 @@ internal static class TsmCommand
         tsm.ApprovedBy,
         tsm.ApprovedAt,
         Issuers = tsm.Scope.Select(s => s.Iin).ToArray(),
+        tsm.RateLimitPerSecond,
         Certificates = tsm.Certificates.Select(c => new { c.Sha256Thumbprint, c.Subject, c.NotAfter, c.RetiredAt }).ToArray(),
     };
 }

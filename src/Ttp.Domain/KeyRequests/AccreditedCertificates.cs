@@ -12,7 +12,7 @@ namespace Ttp.Domain.KeyRequests;
 /// for the very first snapshot (bounded by <see cref="FirstLoadTimeout"/>). A singleton.
 /// </summary>
 /// <remarks>
-/// Pinned: a certificate that is not retired, whose validity period holds now, of a TSM that is
+/// Pinned: a certificate that is not retired (or retires at a later moment), whose validity period holds now, of a TSM that is
 /// <see cref="TsmState.Active"/> or <see cref="TsmState.Suspended"/>. A suspended TSM completes the handshake so that the
 /// key request can tell it <see cref="KeyDistributionFaultCode.NotAccredited"/>; a TSM pending approval, rejected or
 /// revoked does not (it was never accredited, or never will be again). The key-request service checks accreditation
@@ -60,7 +60,8 @@ public sealed class AccreditedCertificates(IDbContextFactory<TtpDbContext> facto
         }
 
         return snapshot.Pins.TryGetValue(sha256Thumbprint.ToUpperInvariant(), out var validity)
-            && now >= validity.NotBefore && now <= validity.NotAfter;
+            && now >= validity.NotBefore && now <= validity.NotAfter
+            && (validity.RetiredAt is null || now < validity.RetiredAt);
     }
 
     /// <summary>Reloads the snapshot from the database now (after an accreditation change, and in tests).</summary>
@@ -79,7 +80,7 @@ public sealed class AccreditedCertificates(IDbContextFactory<TtpDbContext> facto
     /// <summary>Whether a certificate of a TSM in <paramref name="state"/> is pinned, at <paramref name="now"/>.</summary>
     internal static bool Pins(TsmState state, TsmCertificate certificate, DateTimeOffset now) =>
         state is TsmState.Active or TsmState.Suspended
-        && certificate.RetiredAt is null
+        && (certificate.RetiredAt is null || now < certificate.RetiredAt)
         && now >= certificate.NotBefore && now <= certificate.NotAfter;
 
     private Task StartRefresh()
@@ -113,16 +114,22 @@ public sealed class AccreditedCertificates(IDbContextFactory<TtpDbContext> facto
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var rows = await (from c in db.TsmCertificates
                           join t in db.Tsms on c.TsmId equals t.Id
-                          where c.RetiredAt == null && (t.State == TsmState.Active || t.State == TsmState.Suspended)
-                          select new { c.Sha256Thumbprint, c.NotBefore, c.NotAfter }).AsNoTracking().ToListAsync(cancellationToken);
-        var pins = new Dictionary<string, (DateTimeOffset NotBefore, DateTimeOffset NotAfter)>(StringComparer.Ordinal);
+                          where t.State == TsmState.Active || t.State == TsmState.Suspended
+                          select new { c.Sha256Thumbprint, c.NotBefore, c.NotAfter, c.RetiredAt }).AsNoTracking().ToListAsync(cancellationToken);
+        var pins = new Dictionary<string, Validity>(StringComparer.Ordinal);
         foreach (var row in rows)
         {
-            pins[row.Sha256Thumbprint.ToUpperInvariant()] = (row.NotBefore, row.NotAfter);
+            // A certificate retired at a future moment (rotation) stays pinned until then; IsPinned compares at handshake.
+            if (row.RetiredAt is null || row.RetiredAt > loadedAt)
+            {
+                pins[row.Sha256Thumbprint.ToUpperInvariant()] = new Validity(row.NotBefore, row.NotAfter, row.RetiredAt);
+            }
         }
 
         return new Snapshot(loadedAt, pins);
     }
 
-    private sealed record Snapshot(DateTimeOffset LoadedAt, IReadOnlyDictionary<string, (DateTimeOffset NotBefore, DateTimeOffset NotAfter)> Pins);
+    private sealed record Snapshot(DateTimeOffset LoadedAt, IReadOnlyDictionary<string, Validity> Pins);
+
+    private readonly record struct Validity(DateTimeOffset NotBefore, DateTimeOffset NotAfter, DateTimeOffset? RetiredAt);
 }

@@ -286,7 +286,7 @@ public sealed class KeyRequestService(
 
     private static string? NotAccredited(Tsm tsm, TsmCertificate certificate, KeyRequestCaller caller, DateTimeOffset now)
     {
-        if (certificate.RetiredAt is { } retired)
+        if (certificate.RetiredAt is { } retired && retired <= now)
         {
             return $"the client certificate of TSM '{tsm.Name}' was retired on {retired:u}; use its current certificate";
         }

@@ -20,6 +20,13 @@ public sealed class Tsm
 
     public string? Organisation { get; private set; }
 
+    /// <summary>The TSM's contact person for accreditation matters (not a secret; shown to staff).</summary>
+    public string? ContactName { get; private set; }
+
+    public string? ContactEmail { get; private set; }
+
+    public string? ContactPhone { get; private set; }
+
     public TsmState State { get; private set; }
 
     /// <summary>The reason given for the last suspension, reinstatement, revocation or rejection.</summary>
@@ -33,6 +40,9 @@ public sealed class Tsm
 
     public DateTimeOffset? ApprovedAt { get; private set; }
 
+    /// <summary>The highest per-TSM rate limit an operator may set (requests per second).</summary>
+    public const double MaxRateLimitPerSecond = 10_000;
+
     /// <summary>Per-TSM request rate (token bucket permits per second); null for the configured default.</summary>
     public double? RateLimitPerSecond { get; private set; }
 
@@ -42,29 +52,111 @@ public sealed class Tsm
     public IReadOnlyList<TsmIssuerScope> Scope => _scope;
 
     /// <summary>Registers a TSM, pending a second operator's approval.</summary>
-    public static Tsm Register(string name, string? organisation, CertificateInfo certificate, IEnumerable<string> issuers, Actor actor, DateTimeOffset now)
+    public static Tsm Register(string name, string? organisation, CertificateInfo certificate, IEnumerable<string> issuers, Actor actor, DateTimeOffset now) =>
+        Register(new TsmRegistration(name, organisation, issuers.ToArray()), certificate, actor, now);
+
+    /// <summary>Registers a TSM with its contact, scope and optional rate limit, pending a second operator's approval.</summary>
+    public static Tsm Register(TsmRegistration registration, CertificateInfo certificate, Actor actor, DateTimeOffset now)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 64)
+        ArgumentNullException.ThrowIfNull(registration);
+        ArgumentNullException.ThrowIfNull(certificate);
+        var name = registration.Name;
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 64)
         {
             throw new DomainInputException("name: expected 1 to 64 characters");
         }
 
+        var contact = registration.Contact ?? TsmContact.None;
         var tsm = new Tsm
         {
             Id = Guid.NewGuid(),
             Name = name.Trim(),
-            Organisation = string.IsNullOrWhiteSpace(organisation) ? null : organisation.Trim(),
+            Organisation = Optional(registration.Organisation, 200, "organisation"),
+            ContactName = Optional(contact.Name, 200, "contact name"),
+            ContactEmail = TsmContact.ValidEmail(contact.Email),
+            ContactPhone = TsmContact.ValidPhone(contact.Phone),
             State = TsmState.PendingApproval,
             RegisteredBy = actor.Id,
             RegisteredAt = now,
+            RateLimitPerSecond = ValidRateLimit(registration.RateLimitPerSecond),
         };
         tsm._certificates.Add(new TsmCertificate(tsm.Id, certificate, now));
-        foreach (var iin in issuers.Distinct(StringComparer.OrdinalIgnoreCase))
+        foreach (var iin in TsmIssuers.Normalize(registration.Issuers))
         {
             tsm._scope.Add(new TsmIssuerScope(tsm.Id, iin));
         }
 
         return tsm;
+    }
+
+    /// <summary>The certificates accepted at <paramref name="now"/>: not retired by then and within their validity period.</summary>
+    public IEnumerable<TsmCertificate> CurrentCertificates(DateTimeOffset now) =>
+        _certificates.Where(c => !c.IsRetired(now) && now >= c.NotBefore && now <= c.NotAfter);
+
+    /// <summary>
+    /// Replaces the issuers this TSM may request keys for, and its rate limit (null for the configured default).
+    /// Not allowed once the TSM is rejected or revoked.
+    /// </summary>
+    public void UpdateScope(IEnumerable<string> issuers, double? rateLimitPerSecond)
+    {
+        RequireNotFinal("have its scope changed");
+        var wanted = TsmIssuers.Normalize(issuers);
+        var rate = ValidRateLimit(rateLimitPerSecond);
+        _scope.RemoveAll(s => !wanted.Contains(s.Iin, StringComparer.Ordinal));
+        foreach (var iin in wanted.Where(i => !_scope.Any(s => s.Iin == i)))
+        {
+            _scope.Add(new TsmIssuerScope(Id, iin));
+        }
+
+        RateLimitPerSecond = rate;
+    }
+
+    /// <summary>Adds a client certificate (rotation); the caller has checked the certificate policy and that no TSM holds it.</summary>
+    public TsmCertificate AddCertificate(CertificateInfo certificate, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(certificate);
+        RequireNotFinal("receive a new certificate");
+        if (_certificates.Any(c => c.Sha256Thumbprint == certificate.Sha256Thumbprint))
+        {
+            throw new RuleViolationException($"this certificate is already registered to TSM '{Name}'");
+        }
+
+        var added = new TsmCertificate(Id, certificate, now);
+        _certificates.Add(added);
+        return added;
+    }
+
+    /// <summary>
+    /// Retires a certificate at <paramref name="retireAt"/> (now or later; until then it is still accepted). A TSM that
+    /// is not rejected or revoked must keep at least one other certificate that is accepted at that moment, so that a
+    /// rotation never leaves an accredited TSM without a certificate; revoke the TSM to stop it altogether.
+    /// </summary>
+    /// <returns>When the certificate was to retire before (null when it was current).</returns>
+    public DateTimeOffset? RetireCertificate(string sha256Thumbprint, DateTimeOffset retireAt, DateTimeOffset now)
+    {
+        var thumbprint = (sha256Thumbprint ?? string.Empty).Trim().ToUpperInvariant();
+        var certificate = _certificates.FirstOrDefault(c => c.Sha256Thumbprint == thumbprint)
+            ?? throw new NotFoundException($"TSM '{Name}' has no certificate with thumbprint {thumbprint}");
+        if (certificate.IsRetired(now))
+        {
+            throw new RuleViolationException($"this certificate of TSM '{Name}' was already retired on {certificate.RetiredAt:u}");
+        }
+
+        if (retireAt < now)
+        {
+            throw new DomainInputException("retire at: choose now or a later moment");
+        }
+
+        if (State is not (TsmState.Rejected or TsmState.Revoked)
+            && !_certificates.Any(c => c != certificate && !c.IsRetired(retireAt) && retireAt >= c.NotBefore && retireAt <= c.NotAfter))
+        {
+            throw new RuleViolationException(
+                $"TSM '{Name}' would have no valid certificate left at {retireAt:u}: add its successor first (or revoke the TSM)");
+        }
+
+        var before = certificate.RetiredAt;
+        certificate.Retire(retireAt);
+        return before;
     }
 
     /// <summary>Approves the TSM. The approver must not be the actor who registered it.</summary>
@@ -123,6 +215,32 @@ public sealed class Tsm
         StateReason = RequireReason(reason);
     }
 
+    private void RequireNotFinal(string action)
+    {
+        if (State is TsmState.Rejected or TsmState.Revoked)
+        {
+            throw new RuleViolationException($"TSM '{Name}' is {State}; it can no longer {action}");
+        }
+    }
+
+    private static string? Optional(string? value, int maxLength, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var trimmed = value.Trim();
+        return trimmed.Length <= maxLength ? trimmed : throw new DomainInputException($"{field}: at most {maxLength} characters");
+    }
+
+    private static double? ValidRateLimit(double? rate) => rate switch
+    {
+        null => null,
+        { } r when double.IsFinite(r) && r > 0 && r <= MaxRateLimitPerSecond => r,
+        _ => throw new DomainInputException($"rate limit: expected a number of requests per second above 0 and at most {MaxRateLimitPerSecond}"),
+    };
+
     private void RequireState(TsmState expected, string action)
     {
         if (State != expected)
@@ -132,5 +250,7 @@ public sealed class Tsm
     }
 
     private static string RequireReason(string reason) =>
-        string.IsNullOrWhiteSpace(reason) ? throw new DomainInputException("reason: a reason is required") : reason.Trim();
+        string.IsNullOrWhiteSpace(reason) ? throw new DomainInputException("reason: a reason is required")
+        : reason.Trim().Length > 500 ? throw new DomainInputException("reason: at most 500 characters")
+        : reason.Trim();
 }

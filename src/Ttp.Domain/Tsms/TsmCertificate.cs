@@ -40,8 +40,11 @@ public sealed class TsmCertificate
 
     public DateTimeOffset AddedAt { get; private set; }
 
-    /// <summary>When the certificate stops being accepted (rotation); null while it is current.</summary>
+    /// <summary>When the certificate stops being accepted (rotation), possibly in the future; null while no retirement is set.</summary>
     public DateTimeOffset? RetiredAt { get; private set; }
+
+    /// <summary>Whether the certificate is no longer accepted at <paramref name="now"/> (a retirement set for a later moment is not yet).</summary>
+    public bool IsRetired(DateTimeOffset now) => RetiredAt is { } at && at <= now;
 
     internal void Retire(DateTimeOffset at) => RetiredAt = at;
 }

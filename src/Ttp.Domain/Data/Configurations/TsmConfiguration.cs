@@ -13,6 +13,9 @@ internal sealed class TsmConfiguration : IEntityTypeConfiguration<Tsm>
         builder.Property(t => t.Name).HasMaxLength(64).IsRequired();
         builder.HasIndex(t => t.Name).IsUnique();
         builder.Property(t => t.Organisation).HasMaxLength(200);
+        builder.Property(t => t.ContactName).HasMaxLength(200);
+        builder.Property(t => t.ContactEmail).HasMaxLength(200);
+        builder.Property(t => t.ContactPhone).HasMaxLength(50);
         builder.Property(t => t.StateReason).HasMaxLength(500);
         builder.Property(t => t.RegisteredBy).HasMaxLength(200);
         builder.Property(t => t.ApprovedBy).HasMaxLength(200);

@@ -1,0 +1,69 @@
+using Microsoft.Extensions.DependencyInjection;
+using Ttp.Crypto;
+using Ttp.Crypto.GlobalPlatform;
+using Ttp.Domain.Data;
+using Ttp.Domain.IssuerKeys;
+using Ttp.Domain.Keks;
+using Ttp.Domain.KeyRequests;
+using Ttp.Domain.Tests.Infrastructure;
+using Ttp.Domain.Tests.Tsms;
+using Ttp.Domain.Tsms;
+using static Ttp.Domain.Tests.KeyRequests.KeyRequestTestData;
+
+namespace Ttp.Domain.Tests.KeyRequests;
+
+/// <summary>A certificate retired at a future moment (rotation) is pinned and served until then, and not after.</summary>
+public sealed class CertificateRotationTests
+{
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task GetDiversifiedKeys_CertificateRetiringLater_ServedUntilThenNotAfter(DatabaseProvider provider)
+    {
+        await using var env = await KeyRequestEnvironment.CreateAsync(provider);
+        await env.AddKeySetAsync(Iin, 0xFF, SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11, Hex.Parse(Master16, "m"));
+        var old = await env.AddTsmAsync("acme", [Iin]);
+        await env.AddKekAsync("acme", 1, KekAlgorithm.Tdes2, KekFormat.Tr31, Hex.Parse(Tdes2Kek, "kek"));
+        var tsms = env.Services.GetRequiredService<TsmService>();
+        var successorDer = TestCertificates.Create("CN=acme successor");
+        await tsms.AddCertificateAsync("acme", successorDer, KeyRequestEnvironment.Registrar);
+        var successorInfo = CertificateInfo.Read(successorDer);
+        var successor = new KeyRequestCaller(successorInfo.Sha256Thumbprint, successorInfo.NotAfter, "192.0.2.11");
+        var request = Request(KddOpenJavaCard, E0BasicDes);
+
+        await tsms.RetireCertificateAsync("acme", old.CertificateSha256Thumbprint, DateTimeOffset.UtcNow.AddHours(1), KeyRequestEnvironment.Registrar);
+        await env.Pins.RefreshAsync();
+
+        Assert.True(env.Pins.IsPinned(old.CertificateSha256Thumbprint));
+        Assert.True(env.Pins.IsPinned(successor.CertificateSha256Thumbprint));
+        Assert.Equal(3, (await env.KeyRequests.GetDiversifiedKeysAsync(request, old)).Keys.Count);
+        Assert.Equal(3, (await env.KeyRequests.GetDiversifiedKeysAsync(request, successor)).Keys.Count);
+
+        // The retirement moment passes.
+        await env.ExecuteRawAsync($"UPDATE tsm_certificates SET retired_at = {env.PastTimestampSql} WHERE sha256thumbprint = '{old.CertificateSha256Thumbprint}'");
+        await env.Pins.RefreshAsync();
+
+        Assert.False(env.Pins.IsPinned(old.CertificateSha256Thumbprint));
+        var refused = await Assert.ThrowsAsync<KeyRequestRefusedException>(() => env.KeyRequests.GetDiversifiedKeysAsync(request, old));
+        Assert.Equal(KeyDistributionFaultCode.NotAccredited, refused.Code);
+        Assert.Contains("was retired on", refused.Message, StringComparison.Ordinal);
+        Assert.True(env.Pins.IsPinned(successor.CertificateSha256Thumbprint));
+        Assert.Equal(3, (await env.KeyRequests.GetDiversifiedKeysAsync(request, successor)).Keys.Count);
+    }
+
+    [Fact]
+    public void Pins_RetiredAtLaterThanNow_PinnedUntilThatMoment()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var tsm = Tsm.Register("acme", null, CertificateInfo.Read(TestCertificates.Create("CN=old")), [Iin], Actor.Staff("a@ttp.test"), now);
+        tsm.Approve(Actor.Staff("b@ttp.test"), now);
+        tsm.AddCertificate(CertificateInfo.Read(TestCertificates.Create("CN=new")), now);
+        var old = tsm.Certificates[0];
+
+        tsm.RetireCertificate(old.Sha256Thumbprint, now.AddMinutes(10), now);
+
+        Assert.True(AccreditedCertificates.Pins(tsm.State, old, now));
+        Assert.True(AccreditedCertificates.Pins(tsm.State, old, now.AddMinutes(10).AddTicks(-10)));
+        Assert.False(AccreditedCertificates.Pins(tsm.State, old, now.AddMinutes(10)));
+        Assert.False(AccreditedCertificates.Pins(tsm.State, old, now.AddMinutes(11)));
+    }
+}

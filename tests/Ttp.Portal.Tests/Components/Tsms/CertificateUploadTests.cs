@@ -1,0 +1,72 @@
+using Bunit;
+using Microsoft.AspNetCore.Components.Forms;
+using MudBlazor;
+using Ttp.Domain;
+using Ttp.Domain.Staff;
+using Ttp.Domain.Tsms;
+using Ttp.Portal.Components.Pages.Tsms;
+
+namespace Ttp.Portal.Tests.Components.Tsms;
+
+/// <summary>The certificate preview of the registration and rotation forms, over the real domain.</summary>
+public sealed class CertificateUploadTests
+{
+    [Fact]
+    public async Task Upload_GeneratedCertificate_ShowsSubjectIssuerValidityKeyAndThumbprint()
+    {
+        await using var domain = await PortalDomain.CreateAsync(PortalDomain.OperatorA, StaffRoles.Operator);
+        var der = PortalDomain.Certificate("CN=preview.example, O=Preview TSM", rsaBits: 2048);
+        var info = CertificateInfo.Read(der);
+        domain.Context.Render<MudPopoverProvider>();
+        var cut = domain.Context.Render<CertificateUpload>();
+
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(der, "tsm.der"));
+
+        cut.WaitForAssertion(() => Assert.Equal("CN=preview.example, O=Preview TSM", cut.Find("[data-testid=certificate-subject]").TextContent));
+        Assert.Equal("CN=preview.example, O=Preview TSM", cut.Find("[data-testid=certificate-issuer]").TextContent);
+        Assert.Contains(info.NotAfter.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture), cut.Find("[data-testid=certificate-validity]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("RSA 2048 bits", cut.Find("[data-testid=certificate-key]").TextContent);
+        Assert.Equal(info.Sha256Thumbprint, cut.Find("[data-testid=certificate-thumbprint]").TextContent);
+        Assert.NotNull(cut.Find("[data-testid=certificate-acceptable]"));
+        Assert.Empty(cut.FindAll("[data-testid=certificate-problem]"));
+    }
+
+    [Fact]
+    public async Task Upload_ProblemCertificates_ShowEachValidationMessage()
+    {
+        await using var domain = await PortalDomain.CreateAsync(PortalDomain.OperatorA, StaffRoles.Operator);
+        var now = DateTimeOffset.UtcNow;
+        var taken = PortalDomain.Certificate("CN=taken.example");
+        await domain.Tsms.RegisterAsync("owner", null, taken, ["A0000001"], Actor.Staff(PortalDomain.OperatorA));
+        domain.Context.Render<MudPopoverProvider>();
+        var cases = new (byte[] Der, string Message)[]
+        {
+            (PortalDomain.Certificate("CN=expired", now.AddDays(-30), now.AddDays(-1)), "Expired on"),
+            (PortalDomain.Certificate("CN=server-only", clientAuth: false), "does not allow TLS client authentication (clientAuth)"),
+            (PortalDomain.Certificate("CN=weak", rsaBits: 1024), "RSA key of 1024 bits is too weak; at least 2048 bits are required"),
+            (taken, "Already registered to TSM 'owner'"),
+        };
+
+        foreach (var (der, message) in cases)
+        {
+            var cut = domain.Context.Render<CertificateUpload>();
+            cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(der, "tsm.der"));
+
+            cut.WaitForAssertion(() => Assert.Contains(
+                cut.FindAll("[data-testid=certificate-problem]"), p => p.TextContent.Contains(message, StringComparison.Ordinal)));
+            Assert.Empty(cut.FindAll("[data-testid=certificate-acceptable]"));
+        }
+    }
+
+    [Fact]
+    public async Task Upload_NotACertificate_ShowsOneSentence()
+    {
+        await using var domain = await PortalDomain.CreateAsync(PortalDomain.OperatorA, StaffRoles.Operator);
+        var cut = domain.Context.Render<CertificateUpload>();
+
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("hello", "tsm.pem"));
+
+        cut.WaitForAssertion(() => Assert.Equal(
+            "certificate: expected one X.509 certificate in PEM or DER form", cut.Find("[data-testid=certificate-error]").TextContent));
+    }
+}

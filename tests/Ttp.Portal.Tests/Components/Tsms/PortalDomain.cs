@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Bunit;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MudBlazor.Services;
+using Ttp.Domain;
+using Ttp.Domain.Staff;
+using Ttp.Domain.Tsms;
+using Ttp.Portal.Security;
+
+namespace Ttp.Portal.Tests.Components.Tsms;
+
+/// <summary>
+/// A bUnit context over the real domain services and a temporary SQLite database, signed in as one staff member with
+/// one role; two Operators exist so that TSMs can be registered by one and approved by the other.
+/// </summary>
+internal sealed class PortalDomain : IAsyncDisposable
+{
+    public const string OperatorA = "op-a@ttp.example";
+    public const string OperatorB = "op-b@ttp.example";
+    public const string AuditorC = "auditor@ttp.example";
+
+    private readonly string _folder;
+
+    private PortalDomain(BunitContext context, string folder)
+    {
+        Context = context;
+        _folder = folder;
+    }
+
+    public BunitContext Context { get; }
+
+    public TsmService Tsms => Context.Services.GetRequiredService<TsmService>();
+
+    /// <summary>A context signed in as <paramref name="email"/> in <paramref name="role"/>.</summary>
+    public static async Task<PortalDomain> CreateAsync(string email, string role)
+    {
+        var folder = Directory.CreateTempSubdirectory("ttp-portal-tsms-").FullName;
+        var context = new BunitContext();
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Ttp"] = $"Data Source={Path.Combine(folder, "ttp.db")}",
+            ["Ttp:DataDirectory"] = Path.Combine(folder, "data"),
+            ["Ttp:Database:Provider"] = "Sqlite",
+            ["Ttp:Audit:BatchMaxDelayMs"] = "0",
+        }).Build();
+        context.Services.AddSingleton<IConfiguration>(configuration);
+        context.Services.AddLogging();
+        context.Services.AddMudServices();
+        context.Services.AddTtpDomain(configuration);
+        context.Services.AddScoped<StaffAuthorization>();
+
+        // bUnit's test authorization answers policies by name: grant the policies the role's users have in the portal.
+        var authorization = context.AddAuthorization();
+        authorization.SetAuthorized(email);
+        authorization.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Email, email));
+        authorization.SetRoles(role);
+        authorization.SetPolicies(role == StaffRoles.Operator
+            ? [PortalPolicies.Operator, PortalPolicies.ViewTsms]
+            : role == StaffRoles.Auditor ? [PortalPolicies.Auditor, PortalPolicies.ViewTsms] : [role]);
+
+        var domain = new PortalDomain(context, folder);
+        await DomainInitializer.InitializeAsync(context.Services);
+        await using (var scope = context.Services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope())
+        {
+            var staff = scope.ServiceProvider.GetRequiredService<StaffService>();
+            await staff.AddAsync(OperatorA, StaffRoles.Operator, "Correct-Horse-Battery-9", Actor.System);
+            await staff.AddAsync(OperatorB, StaffRoles.Operator, "Correct-Horse-Battery-9", Actor.System);
+        }
+
+        return domain;
+    }
+
+    /// <summary>A self-signed client certificate (DER): EC P-256 with clientAuth, valid from yesterday for 30 days, unless told otherwise.</summary>
+    public static byte[] Certificate(string subject = "CN=tsm.example, O=Example TSM", DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, int? rsaBits = null, bool clientAuth = true)
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var rsa = rsaBits is { } bits ? RSA.Create(bits) : null;
+        using var ec = rsa is null ? ECDsa.Create(ECCurve.NamedCurves.nistP256) : null;
+        var request = rsa is not null
+            ? new CertificateRequest(subject, rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            : new CertificateRequest(subject, ec!, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [new Oid(clientAuth ? "1.3.6.1.5.5.7.3.2" : "1.3.6.1.5.5.7.3.1")], critical: false));
+        using var certificate = request.CreateSelfSigned(notBefore ?? now.AddDays(-1), notAfter ?? now.AddDays(30));
+        return certificate.RawData;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Context.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A late file handle: the temp folder is left behind, harmless.
+        }
+    }
+}

@@ -1,0 +1,77 @@
+using Bunit;
+using MudBlazor;
+using Ttp.Domain;
+using Ttp.Domain.Staff;
+using Ttp.Domain.Tsms;
+using Ttp.Portal.Components.Pages.Tsms;
+
+namespace Ttp.Portal.Tests.Components.Tsms;
+
+/// <summary>Who sees which accreditation actions on a TSM's page (four eyes, read-only auditors).</summary>
+public sealed class TsmDetailsPageTests
+{
+    [Fact]
+    public async Task Approve_Registrar_DisabledWithExplanation()
+    {
+        await using var domain = await PortalDomain.CreateAsync(PortalDomain.OperatorA, StaffRoles.Operator);
+        await domain.Tsms.RegisterAsync("acme", "ACME", PortalDomain.Certificate(), ["A0000001"], Actor.Staff(PortalDomain.OperatorA));
+        domain.Context.Render<MudPopoverProvider>();
+
+        var cut = domain.Context.Render<TsmDetailsPage>(p => p.Add(x => x.Name, "acme"));
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=tsm-approve]")));
+        Assert.True(cut.Find("[data-testid=tsm-approve]").HasAttribute("disabled"));
+        Assert.True(cut.Find("[data-testid=tsm-reject]").HasAttribute("disabled"));
+        Assert.Equal("Registered by you: a second operator must approve.", cut.Find("[data-testid=tsm-four-eyes]").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Approve_SecondOperator_EnabledAndApprovingActivates()
+    {
+        await using var domain = await PortalDomain.CreateAsync(PortalDomain.OperatorB, StaffRoles.Operator);
+        await domain.Tsms.RegisterAsync("acme", "ACME", PortalDomain.Certificate(), ["A0000001"], Actor.Staff(PortalDomain.OperatorA));
+        domain.Context.Render<MudPopoverProvider>();
+        var cut = domain.Context.Render<TsmDetailsPage>(p => p.Add(x => x.Name, "acme"));
+        cut.WaitForAssertion(() => Assert.False(cut.Find("[data-testid=tsm-approve]").HasAttribute("disabled")));
+        Assert.Empty(cut.FindAll("[data-testid=tsm-four-eyes]"));
+
+        await cut.InvokeAsync(() => cut.Find("[data-testid=tsm-approve]").Click());
+
+        cut.WaitForAssertion(() => Assert.Equal("Active", cut.Find("[data-testid=tsm-state]").TextContent.Trim()));
+        var tsm = await domain.Tsms.GetAsync("acme");
+        Assert.Equal((TsmState.Active, "user:" + PortalDomain.OperatorB), (tsm.State, tsm.ApprovedBy));
+        Assert.Contains("tsm.approved", cut.Find("[data-testid=tsm-timeline]").TextContent, StringComparison.Ordinal);
+        Assert.NotNull(cut.Find("[data-testid=tsm-suspend]"));
+    }
+
+    [Fact]
+    public async Task Actions_Auditor_NoActionButtons()
+    {
+        await using var domain = await PortalDomain.CreateAsync(PortalDomain.AuditorC, StaffRoles.Auditor);
+        await domain.Tsms.RegisterAsync("acme", "ACME", PortalDomain.Certificate(), ["A0000001"], Actor.Staff(PortalDomain.OperatorA));
+        domain.Context.Render<MudPopoverProvider>();
+
+        var cut = domain.Context.Render<TsmDetailsPage>(p => p.Add(x => x.Name, "acme"));
+
+        cut.WaitForAssertion(() => Assert.Equal("acme", cut.Find("[data-testid=tsm-title]").TextContent));
+        Assert.Empty(cut.FindAll("[data-testid=tsm-actions]"));
+        Assert.Empty(cut.FindAll("button[data-testid]"));
+        Assert.Empty(cut.FindAll("[data-testid=tsm-edit-scope]"));
+        Assert.Empty(cut.FindAll("[data-testid=certificate-retire]"));
+        Assert.Empty(cut.FindAll("[data-testid=rotation-file]"));
+        Assert.Contains("tsm.registered", cut.Find("[data-testid=tsm-timeline]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task List_Auditor_ShowsTsmWithoutRegisterButton()
+    {
+        await using var domain = await PortalDomain.CreateAsync(PortalDomain.AuditorC, StaffRoles.Auditor);
+        await domain.Tsms.RegisterAsync("acme", "ACME", PortalDomain.Certificate(), ["A0000001"], Actor.Staff(PortalDomain.OperatorA));
+        domain.Context.Render<MudPopoverProvider>();
+
+        var cut = domain.Context.Render<TsmsPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal("acme", cut.Find("[data-testid=tsm-link]").TextContent));
+        Assert.Empty(cut.FindAll("[data-testid=register-tsm]"));
+    }
+}
