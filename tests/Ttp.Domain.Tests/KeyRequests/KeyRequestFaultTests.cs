@@ -204,6 +204,37 @@ public sealed class KeyRequestFaultTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task GetDiversifiedKeys_TsmRateLimitOverride_ReplacesTheDefaultForThatTsmOnly(DatabaseProvider provider)
+    {
+        await using var env = await KeyRequestEnvironment.CreateAsync(provider, new Dictionary<string, string?>
+        {
+            ["Ttp:Soap:RateLimit:PermitsPerSecond"] = "0.001",
+            ["Ttp:Soap:RateLimit:Burst"] = "1",
+        });
+        var fast = await env.AddTsmAsync("fast", [Iin]);
+        var slow = await env.AddTsmAsync("slow", [Iin]);
+        await env.AddKekAsync("fast", 1, KekAlgorithm.Tdes2, KekFormat.Tr31, Hex.Parse(Tdes2Kek, "kek"));
+        await env.AddKekAsync("slow", 1, KekAlgorithm.Tdes2, KekFormat.Tr31, Hex.Parse(Tdes2Kek, "kek"));
+        await env.AddKeySetAsync(Iin, 0xFF, SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11, Hex.Parse(Master16, "m"));
+        var tsms = (TsmService)env.Services.GetService(typeof(TsmService))!;
+        await tsms.UpdateScopeAsync("fast", [Iin], rateLimitPerSecond: 10_000, Staff);
+        var request = Request(KddOpenJavaCard, E0BasicDes);
+
+        // One token of burst; "fast" earns it back within a tenth of a millisecond, "slow" (the default) in 1000 s.
+        for (var i = 0; i < 4; i++)
+        {
+            await Task.Delay(5);
+            Assert.Equal(3, (await env.KeyRequests.GetDiversifiedKeysAsync(request, fast)).Keys.Count);
+        }
+
+        await env.KeyRequests.GetDiversifiedKeysAsync(request, slow);
+        await Task.Delay(5);
+        var refused = await Assert.ThrowsAsync<KeyRequestRefusedException>(() => env.KeyRequests.GetDiversifiedKeysAsync(request, slow));
+        Assert.Equal(KeyDistributionFaultCode.RateLimited, refused.Code);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task GetDiversifiedKeys_DatabaseUnavailable_ServiceUnavailableAndNoKey(DatabaseProvider provider)
     {
         await using var env = await KeyRequestEnvironment.CreateAsync(provider);
