@@ -25,7 +25,10 @@ public static class PortalPolicies
     /// <summary>Read-only review: audit trail, key requests, exports.</summary>
     public const string Auditor = StaffRoles.Auditor;
 
-    /// <summary>Read access to TSM records (lists, details, timelines): Operators and Auditors.</summary>
+    /// <summary>
+    /// Read access to the accreditation pages (TSM lists, details, timelines): Operators, and Security officers who
+    /// run the TSMs' KEK ceremonies. Auditors review TSM changes in the audit trail, not on the accreditation pages.
+    /// </summary>
     public const string ViewTsms = nameof(ViewTsms);
 
     /// <summary>Registers one policy per role, plus <see cref="ViewTsms"/>; every policy requires a signed-in user.</summary>
@@ -37,6 +40,6 @@ public static class PortalPolicies
             builder.AddPolicy(role, p => p.RequireAuthenticatedUser().RequireRole(role));
         }
 
-        return builder.AddPolicy(ViewTsms, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Operator, StaffRoles.Auditor));
+        return builder.AddPolicy(ViewTsms, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Operator, StaffRoles.SecurityOfficer));
     }
 }

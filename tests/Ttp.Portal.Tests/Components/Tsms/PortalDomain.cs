@@ -4,6 +4,7 @@ using Bunit;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 using Ttp.Domain;
 using Ttp.Domain.Staff;
@@ -20,7 +21,7 @@ internal sealed class PortalDomain : IAsyncDisposable
 {
     public const string OperatorA = "op-a@ttp.example";
     public const string OperatorB = "op-b@ttp.example";
-    public const string AuditorC = "auditor@ttp.example";
+    public const string SecurityOfficerC = "officer@ttp.example";
 
     private readonly string _folder;
 
@@ -53,14 +54,20 @@ internal sealed class PortalDomain : IAsyncDisposable
         context.Services.AddTtpDomain(configuration);
         context.Services.AddScoped<StaffAuthorization>();
 
-        // bUnit's test authorization answers policies by name: grant the policies the role's users have in the portal.
-        var authorization = context.AddAuthorization();
-        authorization.SetAuthorized(email);
-        authorization.SetClaims(new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Email, email));
-        authorization.SetRoles(role);
-        authorization.SetPolicies(role == StaffRoles.Operator
-            ? [PortalPolicies.Operator, PortalPolicies.ViewTsms]
-            : role == StaffRoles.Auditor ? [PortalPolicies.Auditor, PortalPolicies.ViewTsms] : [role]);
+        // The portal's real policies (PortalPolicies) over a signed-in principal with the role, as the portal's cookie gives.
+        var principal = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
+            [
+                new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, email),
+                new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Email, email),
+                new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Role, role),
+            ],
+            authenticationType: "Test"));
+        context.Services.AddAuthorizationBuilder().AddPortalPolicies();
+        // bUnit registers placeholders that refuse to answer; the real evaluator and policy provider replace them.
+        context.Services.Replace(ServiceDescriptor.Transient<Microsoft.AspNetCore.Authorization.IAuthorizationService, Microsoft.AspNetCore.Authorization.DefaultAuthorizationService>());
+        context.Services.Replace(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Authorization.IAuthorizationPolicyProvider, Microsoft.AspNetCore.Authorization.DefaultAuthorizationPolicyProvider>());
+        context.Services.AddSingleton<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>(new FixedAuthenticationState(principal));
+        context.Services.AddCascadingAuthenticationState();
 
         var domain = new PortalDomain(context, folder);
         await DomainInitializer.InitializeAsync(context.Services);
@@ -102,4 +109,12 @@ internal sealed class PortalDomain : IAsyncDisposable
             // A late file handle: the temp folder is left behind, harmless.
         }
     }
+}
+
+/// <summary>An authentication state that never changes: one signed-in staff member for the whole test.</summary>
+internal sealed class FixedAuthenticationState(System.Security.Claims.ClaimsPrincipal user)
+    : Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider
+{
+    public override Task<Microsoft.AspNetCore.Components.Authorization.AuthenticationState> GetAuthenticationStateAsync() =>
+        Task.FromResult(new Microsoft.AspNetCore.Components.Authorization.AuthenticationState(user));
 }

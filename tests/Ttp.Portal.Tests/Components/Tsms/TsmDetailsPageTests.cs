@@ -45,9 +45,9 @@ public sealed class TsmDetailsPageTests
     }
 
     [Fact]
-    public async Task Actions_Auditor_NoActionButtons()
+    public async Task Actions_SecurityOfficer_ViewsWithoutActionButtons()
     {
-        await using var domain = await PortalDomain.CreateAsync(PortalDomain.AuditorC, StaffRoles.Auditor);
+        await using var domain = await PortalDomain.CreateAsync(PortalDomain.SecurityOfficerC, StaffRoles.SecurityOfficer);
         await domain.Tsms.RegisterAsync("acme", "ACME", PortalDomain.Certificate(), ["A0000001"], Actor.Staff(PortalDomain.OperatorA));
         domain.Context.Render<MudPopoverProvider>();
 
@@ -63,9 +63,9 @@ public sealed class TsmDetailsPageTests
     }
 
     [Fact]
-    public async Task List_Auditor_ShowsTsmWithoutRegisterButton()
+    public async Task List_SecurityOfficer_ShowsTsmWithoutRegisterButton()
     {
-        await using var domain = await PortalDomain.CreateAsync(PortalDomain.AuditorC, StaffRoles.Auditor);
+        await using var domain = await PortalDomain.CreateAsync(PortalDomain.SecurityOfficerC, StaffRoles.SecurityOfficer);
         await domain.Tsms.RegisterAsync("acme", "ACME", PortalDomain.Certificate(), ["A0000001"], Actor.Staff(PortalDomain.OperatorA));
         domain.Context.Render<MudPopoverProvider>();
 
