@@ -54,6 +54,8 @@ public static class DomainServiceCollectionExtensions
             {
                 o.Password.RequiredLength = 12;
                 o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                o.Lockout.AllowedForNewUsers = true;
                 o.User.RequireUniqueEmail = true;
             })
             .AddRoles<IdentityRole<Guid>>()

@@ -1,8 +1,10 @@
 using MudBlazor.Services;
 using Ttp.Portal;
 using Ttp.Portal.Components;
+using Ttp.Portal.Hosting;
 using Ttp.Portal.Security;
 using Ttp.Portal.Soap;
+using Ttp.Portal.Staff;
 
 // Content (appsettings.json) comes from next to the binaries; the working directory holds data/.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -10,7 +12,10 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = ar
 builder.AddPortalDomain();
 builder.AddPortalTls();
 builder.AddSoap();
+builder.AddPortalIdentity();
+builder.AddFirstRunSetup();
 builder.Services.AddPortalAuthorization();
+builder.Services.AddPortalStaff();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 
@@ -28,10 +33,12 @@ if (!app.Environment.IsDevelopment())
 app.UseSecurityHeaders();
 app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
 app.UsePortalAssets();
+app.UsePortalIdentity();
 app.UseAntiforgery();
 
-app.MapStaticAssets();
-app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+app.MapStaticAssets().AllowAnonymous();
+app.MapAccountEndpoints();
+app.MapRazorComponents<App>().AddInteractiveServerRenderMode().AllowAnonymousErrorPages();
 
 app.Run();
 

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using System.Security.Cryptography;
 using Ttp.Crypto.GlobalPlatform;
 using Ttp.Domain;
@@ -14,6 +16,7 @@ using Ttp.Domain.Keks;
 using Ttp.Domain.KeyRequests;
 using Ttp.Domain.Staff;
 using Ttp.Domain.Tsms;
+using Ttp.Portal.Tests.Account;
 
 namespace Ttp.Portal.Tests;
 
@@ -37,6 +40,12 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
     }
 
     public string DataDirectory { get; }
+
+    /// <summary>Everything the portal logged (Information and above).</summary>
+    public CapturedLog Log { get; } = new();
+
+    /// <summary>The password <see cref="SeedStaffAsync"/> gives by default (meets the policy; guards only test data).</summary>
+    public const string StaffPassword = "Correct-Horse-Battery-9";
 
     public int SoapPort { get; }
 
@@ -101,8 +110,53 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
         return new HttpClient(handler) { BaseAddress = BaseAddress };
     }
 
+    /// <summary>
+    /// Creates a staff account through the real <see cref="StaffService"/>; with <paramref name="authenticatorKey"/> (base32,
+    /// e.g. <see cref="TestTotp.Key"/>) it is enrolled with that key, as if the staff member had scanned it.
+    /// </summary>
+    public async Task SeedStaffAsync(string email, string[] roles, string? authenticatorKey = null, string password = StaffPassword)
+    {
+        StartServer();
+        await using var scope = Services.CreateAsyncScope();
+        var user = await scope.ServiceProvider.GetRequiredService<StaffService>().AddAsync(email, roles, password, Actor.System);
+        if (authenticatorKey is not null)
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+            var stored = (await users.FindByIdAsync(user.Id.ToString()))!;
+            await users.SetAuthenticationTokenAsync(stored, "[AspNetUserStore]", "AuthenticatorKey", authenticatorKey);
+            await users.SetTwoFactorEnabledAsync(stored, true);
+        }
+    }
+
+    /// <summary>A cookie-keeping client for the account pages (see <see cref="PortalBrowser"/>).</summary>
+    public PortalBrowser CreateBrowser()
+    {
+        StartServer();
+        return new PortalBrowser(BaseAddress);
+    }
+
+    /// <summary>
+    /// Signs <paramref name="email"/> in through the real login page, and, when <paramref name="authenticatorKey"/> is given
+    /// and the portal asks for it, the authenticator page with the code of <paramref name="step"/> (default: the current
+    /// step). Returns the page the browser ends on.
+    /// </summary>
+    public static async Task<PortalBrowser.Page> SignInAsync(
+        PortalBrowser browser, string email, string? authenticatorKey = null, string password = StaffPassword, long? step = null)
+    {
+        ArgumentNullException.ThrowIfNull(browser);
+        var page = await browser.FillAsync("/account/login", new Dictionary<string, string> { ["Input.Email"] = email, ["Input.Password"] = password });
+        if (authenticatorKey is not null && page.Path.StartsWith("/account/login-with-2fa", StringComparison.Ordinal))
+        {
+            var code = TestTotp.Code(authenticatorKey, step ?? await TestTotp.StableStepAsync());
+            page = await browser.SubmitAsync(page.Path, page, new Dictionary<string, string> { ["Input.Code"] = code });
+        }
+
+        return page;
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.ConfigureLogging(logging => logging.AddProvider(Log));
         builder.UseSetting("Ttp:DataDirectory", DataDirectory);
         builder.UseSetting("Kestrel:Endpoints:Portal:Url", "https://127.0.0.1:0");
         builder.UseSetting("Kestrel:Endpoints:Soap:Url", $"https://127.0.0.1:{SoapPort}");

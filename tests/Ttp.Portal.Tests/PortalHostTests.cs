@@ -7,15 +7,17 @@ namespace Ttp.Portal.Tests;
 public sealed class PortalHostTests
 {
     [Fact]
-    public async Task Start_NoCertificateConfigured_ServesHomePageOverTlsWithSelfSignedCertificateFromDataDirectory()
+    public async Task Start_NoCertificateConfigured_ServesLoginPageOverTlsWithSelfSignedCertificateFromDataDirectory()
     {
         using var host = new PortalHost();
         host.StartServer();
         using var client = host.CreateTlsClient(out var serverCertificate);
 
+        // "/" needs a signed-in staff member: an anonymous visitor ends on the (static) login page.
         var response = await client.GetAsync(new Uri("/", UriKind.Relative));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("/account/login", response.RequestMessage!.RequestUri!.AbsolutePath);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("TTP key server", html, StringComparison.Ordinal);
         Assert.Contains("MudBlazor", html, StringComparison.Ordinal);
@@ -43,6 +45,7 @@ public sealed class PortalHostTests
 
     [Theory]
     [InlineData("/")]
+    [InlineData("/account/login")]
     [InlineData("/assets/portal.css")]
     [InlineData("/no-such-page")]
     public async Task Get_AnyPortalResponse_CarriesSecurityHeaders(string path)

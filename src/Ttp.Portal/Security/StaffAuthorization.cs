@@ -16,16 +16,21 @@ public sealed class StaffAuthorization(AuthenticationStateProvider authenticatio
     public async Task<ClaimsPrincipal> UserAsync()
     {
         var state = await authentication.GetAuthenticationStateAsync();
-        return state.User.Identity?.IsAuthenticated == true
-            ? state.User
-            : throw new AccessDeniedException("sign in first");
+        if (state.User.Identity?.IsAuthenticated != true)
+        {
+            throw new AccessDeniedException("sign in first");
+        }
+
+        return state.User.MustEnrolAuthenticator()
+            ? throw new AccessDeniedException("enrol an authenticator first")
+            : state.User;
     }
 
     /// <summary>Whether the signed-in staff member satisfies <paramref name="policy"/> (a <see cref="PortalPolicies"/> name).</summary>
     public async Task<bool> IsAllowedAsync(string policy)
     {
         var state = await authentication.GetAuthenticationStateAsync();
-        return state.User.Identity?.IsAuthenticated == true && (await authorization.AuthorizeAsync(state.User, policy)).Succeeded;
+        return state.User.Identity?.IsAuthenticated == true && !state.User.MustEnrolAuthenticator() && (await authorization.AuthorizeAsync(state.User, policy)).Succeeded;
     }
 
     /// <summary>

@@ -1,0 +1,66 @@
+using Ttp.Domain.Staff;
+using Ttp.Portal.Security;
+
+namespace Ttp.Portal.Staff;
+
+/// <summary>
+/// The staff page's thin edge: checks the Administrator policy for the acting staff member, then calls
+/// <see cref="StaffService"/> in a scope of its own (a circuit lives long; Identity's context should not).
+/// </summary>
+public sealed class StaffAdministration(StaffAuthorization authorization, IServiceScopeFactory scopes)
+{
+    /// <summary>Every staff account.</summary>
+    public async Task<IReadOnlyList<StaffMember>> ListAsync()
+    {
+        await authorization.RequireAsync(PortalPolicies.Administrator);
+        return await RunAsync(s => s.ListAsync());
+    }
+
+    /// <summary>Creates an account with <paramref name="roles"/> and the initial <paramref name="password"/>.</summary>
+    public async Task InviteAsync(string email, IReadOnlyCollection<string> roles, string password)
+    {
+        var actor = await authorization.RequireAsync(PortalPolicies.Administrator);
+        await RunAsync(s => s.AddAsync(email, roles, password, actor));
+    }
+
+    /// <summary>Replaces the roles of <paramref name="email"/>.</summary>
+    public async Task ChangeRolesAsync(string email, IReadOnlyCollection<string> roles)
+    {
+        var actor = await authorization.RequireAsync(PortalPolicies.Administrator);
+        await RunAsync(async s => { await s.ChangeRolesAsync(email, roles, actor); return true; });
+    }
+
+    /// <summary>Disables <paramref name="email"/>.</summary>
+    public async Task DisableAsync(string email)
+    {
+        var actor = await authorization.RequireAsync(PortalPolicies.Administrator);
+        await RunAsync(async s => { await s.DisableAsync(email, actor); return true; });
+    }
+
+    /// <summary>Enables <paramref name="email"/>.</summary>
+    public async Task EnableAsync(string email)
+    {
+        var actor = await authorization.RequireAsync(PortalPolicies.Administrator);
+        await RunAsync(async s => { await s.EnableAsync(email, actor); return true; });
+    }
+
+    /// <summary>Removes the authenticator of <paramref name="email"/>.</summary>
+    public async Task ResetTwoFactorAsync(string email)
+    {
+        var actor = await authorization.RequireAsync(PortalPolicies.Administrator);
+        await RunAsync(async s => { await s.ResetTwoFactorAsync(email, actor); return true; });
+    }
+
+    /// <summary>Ends the lockout of <paramref name="email"/>.</summary>
+    public async Task UnlockAsync(string email)
+    {
+        var actor = await authorization.RequireAsync(PortalPolicies.Administrator);
+        await RunAsync(async s => { await s.UnlockAsync(email, actor); return true; });
+    }
+
+    private async Task<T> RunAsync<T>(Func<StaffService, Task<T>> action)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<StaffService>());
+    }
+}
