@@ -18,6 +18,19 @@ internal static class PortalExtensions
     }
 
     /// <summary>
+    /// Serves the static web assets of the packages (MudBlazor's css and js, <c>blazor.web.js</c>) from where the build
+    /// left them, in every environment: without it, the portal run from <c>bin/</c> outside Development (as the tests
+    /// and the release build do) answers those files empty. A published portal has them in wwwroot and no build
+    /// manifest, so this does nothing there.
+    /// </summary>
+    public static WebApplicationBuilder AddPortalAssets(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.WebHost.UseStaticWebAssets();
+        return builder;
+    }
+
+    /// <summary>
     /// Serves the repository's <c>wwwroot-assets/</c> (copied next to the binaries at build) under <c>/assets</c>,
     /// with its own file provider: linking it into wwwroot hits the static-asset fingerprinting bug (STACK.md).
     /// </summary>

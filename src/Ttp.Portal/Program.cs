@@ -10,6 +10,7 @@ using Ttp.Portal.Staff;
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddPortalDomain();
+builder.AddPortalAssets();
 builder.AddPortalTls();
 builder.AddSoap();
 builder.AddPortalIdentity();

@@ -58,9 +58,10 @@ public sealed partial class AccreditationJourneyTests
         var opsA = await browser.NewPageAsync(host.BaseAddress);
         await SignInAndEnrolAsync(browser, opsA, "ops-a@ttp.example", Password, "operator-a");
         await GoToAsync(opsA, "tsms/register");
-        await opsA.GetByLabel("Name").FillAsync("acme");
-        await opsA.GetByLabel("Organisation").FillAsync("Acme Wallets");
-        await opsA.GetByLabel("Issuers (IINs, hex, separated by commas or spaces)").FillAsync(Iin);
+        await opsA.GetByTestId("tsm-name").FillAsync("acme");
+        await opsA.GetByTestId("tsm-organisation").FillAsync("Acme Wallets");
+        await opsA.GetByTestId("tsm-contact-email").FillAsync("ops@acme.example");
+        await opsA.GetByTestId("tsm-issuers").FillAsync(Iin);
         await opsA.Locator("input[data-testid=certificate-file]").SetInputFilesAsync(pem);
         await opsA.GetByTestId("certificate-acceptable").WaitForAsync();
         Assert.Contains(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(certificate.RawData)),
