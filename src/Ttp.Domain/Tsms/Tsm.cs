@@ -66,6 +66,12 @@ public sealed class Tsm
             throw new DomainInputException("name: expected 1 to 64 characters");
         }
 
+        // The portal addresses a TSM as /tsms/{name}; "register" is that area's registration page.
+        if (string.Equals(name.Trim(), "register", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DomainInputException("name: 'register' is reserved; choose another name");
+        }
+
         var contact = registration.Contact ?? TsmContact.None;
         var tsm = new Tsm
         {

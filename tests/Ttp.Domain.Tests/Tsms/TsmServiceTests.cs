@@ -50,6 +50,7 @@ public sealed class TsmServiceTests
         var email = await Assert.ThrowsAsync<DomainInputException>(() => tsms.RegisterAsync(new TsmRegistration("acme", null, [Iin], new TsmContact(null, "not-an-address", null)), certificate, OperatorA));
         var rate = await Assert.ThrowsAsync<DomainInputException>(() => tsms.RegisterAsync(new TsmRegistration("acme", null, [Iin], RateLimitPerSecond: 0), certificate, OperatorA));
         var garbage = await Assert.ThrowsAsync<DomainInputException>(() => tsms.RegisterAsync("acme", null, [1, 2, 3], [Iin], OperatorA));
+        var reserved = await Assert.ThrowsAsync<DomainInputException>(() => tsms.RegisterAsync(new TsmRegistration("Register", null, [Iin]), certificate, OperatorA));
 
         Assert.StartsWith("issuer 'A00G'", badIin.Message, StringComparison.Ordinal);
         Assert.StartsWith("issuer 'A00'", oddIin.Message, StringComparison.Ordinal);
@@ -57,6 +58,7 @@ public sealed class TsmServiceTests
         Assert.StartsWith("contact e-mail", email.Message, StringComparison.Ordinal);
         Assert.StartsWith("rate limit", rate.Message, StringComparison.Ordinal);
         Assert.StartsWith("certificate:", garbage.Message, StringComparison.Ordinal);
+        Assert.Contains("reserved", reserved.Message, StringComparison.Ordinal);
         Assert.Empty(await tsms.ListAsync());
     }
 
