@@ -1,5 +1,6 @@
 using MudBlazor.Services;
 using Ttp.Portal;
+using Ttp.Portal.Accreditation;
 using Ttp.Portal.Components;
 using Ttp.Portal.Hosting;
 using Ttp.Portal.Security;
@@ -17,6 +18,7 @@ builder.AddPortalIdentity();
 builder.AddFirstRunSetup();
 builder.Services.AddPortalAuthorization();
 builder.Services.AddPortalStaff();
+builder.Services.AddPortalAccreditation();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 

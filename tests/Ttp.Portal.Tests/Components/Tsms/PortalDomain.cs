@@ -9,6 +9,7 @@ using MudBlazor.Services;
 using Ttp.Domain;
 using Ttp.Domain.Staff;
 using Ttp.Domain.Tsms;
+using Ttp.Portal.Accreditation;
 using Ttp.Portal.Security;
 
 namespace Ttp.Portal.Tests.Components.Tsms;
@@ -53,6 +54,7 @@ internal sealed class PortalDomain : IAsyncDisposable
         context.Services.AddMudServices();
         context.Services.AddTtpDomain(configuration);
         context.Services.AddScoped<StaffAuthorization>();
+        context.Services.AddPortalAccreditation();
 
         // The portal's real policies (PortalPolicies) over a signed-in principal with the role, as the portal's cookie gives.
         var principal = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(
