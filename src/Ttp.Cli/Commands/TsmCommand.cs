@@ -9,7 +9,7 @@ internal static class TsmCommand
 {
     public static Command Create(CliOutput output)
     {
-        var root = new Command("tsm", "Trusted Service Managers: register, approve, suspend, reinstate, revoke, list.");
+        var root = new Command("tsm", "Trusted Service Managers: register, approve or reject, suspend, reinstate, revoke, scope, certificates, list.");
 
         var name = AdminCommands.Required("--name", "The TSM's name.", "NAME");
         var certificate = AdminCommands.Required("--certificate", "The TSM's client certificate, PEM or DER.", "FILE");
@@ -53,6 +53,68 @@ internal static class TsmCommand
             return ExitCodes.Success;
         });
         root.Subcommands.Add(approve);
+
+        var rejectName = AdminCommands.Required("--name", "The TSM's name.", "NAME");
+        var rejecter = AdminCommands.Required("--approver", "The rejecting Operator's e-mail (not the one who registered it).", "EMAIL");
+        var rejectReason = AdminCommands.Required("--reason", "Why (recorded in the audit chain).", "TEXT");
+        var reject = new Command("reject", "Reject a pending TSM (four eyes; final).") { rejectName, rejecter, rejectReason };
+        reject.SetServiceAction(async (parse, services, cancellationToken) =>
+        {
+            var tsm = await services.GetRequiredService<TsmService>().RejectAsync(
+                parse.GetRequiredValue(rejectName), parse.GetRequiredValue(rejecter), parse.GetRequiredValue(rejectReason), CliServices.CurrentActor, cancellationToken);
+            output.WriteJson(Describe(tsm));
+            return ExitCodes.Success;
+        });
+        root.Subcommands.Add(reject);
+
+        var scopeName = AdminCommands.Required("--name", "The TSM's name.", "NAME");
+        var scopeIssuer = new Option<string[]>("--issuer") { Description = "An issuer (IIN, hex) the TSM may request keys for; repeat for more. Replaces the scope.", Required = true };
+        var scopeRate = new Option<double?>("--rate-limit") { Description = "Key requests per second for this TSM; omit for the configured default." };
+        var scope = new Command("scope", "Replace a TSM's issuer scope and rate limit.") { scopeName, scopeIssuer, scopeRate };
+        scope.SetServiceAction(async (parse, services, cancellationToken) =>
+        {
+            var tsm = await services.GetRequiredService<TsmService>().UpdateScopeAsync(
+                parse.GetRequiredValue(scopeName), parse.GetValue(scopeIssuer) ?? [], parse.GetValue(scopeRate), CliServices.CurrentActor, cancellationToken);
+            output.WriteJson(Describe(tsm));
+            return ExitCodes.Success;
+        });
+        root.Subcommands.Add(scope);
+
+        var addCertName = AdminCommands.Required("--name", "The TSM's name.", "NAME");
+        var addCertFile = AdminCommands.Required("--certificate", "The new client certificate, PEM or DER.", "FILE");
+        var addCert = new Command("certificate-add", "Add a client certificate to a TSM (rotation: then retire the old one).") { addCertName, addCertFile };
+        addCert.SetServiceAction(async (parse, services, cancellationToken) =>
+        {
+            var path = parse.GetRequiredValue(addCertFile);
+            if (!File.Exists(path))
+            {
+                throw new CliUsageException($"--certificate: no such file {path}");
+            }
+
+            var tsm = await services.GetRequiredService<TsmService>().AddCertificateAsync(
+                parse.GetRequiredValue(addCertName), await File.ReadAllBytesAsync(path, cancellationToken), CliServices.CurrentActor, cancellationToken);
+            output.WriteJson(Describe(tsm));
+            return ExitCodes.Success;
+        });
+        root.Subcommands.Add(addCert);
+
+        var retireName = AdminCommands.Required("--name", "The TSM's name.", "NAME");
+        var retireThumbprint = AdminCommands.Required("--thumbprint", "The SHA-256 thumbprint (hex) of the certificate to retire.", "HEX");
+        var retireAt = new Option<string>("--at") { Description = "When it stops being accepted (ISO 8601, UTC; default: now).", HelpName = "TIME" };
+        var retire = new Command("certificate-retire", "Retire a TSM's client certificate, now or at a chosen time.") { retireName, retireThumbprint, retireAt };
+        retire.SetServiceAction(async (parse, services, cancellationToken) =>
+        {
+            var at = parse.GetValue(retireAt) is { Length: > 0 } text
+                ? DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var parsed)
+                    ? parsed
+                    : throw new CliUsageException($"--at: expected an ISO 8601 time such as 2026-12-31T18:00:00Z, found '{text}'")
+                : services.GetRequiredService<TimeProvider>().GetUtcNow();
+            var tsm = await services.GetRequiredService<TsmService>().RetireCertificateAsync(
+                parse.GetRequiredValue(retireName), parse.GetRequiredValue(retireThumbprint), at, CliServices.CurrentActor, cancellationToken);
+            output.WriteJson(Describe(tsm));
+            return ExitCodes.Success;
+        });
+        root.Subcommands.Add(retire);
 
         root.Subcommands.Add(StateChange(output, "suspend", "Suspend an active TSM.", (s, n, r, c) => s.SuspendAsync(n, r, CliServices.CurrentActor, c)));
         root.Subcommands.Add(StateChange(output, "reinstate", "Reinstate a suspended TSM.", (s, n, r, c) => s.ReinstateAsync(n, r, CliServices.CurrentActor, c)));

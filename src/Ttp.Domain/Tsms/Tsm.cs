@@ -6,6 +6,8 @@ namespace Ttp.Domain.Tsms;
 /// </summary>
 public sealed class Tsm
 {
+    private static readonly TimeSpan RetireNowTolerance = TimeSpan.FromMinutes(1);
+
     private readonly List<TsmCertificate> _certificates = [];
     private readonly List<TsmIssuerScope> _scope = [];
 
@@ -148,10 +150,13 @@ public sealed class Tsm
             throw new RuleViolationException($"this certificate of TSM '{Name}' was already retired on {certificate.RetiredAt:u}");
         }
 
-        if (retireAt < now)
+        // "Now" as the caller saw it arrives a moment late: up to a minute in the past counts as now.
+        if (retireAt < now - RetireNowTolerance)
         {
             throw new DomainInputException("retire at: choose now or a later moment");
         }
+
+        retireAt = retireAt < now ? now : retireAt;
 
         if (State is not (TsmState.Rejected or TsmState.Revoked)
             && !_certificates.Any(c => c != certificate && !c.IsRetired(retireAt) && retireAt >= c.NotBefore && retireAt <= c.NotAfter))

@@ -91,6 +91,39 @@ public sealed class AdminCommandTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task TsmRejectScopeAndRotation_SameRulesAsThePortal_Audited(DatabaseProvider provider)
+    {
+        await using var env = await CliEnvironment.CreateAsync(provider);
+        await env.OkAsync("init");
+        await AddUserAsync(env, "ops.a@ttp.test", "Operator");
+        await env.OkAsync("tsm", "add", "--name", "acme", "--certificate", TestCertificates.WriteClientCertificate(env.Folder, "acme"), "--issuer", "A0000001");
+        await env.OkAsync("tsm", "add", "--name", "globex", "--certificate", TestCertificates.WriteClientCertificate(env.Folder, "globex"), "--issuer", "A0000001");
+
+        var rejected = await env.OkAsync("tsm", "reject", "--name", "globex", "--approver", "ops.a@ttp.test", "--reason", "unknown company");
+        Assert.Equal("Rejected", rejected.Field("state"));
+        await env.OkAsync("tsm", "approve", "--name", "acme", "--approver", "ops.a@ttp.test");
+
+        var scoped = await env.OkAsync("tsm", "scope", "--name", "acme", "--issuer", "a0000002", "--issuer", "A0000001", "--rate-limit", "25");
+        Assert.Equal(["A0000001", "A0000002"], scoped.Json.GetProperty("issuers").EnumerateArray().Select(e => e.GetString()).Order());
+        Assert.Equal(25, scoped.Json.GetProperty("rate_limit_per_second").GetDouble());
+        (await env.RunAsync("tsm", "scope", "--name", "acme", "--issuer", "A00G")).AssertFailure(2, "A00G");
+
+        // Rotation: the only current certificate cannot be retired before its successor is added.
+        var old = Assert.Single(scoped.Json.GetProperty("certificates").EnumerateArray()).GetProperty("sha256_thumbprint").GetString()!;
+        (await env.RunAsync("tsm", "certificate-retire", "--name", "acme", "--thumbprint", old)).AssertFailure(3, "successor");
+        var rotated = await env.OkAsync("tsm", "certificate-add", "--name", "acme", "--certificate", TestCertificates.WriteClientCertificate(env.Folder, "acme-2027"));
+        Assert.Equal(2, rotated.Json.GetProperty("certificates").GetArrayLength());
+        var at = DateTimeOffset.UtcNow.AddDays(7).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
+        var retiring = await env.OkAsync("tsm", "certificate-retire", "--name", "acme", "--thumbprint", old, "--at", at);
+        Assert.Contains(retiring.Json.GetProperty("certificates").EnumerateArray(), c => c.GetProperty("sha256_thumbprint").GetString() == old && c.TryGetProperty("retired_at", out var r) && r.ValueKind == System.Text.Json.JsonValueKind.String);
+        (await env.RunAsync("tsm", "certificate-retire", "--name", "acme", "--thumbprint", old, "--at", "next tuesday")).AssertFailure(2, "--at");
+
+        var verify = await env.OkAsync("audit", "verify");
+        Assert.True(verify.Json.GetProperty("is_valid").GetBoolean());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task TsmAdd_SameCertificateTwice_RefusedNamingOwner(DatabaseProvider provider)
     {
         await using var env = await CliEnvironment.CreateAsync(provider);
