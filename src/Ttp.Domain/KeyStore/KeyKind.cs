@@ -14,4 +14,7 @@ public enum KeyKind
 
     /// <summary>The HMAC key of the audit chain.</summary>
     AuditKey = 4,
+
+    /// <summary>A key of the portal's ASP.NET Core data-protection key ring (cookies, antiforgery), kept as a file.</summary>
+    DataProtectionKey = 5,
 }

@@ -46,12 +46,16 @@ public static class IdentityExtensions
         });
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
-        // Cookies are protected by data-protection keys kept in the data directory (same folder as the SQLite file).
+        // Cookies are protected by data-protection keys kept in the data directory (same folder as the SQLite file),
+        // each sealed under the LMK (LmkXmlEncryptor): no key is kept in clear at rest.
         services.AddDataProtection().SetApplicationName("Ttp.Portal");
         services.AddOptions<KeyManagementOptions>()
-            .Configure<IOptions<DataOptions>, ILoggerFactory>((o, data, loggers) =>
+            .Configure<IOptions<DataOptions>, ILoggerFactory, Ttp.Domain.KeyStore.KeyVault>((o, data, loggers, vault) =>
+            {
                 o.XmlRepository = new FileSystemXmlRepository(
-                    new DirectoryInfo(Path.Combine(data.Value.FullDataDirectory, "dataprotection-keys")), loggers));
+                    new DirectoryInfo(Path.Combine(data.Value.FullDataDirectory, "dataprotection-keys")), loggers);
+                o.XmlEncryptor = new LmkXmlEncryptor(vault);
+            });
 
         new IdentityBuilder(typeof(StaffUser), typeof(IdentityRole<Guid>), services)
             .AddSignInManager<StaffSignInManager>()
