@@ -80,7 +80,7 @@ public sealed class AccreditedCertificates(IDbContextFactory<TtpDbContext> facto
     /// <summary>Whether a certificate of a TSM in <paramref name="state"/> is pinned, at <paramref name="now"/>.</summary>
     internal static bool Pins(TsmState state, TsmCertificate certificate, DateTimeOffset now) =>
         state is TsmState.Active or TsmState.Suspended
-        && (certificate.RetiredAt is null || now < certificate.RetiredAt)
+        && !certificate.IsRetired(now)
         && now >= certificate.NotBefore && now <= certificate.NotAfter;
 
     private Task StartRefresh()

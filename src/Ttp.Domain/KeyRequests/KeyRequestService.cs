@@ -286,9 +286,9 @@ public sealed class KeyRequestService(
 
     private static string? NotAccredited(Tsm tsm, TsmCertificate certificate, KeyRequestCaller caller, DateTimeOffset now)
     {
-        if (certificate.RetiredAt is { } retired && retired <= now)
+        if (certificate.IsRetired(now))
         {
-            return $"the client certificate of TSM '{tsm.Name}' was retired on {retired:u}; use its current certificate";
+            return $"the client certificate of TSM '{tsm.Name}' was retired on {certificate.RetiredAt:u}; use its current certificate";
         }
 
         if (now < certificate.NotBefore)
