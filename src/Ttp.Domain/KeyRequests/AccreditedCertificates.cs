@@ -1,38 +1,37 @@
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Ttp.Domain.Data;
 using Ttp.Domain.Tsms;
 
 namespace Ttp.Domain.KeyRequests;
 
 /// <summary>
-/// The certificate pins of the SOAP endpoint (DESIGN.md section 5) for the TLS handshake: an in-memory snapshot of the
-/// SHA-256 thumbprints of current TSM certificates, refreshed from the database at most every
-/// <see cref="RefreshInterval"/> in the background, so that <see cref="IsPinned"/> never waits on the database except
-/// for the very first snapshot (bounded by <see cref="FirstLoadTimeout"/>). A singleton.
+/// The certificate pins of the SOAP endpoint (DESIGN.md section 5) for the TLS handshake, read from the
+/// <see cref="KeyRequestDirectory"/>'s latest copy (the same copy key requests use; no second one). The copy is checked
+/// against the database at most every <see cref="RefreshInterval"/> in the background, so that <see cref="IsPinned"/>
+/// never waits on the database except for the very first copy (bounded by <see cref="FirstLoadTimeout"/>). A singleton.
 /// </summary>
 /// <remarks>
-/// Pinned: a certificate that is not retired (or retires at a later moment), whose validity period holds now, of a TSM that is
-/// <see cref="TsmState.Active"/> or <see cref="TsmState.Suspended"/>. A suspended TSM completes the handshake so that the
-/// key request can tell it <see cref="KeyDistributionFaultCode.NotAccredited"/>; a TSM pending approval, rejected or
-/// revoked does not (it was never accredited, or never will be again). The key-request service checks accreditation
-/// again against the database on every request: the pin only decides who may open a TLS connection.
+/// Pinned: a certificate that is not retired (or retires at a later moment), whose validity period holds now, of a TSM
+/// that is <see cref="TsmState.Active"/> or <see cref="TsmState.Suspended"/>. A suspended TSM completes the handshake so
+/// that the key request can tell it <see cref="KeyDistributionFaultCode.NotAccredited"/>; a TSM pending approval,
+/// rejected or revoked does not (it was never accredited, or never will be again). The key-request service checks
+/// accreditation again on every request against the current directory: the pin only decides who may open a TLS
+/// connection.
 /// </remarks>
-public sealed class AccreditedCertificates(IDbContextFactory<TtpDbContext> factory, TimeProvider time, ILogger<AccreditedCertificates> logger)
+public sealed class AccreditedCertificates(KeyRequestDirectory directory, TimeProvider time, ILogger<AccreditedCertificates> logger)
 {
-    /// <summary>How old the snapshot may get before a handshake triggers a background refresh.</summary>
+    /// <summary>How long after the last check a handshake triggers a background check of the directory.</summary>
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long a handshake waits for the first snapshot; after that it is refused.</summary>
+    /// <summary>How long a handshake waits for the first copy; after that it is refused.</summary>
     public static readonly TimeSpan FirstLoadTimeout = TimeSpan.FromSeconds(2);
 
     private readonly Lock _gate = new();
-    private Snapshot? _snapshot;
+    private long _checkedAtTicks; // UTC ticks of the last successful check; written by the background refresh
     private Task? _refreshing;
 
     /// <summary>
     /// Whether <paramref name="sha256Thumbprint"/> (hex, either case) is the pin of a current certificate of an active or
-    /// suspended TSM, as of the last snapshot. Synchronous, for Kestrel's <c>ClientCertificateValidation</c>.
+    /// suspended TSM, as of the directory's latest copy. Synchronous, for Kestrel's <c>ClientCertificateValidation</c>.
     /// </summary>
     public bool IsPinned(string sha256Thumbprint)
     {
@@ -41,40 +40,32 @@ public sealed class AccreditedCertificates(IDbContextFactory<TtpDbContext> facto
             return false;
         }
 
-        var snapshot = _snapshot;
         var now = time.GetUtcNow();
+        var snapshot = directory.Latest;
         if (snapshot is null)
         {
-            var first = StartRefresh();
-            // A failed load is logged by the refresh; without a snapshot nobody is pinned.
-            _ = first.Wait(FirstLoadTimeout);
-            snapshot = _snapshot;
+            // A failed load is logged by the refresh; without a copy nobody is pinned.
+            _ = StartRefresh().Wait(FirstLoadTimeout);
+            snapshot = directory.Latest;
             if (snapshot is null)
             {
                 return false;
             }
         }
-        else if (now - snapshot.LoadedAt > RefreshInterval)
+        else if (now.UtcTicks - Interlocked.Read(ref _checkedAtTicks) > RefreshInterval.Ticks)
         {
             _ = StartRefresh();
         }
 
-        return snapshot.Pins.TryGetValue(sha256Thumbprint.ToUpperInvariant(), out var validity)
-            && now >= validity.NotBefore && now <= validity.NotAfter
-            && (validity.RetiredAt is null || now < validity.RetiredAt);
+        return snapshot.FindCaller(sha256Thumbprint) is { } caller && Pins(caller.Tsm.State, caller.Certificate, now);
     }
 
-    /// <summary>Reloads the snapshot from the database now (after an accreditation change, and in tests).</summary>
+    /// <summary>Checks the directory against the database now (after an accreditation change, and in tests).</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
-        var snapshot = await LoadAsync(cancellationToken);
-        lock (_gate)
-        {
-            if (_snapshot is null || snapshot.LoadedAt >= _snapshot.LoadedAt)
-            {
-                _snapshot = snapshot;
-            }
-        }
+        var checkedAt = time.GetUtcNow();
+        await directory.CurrentAsync(cancellationToken);
+        Interlocked.Exchange(ref _checkedAtTicks, checkedAt.UtcTicks);
     }
 
     /// <summary>Whether a certificate of a TSM in <paramref name="state"/> is pinned, at <paramref name="now"/>.</summary>
@@ -100,36 +91,11 @@ public sealed class AccreditedCertificates(IDbContextFactory<TtpDbContext> facto
                 }
                 catch (Exception e)
                 {
-                    // Keep the last snapshot; the next handshake after the interval tries again.
+                    // Keep the last copy; the next handshake after the interval tries again.
                     KeyRequestLog.PinRefreshFailed(logger, e);
                 }
             });
             return _refreshing;
         }
     }
-
-    private async Task<Snapshot> LoadAsync(CancellationToken cancellationToken)
-    {
-        var loadedAt = time.GetUtcNow();
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var rows = await (from c in db.TsmCertificates
-                          join t in db.Tsms on c.TsmId equals t.Id
-                          where t.State == TsmState.Active || t.State == TsmState.Suspended
-                          select new { c.Sha256Thumbprint, c.NotBefore, c.NotAfter, c.RetiredAt }).AsNoTracking().ToListAsync(cancellationToken);
-        var pins = new Dictionary<string, Validity>(StringComparer.Ordinal);
-        foreach (var row in rows)
-        {
-            // A certificate retired at a future moment (rotation) stays pinned until then; IsPinned compares at handshake.
-            if (row.RetiredAt is null || row.RetiredAt > loadedAt)
-            {
-                pins[row.Sha256Thumbprint.ToUpperInvariant()] = new Validity(row.NotBefore, row.NotAfter, row.RetiredAt);
-            }
-        }
-
-        return new Snapshot(loadedAt, pins);
-    }
-
-    private sealed record Snapshot(DateTimeOffset LoadedAt, IReadOnlyDictionary<string, Validity> Pins);
-
-    private readonly record struct Validity(DateTimeOffset NotBefore, DateTimeOffset NotAfter, DateTimeOffset? RetiredAt);
 }

@@ -32,6 +32,9 @@ public sealed class KeyRequestDirectory(IDbContextFactory<TtpDbContext> factory)
     private DbConnection? _versionConnection;
     private DbCommand? _versionCommand;
 
+    /// <summary>The copy loaded last, without asking the database (null before the first load).</summary>
+    public Snapshot? Latest => _current;
+
     /// <summary>
     /// The directory as the database holds it now: the cached copy when the database's version still matches it, else a
     /// fresh copy (one load at a time; concurrent callers wait for it).
