@@ -103,7 +103,7 @@ internal static class Tr31Format
         }
     }
 
-    /// <summary>Length of the encoded optional block (ANSI X9.143:2021 6.2): short form up to 255 characters, else extended form with a 2-byte length.</summary>
+    /// <summary>Length of the encoded optional block (ANSI X9.143:2021 6.2): short form up to 255 characters, else extended form "00" "04" and a 4-digit length.</summary>
     internal static int EncodedLength(int dataLength) =>
         dataLength + 4 <= MaximumShortBlockLength ? dataLength + 4 : dataLength + 10;
 

@@ -398,8 +398,9 @@ public static class Tr31KeyBlock
             }
             else
             {
-                // Extended length: 00, then the length of the length in bytes (02), then 4 hex digits.
-                "0002".CopyTo(text[position..]);
+                // Extended length (ANSI X9.143:2021 6.2): 00, then the length of the length field in characters (04),
+                // then the length in 4 hex digits, as the standard's examples 8.5 and 8.6 encode it.
+                "0004".CopyTo(text[position..]);
                 WriteHex(text.Slice(position + 4, 4), encodedLength);
                 position += 8;
             }
@@ -579,16 +580,19 @@ public static class Tr31KeyBlock
         var overhead = 4;
         if (length == 0)
         {
-            // Extended length: 00, the length of the length in bytes, then the length itself (ANSI X9.143:2021 6.2).
+            // Extended length (ANSI X9.143:2021 6.2): 00, the length of the length field in characters (two hex digits),
+            // then the length itself; the standard's examples 8.5 and 8.6 write "0004" and four hex digits. The reading
+            // of that count as bytes (some implementations write "0002" before four digits) is not the standard's: such
+            // a block reads as a two-digit length shorter than its own header and is refused below.
             if (position + 6 > limit
                 || !TryParseHex(block.AsSpan(position + 4, 2), out var lengthOfLength)
-                || lengthOfLength is < 1 or > 3)
+                || lengthOfLength is < 1 or > 4)
             {
                 throw Tr31Format.OptionalBlockInvalid($"the extended length of optional block {index} is malformed");
             }
 
-            overhead = 6 + (2 * lengthOfLength);
-            if (position + overhead > limit || !TryParseHex(block.AsSpan(position + 6, 2 * lengthOfLength), out length))
+            overhead = 6 + lengthOfLength;
+            if (position + overhead > limit || !TryParseHex(block.AsSpan(position + 6, lengthOfLength), out length))
             {
                 throw Tr31Format.OptionalBlockInvalid($"the extended length of optional block {index} is malformed");
             }

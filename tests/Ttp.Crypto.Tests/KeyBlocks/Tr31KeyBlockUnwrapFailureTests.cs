@@ -144,6 +144,20 @@ public sealed class Tr31KeyBlockUnwrapFailureTests
     }
 
     [Fact]
+    public void Unwrap_ExtendedLengthOfLengthCountedInBytes_ThrowsOptionalBlockInvalid()
+    {
+        // ANSI X9.143:2021 8.6 (openemv/tr31 test/tr31_decrypt_test.c test18) writes the CT block's extended length as
+        // 00 04 05CC: the length of the length counts characters (6.2). Written as 00 02 05CC (counting bytes, as psec
+        // does), the length reads as 05, shorter than the block's own id and length fields.
+        var block = X9143Example86Block.Replace("CT000405CC", "CT000205CC", StringComparison.Ordinal);
+        Assert.NotEqual(X9143Example86Block, block);
+
+        var error = AssertFails(Tr31Error.OptionalBlockInvalid, () => Tr31KeyBlock.Unwrap(Bytes(A74Kbpk), block));
+
+        Assert.Equal("block: the length of optional block 1 does not cover its own id and length", error.Message);
+    }
+
+    [Fact]
     public void Unwrap_PaddingBlockNotLast_ThrowsOptionalBlockInvalid()
     {
         // psec psec/tr31.py documentation block: TT renamed PB, so a PB block precedes the last block.

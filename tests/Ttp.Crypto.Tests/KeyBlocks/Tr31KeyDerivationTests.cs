@@ -1,3 +1,8 @@
+using System.Security.Cryptography;
+using System.Text;
+using Org.BouncyCastle.Crypto.Engines;
+using Org.BouncyCastle.Crypto.Macs;
+using Org.BouncyCastle.Crypto.Parameters;
 using Ttp.Crypto.KeyBlocks;
 using static Ttp.Crypto.Tests.KeyBlocks.Tr31PublishedVectors;
 using static Ttp.Crypto.Tests.KeyBlocks.Tr31TestSupport;
@@ -39,5 +44,36 @@ public sealed class Tr31KeyDerivationTests
 
         Assert.Equal(expectedKbek, Convert.ToHexString(kbek));
         Assert.Equal(expectedKbak, Convert.ToHexString(kbak));
+    }
+
+    [Fact]
+    public void Derive_Aes128KbpkOfX9143Example85_KeysDecryptAndAuthenticateThePublishedBlock()
+    {
+        // No AES-128 KBEK/KBAK is published on its own; ANSI X9.143:2021 8.5 publishes a block under an AES-128 KBPK
+        // (openemv/tr31 test/tr31_decrypt_test.c test17: header 1344 characters, 1200 bytes of ciphertext, 16-byte MAC).
+        // The derived keys are checked against that block with BCL AES-CBC and BouncyCastle AES-CMAC, not with our unwrap:
+        // version D encrypts the payload under KBEK with the MAC as IV, and the MAC is CMAC(KBAK, header || payload).
+        const int headerLength = 1344;
+        var header = X9143Example85Block[..headerLength];
+        var ciphertext = Bytes(X9143Example85Block[headerLength..^32]);
+        var mac = Bytes(X9143Example85Block[^32..]);
+        var kbek = new byte[16];
+        var kbak = new byte[16];
+
+        Tr31KeyDerivation.Derive(aes: true, Bytes(X9143Example85Kbpk), kbek, kbak);
+
+        using var aes = Aes.Create();
+        aes.Key = kbek;
+        var payload = aes.DecryptCbc(ciphertext, mac, PaddingMode.None);
+        var key = Bytes(X9143Example85Key);
+        Assert.Equal(key.Length * 8, (payload[0] << 8) | payload[1]);
+        Assert.Equal(X9143Example85Key, Convert.ToHexString(payload, 2, key.Length));
+        var cmac = new CMac(new AesEngine());
+        cmac.Init(new KeyParameter(kbak));
+        var authenticated = Encoding.ASCII.GetBytes(header).Concat(payload).ToArray();
+        cmac.BlockUpdate(authenticated, 0, authenticated.Length);
+        var computed = new byte[16];
+        cmac.DoFinal(computed, 0);
+        Assert.Equal(Convert.ToHexString(mac), Convert.ToHexString(computed));
     }
 }

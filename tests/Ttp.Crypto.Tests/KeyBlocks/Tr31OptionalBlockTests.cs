@@ -79,7 +79,7 @@ public sealed class Tr31OptionalBlockTests
     [Fact]
     public void Wrap_LongOptionalBlock_UsesExtendedLengthAndRoundTrips()
     {
-        // openemv/tr31 test/tr31_decrypt_test.c test18: the ANSI X9.143:2021 8.6 CT block (extended length 0002 05CC).
+        // openemv/tr31 test/tr31_decrypt_test.c test18: the ANSI X9.143:2021 8.6 CT block (extended length 00 04 05CC).
         var ct = X9143Example86Block.Substring(26, 0x5CC - 10);
         var kbpk = Bytes(A74Kbpk);
         var header = new Tr31Header
