@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Time.Testing;
 using Ttp.Domain.Data;
+using Ttp.Domain.KeyRequests;
 using Ttp.Domain.Tests.Infrastructure;
 using Ttp.Domain.Tsms;
 using static Ttp.Domain.Tests.KeyRequests.KeyRequestTestData;
@@ -43,14 +47,51 @@ public sealed class AccreditedCertificatesTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task IsPinned_DatabaseUnavailable_KeepsLastSnapshot(DatabaseProvider provider)
+    public async Task IsPinned_AfterRefreshInterval_ChecksTheDatabaseAndKeepsLastCopyWhenTheCheckFails(DatabaseProvider provider)
     {
-        await using var env = await KeyRequestEnvironment.CreateAsync(provider);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var env = await KeyRequestEnvironment.CreateAsync(provider, configure: services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            services.AddFakeLogging();
+        });
         var active = await env.AddTsmAsync("active", [Iin]);
+        var revoked = await env.AddTsmAsync("revoked", [Iin]);
         await env.Pins.RefreshAsync();
+        var log = env.Services.GetRequiredService<FakeLogCollector>();
 
-        await env.BreakDatabaseAsync();
+        // Positive control: a revocation made behind the pins' back (plain SQL) is not seen within the interval, and is
+        // seen through IsPinned alone once the interval has passed (the handshake starts the check in the background).
+        await env.ExecuteRawAsync($"UPDATE tsms SET state = {(int)TsmState.Revoked} WHERE name = 'revoked'");
+        Assert.True(env.Pins.IsPinned(revoked.CertificateSha256Thumbprint));
+        clock.Advance(AccreditedCertificates.RefreshInterval + TimeSpan.FromSeconds(1));
+        Assert.True(await EventuallyAsync(() => !env.Pins.IsPinned(revoked.CertificateSha256Thumbprint)), "the revocation was never seen");
+        Assert.DoesNotContain(log.GetSnapshot(), r => r.Id.Name == "PinRefreshFailed");
+
+        // The check fails (the version table is gone; a deleted SQLite file would still be read through the directory's
+        // open connection): the next check, started by a handshake after the interval, fails and is logged, and the
+        // handshake keeps answering from the last copy.
+        await env.ExecuteRawAsync($"ALTER TABLE {DirectoryVersion.Table} RENAME TO {DirectoryVersion.Table}_gone");
+        clock.Advance(AccreditedCertificates.RefreshInterval + TimeSpan.FromSeconds(1));
+        Assert.True(env.Pins.IsPinned(active.CertificateSha256Thumbprint));
+        Assert.True(await EventuallyAsync(() => log.GetSnapshot().Any(r => r.Id.Name == "PinRefreshFailed")), "no refresh was attempted");
 
         Assert.True(env.Pins.IsPinned(active.CertificateSha256Thumbprint));
+        Assert.False(env.Pins.IsPinned(revoked.CertificateSha256Thumbprint));
+    }
+
+    private static async Task<bool> EventuallyAsync(Func<bool> condition)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
+        {
+            if (condition())
+            {
+                return true;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return false;
     }
 }

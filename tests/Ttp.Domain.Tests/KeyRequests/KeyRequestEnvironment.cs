@@ -46,7 +46,12 @@ internal sealed class KeyRequestEnvironment : IAsyncDisposable
 
     public AccreditedCertificates Pins => Services.GetRequiredService<AccreditedCertificates>();
 
-    public static async Task<KeyRequestEnvironment> CreateAsync(DatabaseProvider provider, IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// A new installation; <paramref name="configure"/> may replace services after the domain's own (e.g. a fake
+    /// <see cref="TimeProvider"/> or a log collector).
+    /// </summary>
+    public static async Task<KeyRequestEnvironment> CreateAsync(
+        DatabaseProvider provider, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var folder = Directory.CreateTempSubdirectory("ttp-keyrequests-").FullName;
@@ -67,6 +72,7 @@ internal sealed class KeyRequestEnvironment : IAsyncDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
         services.AddTtpDomain(configuration);
+        configure?.Invoke(services);
         var provider2 = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         await DomainInitializer.InitializeAsync(provider2);
         var environment = new KeyRequestEnvironment(database, folder, provider2);
