@@ -26,8 +26,9 @@ public sealed class CertificateRotationTests
         var tsms = env.Services.GetRequiredService<TsmService>();
         var successorDer = TestCertificates.Create("CN=acme successor");
         await tsms.AddCertificateAsync("acme", successorDer, KeyRequestEnvironment.Registrar);
-        var successorInfo = CertificateInfo.Read(successorDer);
-        var successor = new KeyRequestCaller(successorInfo.Sha256Thumbprint, successorInfo.NotAfter, "192.0.2.11");
+        using var successorCertificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(successorDer);
+        var successor = new KeyRequestCaller(
+            Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(successorDer)), new DateTimeOffset(successorCertificate.NotAfter.ToUniversalTime()), "192.0.2.11");
         var request = Request(KddOpenJavaCard, E0BasicDes);
 
         await tsms.RetireCertificateAsync("acme", old.CertificateSha256Thumbprint, DateTimeOffset.UtcNow.AddHours(1), KeyRequestEnvironment.Registrar);

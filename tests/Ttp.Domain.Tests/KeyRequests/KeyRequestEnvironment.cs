@@ -100,8 +100,8 @@ internal sealed class KeyRequestEnvironment : IAsyncDisposable
             await tsms.ApproveAsync(name, OperatorB, Actor.Staff(OperatorB));
         }
 
-        var info = CertificateInfo.Read(certificate.RawData);
-        return new KeyRequestCaller(info.Sha256Thumbprint, info.NotAfter, "192.0.2.10");
+        // The pin computed here (SHA-256 over the DER), not by the product's CertificateInfo.
+        return new KeyRequestCaller(Convert.ToHexString(SHA256.HashData(certificate.RawData)), new DateTimeOffset(certificate.NotAfter.ToUniversalTime()), "192.0.2.10");
     }
 
     /// <summary>Imports a KEK as two components (the key XOR a random mask, and the mask).</summary>
