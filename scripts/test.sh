@@ -3,7 +3,7 @@
 #  - installs the Debian packages the tests need when they are missing (chromium, softhsm2, python3-zeep);
 #  - starts a throw-away PostgreSQL cluster on 127.0.0.1 for the PostgreSQL tests and stops it at the end;
 #  - runs `dotnet test` over Portal.sln and prints a last line "N passed, N failed";
-#  - exits non-zero on any failure (a build failure counts as one).
+#  - exits non-zero on any failure (a build failure counts as one, and so does a run in which no test ran).
 # Usage: scripts/test.sh [extra dotnet test arguments, e.g. --filter FullyQualifiedName~Tr31]
 set -uo pipefail
 
@@ -108,5 +108,10 @@ if [ "$test_exit" -ne 0 ] && [ "$failed" -eq 0 ]; then
   failed=1
 fi
 [ "$skipped" -eq 0 ] || say "$skipped tests were not executed (skipped); they are not counted as passed"
+if [ "$passed" -eq 0 ] && [ "$failed" -eq 0 ]; then
+  # A filter that matches nothing, or no results at all: a run that tested nothing is not a green run.
+  say "no test ran"
+  failed=1
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$test_exit" -eq 0 ]
