@@ -45,6 +45,7 @@ public static class DomainServiceCollectionExtensions
             sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton<KeyVault>();
         services.AddSingleton<LmkRotation>();
+        services.AddSingleton<EnvelopeAttributeUpgrade>();
         services.AddSingleton<AuditKeyHolder>();
         services.AddSingleton<AuditedTransaction>();
         services.AddSingleton<AuditWriter>();

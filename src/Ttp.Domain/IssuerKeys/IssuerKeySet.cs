@@ -1,3 +1,4 @@
+using System.Globalization;
 using Ttp.Crypto.GlobalPlatform;
 using Ttp.Domain.KeyStore;
 
@@ -52,8 +53,12 @@ public sealed class IssuerKeySet
     /// <summary>Algorithm name used in the envelope's associated data.</summary>
     public string Algorithm => Scheme == SecureChannelScheme.Scp02 ? "TDES2" : $"AES{KeyLength * 8}";
 
-    /// <summary>The envelope's associated data.</summary>
-    public EnvelopeContext EnvelopeContext => new(Id, KeyKind.IssuerMasterKey, Algorithm, Kvn);
+    /// <summary>
+    /// The envelope's associated data, with everything that decides what a card key becomes (IIN, KVN, scheme,
+    /// diversification method, key length): a changed attribute leaves the master key sealed.
+    /// </summary>
+    public EnvelopeContext EnvelopeContext => new(Id, KeyKind.IssuerMasterKey, Algorithm, Kvn, string.Create(
+        CultureInfo.InvariantCulture, $"iin={Iin};kvn={Kvn};scheme={(int)Scheme};method={(int)Method};length={KeyLength}"));
 
     internal static IssuerKeySet Create(
         Guid id,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Ttp.Domain.KeyStore;
 
 namespace Ttp.Domain.Keks;
@@ -30,8 +31,12 @@ public sealed class Kek
 
     public DateTimeOffset CreatedAt { get; private set; }
 
-    /// <summary>The envelope's associated data.</summary>
-    public EnvelopeContext EnvelopeContext => new(Id, KeyKind.Kek, Algorithm.ToString().ToUpperInvariant(), Index);
+    /// <summary>
+    /// The envelope's associated data, with everything that decides whom the KEK serves and how (its TSM, index,
+    /// algorithm and delivery format): a KEK re-pointed to another TSM, or changed otherwise, stays sealed.
+    /// </summary>
+    public EnvelopeContext EnvelopeContext => new(Id, KeyKind.Kek, Algorithm.ToString().ToUpperInvariant(), Index, string.Create(
+        CultureInfo.InvariantCulture, $"tsm={TsmId:D};index={Index};algorithm={(int)Algorithm};format={(int)Format}"));
 
     /// <summary>Key length in bytes for an algorithm.</summary>
     public static int LengthOf(KekAlgorithm algorithm) => algorithm switch

@@ -16,4 +16,7 @@ internal static partial class KeyRequestLog
 
     [LoggerMessage(EventId = 4403, Level = LogLevel.Warning, Message = "Could not refresh the TSM certificate pins from the database")]
     public static partial void PinRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4404, Level = LogLevel.Critical, Message = "Key request {RequestId} refused: integrity failure of a stored key: {Failure}")]
+    public static partial void IntegrityFailure(ILogger logger, Guid requestId, string failure);
 }

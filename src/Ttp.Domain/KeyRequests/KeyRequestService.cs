@@ -76,7 +76,17 @@ public sealed class KeyRequestService(
         }
         catch (Exception e) when (IsUnavailable(e))
         {
-            KeyRequestLog.Unavailable(logger, trace.RequestId, e);
+            if (e is IntegrityException integrity)
+            {
+                // A stored key that does not open (altered, re-pointed, copied): no key leaves; the record is named.
+                trace.IntegrityFailure = integrity.Message;
+                KeyRequestLog.IntegrityFailure(logger, trace.RequestId, integrity.Message);
+            }
+            else
+            {
+                KeyRequestLog.Unavailable(logger, trace.RequestId, e);
+            }
+
             throw await RefuseAsync(trace, started, KeyDistributionFaultCode.ServiceUnavailable,
                 "the key server cannot serve key requests now (database, key store or audit trail unavailable); no key was released; try again later",
                 audited: trace.Tsm is not null, cancellationToken);

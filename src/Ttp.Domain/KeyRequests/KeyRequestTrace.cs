@@ -37,6 +37,9 @@ internal sealed class KeyRequestTrace(Guid requestId, KeyRequestCaller caller)
 
     public IReadOnlyList<string>? CheckValues { get; set; }
 
+    /// <summary>Why a stored key did not open (names the record, never key material); recorded, never told to the TSM.</summary>
+    public string? IntegrityFailure { get; set; }
+
     /// <summary>The audit subject: the key set asked for (<c>issuer-key:IIN/KVN</c>), or the issuer, or nothing.</summary>
     public string Subject => Iin is null ? string.Empty : Kvn is { } kvn ? $"issuer-key:{Iin}/{kvn}" : $"issuer:{Iin}";
 
@@ -62,5 +65,6 @@ internal sealed class KeyRequestTrace(Guid requestId, KeyRequestCaller caller)
         KekCheckValue,
         CheckValues = CheckValues is null ? null : new { Enc = CheckValues[0], Mac = CheckValues[1], Dek = CheckValues[2] },
         LatencyMicroseconds = latencyMicroseconds,
+        IntegrityFailure,
     };
 }

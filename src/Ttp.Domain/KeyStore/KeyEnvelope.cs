@@ -10,7 +10,10 @@ namespace Ttp.Domain.KeyStore;
 /// </summary>
 public sealed class KeyEnvelope
 {
-    /// <summary>Format version of the envelope (1: AES-256-GCM payload, data key wrapped by the LMK provider).</summary>
+    /// <summary>
+    /// Format version of the envelope: AES-256-GCM payload, data key wrapped by the LMK provider; 1 with the record's id,
+    /// kind, algorithm and version as associated data, 2 with its attributes too (<see cref="EnvelopeContext.FormatVersion"/>).
+    /// </summary>
     public int FormatVersion { get; set; } = 1;
 
     /// <summary>Which LMK wraps <see cref="WrappedDataKey"/> (the LMK's id, derived from its check value).</summary>

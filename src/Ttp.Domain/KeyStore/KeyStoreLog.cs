@@ -31,4 +31,7 @@ internal static partial class KeyStoreLog
 
     [LoggerMessage(EventId = 4112, Level = LogLevel.Information, Message = "LMK rotation complete: {Total} envelopes moved from {PreviousLmkId} to {NewLmkId}")]
     public static partial void RotationCompleted(ILogger logger, int total, string previousLmkId, string newLmkId);
+
+    [LoggerMessage(EventId = 4120, Level = LogLevel.Warning, Message = "Upgrade: {Count} issuer master key and KEK envelopes were sealed again with their record's attributes")]
+    public static partial void AttributesSealed(ILogger logger, int count);
 }

@@ -15,8 +15,8 @@ namespace Ttp.Domain.KeyStore;
 /// </summary>
 public sealed class KeyVault
 {
-    /// <summary>The only envelope format so far.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The newest envelope format: 2, associated data with the record's attributes (1 without; see <see cref="EnvelopeContext.FormatVersion"/>).</summary>
+    public const int FormatVersion = 2;
 
     private const int NonceLength = 12;
     private const int TagLength = 16;
@@ -61,7 +61,7 @@ public sealed class KeyVault
 
             return new KeyEnvelope
             {
-                FormatVersion = FormatVersion,
+                FormatVersion = context.FormatVersion,
                 LmkId = lmkId,
                 WrappedDataKey = Lmk.Wrap(lmkId, dataKey, context.LmkAssociatedData()),
                 Payload = payload,
@@ -80,10 +80,34 @@ public sealed class KeyVault
     public SensitiveBytes Open(EnvelopeContext context, KeyEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        if (envelope.FormatVersion != FormatVersion)
+        if (envelope.FormatVersion != context.FormatVersion)
         {
-            throw new IntegrityException($"The key envelope of {context} has format {envelope.FormatVersion}; this version reads format {FormatVersion}");
+            throw new IntegrityException(envelope.FormatVersion == 1 && context.FormatVersion == 2
+                ? $"The key envelope of {context} has format 1, without its attributes sealed: it was not converted by the upgrade, or was written back from an old copy"
+                : $"The key envelope of {context} has format {envelope.FormatVersion}; a {context.Kind} envelope has format {context.FormatVersion}");
         }
+
+        return OpenChecked(context, envelope);
+    }
+
+    /// <summary>
+    /// Opens an envelope of the previous release (format 1: without the record's attributes) for the one-time upgrade
+    /// that re-seals it with them (<see cref="EnvelopeAttributeUpgrade"/>); nothing else opens format 1 for a record that
+    /// has attributes.
+    /// </summary>
+    internal SensitiveBytes OpenFormat1(EnvelopeContext context, KeyEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        if (envelope.FormatVersion != 1)
+        {
+            throw new IntegrityException($"The key envelope of {context} has format {envelope.FormatVersion}, not 1");
+        }
+
+        return OpenChecked(context.WithoutAttributes(), envelope);
+    }
+
+    private SensitiveBytes OpenChecked(EnvelopeContext context, KeyEnvelope envelope)
+    {
 
         if (envelope.Payload is not { Length: > NonceLength + TagLength } payload)
         {
