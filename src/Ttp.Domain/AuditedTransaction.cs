@@ -1,14 +1,17 @@
 using Microsoft.EntityFrameworkCore;
 using Ttp.Domain.Audit;
 using Ttp.Domain.Data;
+using Ttp.Domain.Integrity;
 
 namespace Ttp.Domain;
 
 /// <summary>
 /// Runs one staff action: a context, a transaction, the change, and its audit record appended to the chain in the
-/// same transaction (CONVENTIONS 6), so that a change is never committed without its record nor the reverse.
+/// same transaction, so that a change is never committed without its record nor the reverse. Access records added or
+/// changed by the action (TSMs, certificates, scope) get their MACs here, in the same transaction
+/// (<see cref="RecordAuthenticator"/>).
 /// </summary>
-public sealed class AuditedTransaction(IDbContextFactory<TtpDbContext> factory, AuditKeyHolder auditKey)
+public sealed class AuditedTransaction(IDbContextFactory<TtpDbContext> factory, AuditKeyHolder auditKey, RecordKeyHolder recordKey)
 {
     /// <summary>
     /// Runs <paramref name="change"/> in a transaction; the change returns its result and the audit record that
@@ -20,11 +23,13 @@ public sealed class AuditedTransaction(IDbContextFactory<TtpDbContext> factory, 
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var key = await auditKey.GetAsync(cancellationToken);
+        var records = await recordKey.GetAsync(cancellationToken);
 
         // Take the chain's lock first: on SQLite a deferred transaction that reads and then writes can fail with
         // SQLITE_BUSY_SNAPSHOT when another process wrote in between; locking first makes writers queue instead.
         await AuditLedger.LockHeadAsync(db, cancellationToken);
         var (result, record) = await change(db);
+        records.SealChanges(db);
         await db.SaveChangesAsync(cancellationToken);
         await AuditLedger.AppendAsync(db, [record], key, cancellationToken);
         await transaction.CommitAsync(cancellationToken);

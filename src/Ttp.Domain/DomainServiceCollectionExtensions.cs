@@ -47,6 +47,9 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<LmkRotation>();
         services.AddSingleton<EnvelopeAttributeUpgrade>();
         services.AddSingleton<AuditKeyHolder>();
+        services.AddSingleton<Integrity.RecordKeyHolder>();
+        services.AddSingleton<Integrity.IntegrityAlarm>();
+        services.AddSingleton<Integrity.AccessRecordUpgrade>();
         services.AddSingleton<AuditedTransaction>();
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<AuditQueries>();

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using Ttp.Domain.Data;
+using Ttp.Domain.Integrity;
 using Ttp.Domain.IssuerKeys;
 using Ttp.Domain.Keks;
 using Ttp.Domain.Tsms;
@@ -22,7 +23,7 @@ namespace Ttp.Domain.KeyRequests;
 /// open with the query prepared (one request at a time on it: a few microseconds on SQLite), and reopened after a
 /// failure.
 /// </remarks>
-public sealed class KeyRequestDirectory(IDbContextFactory<TtpDbContext> factory) : IDisposable
+public sealed class KeyRequestDirectory(IDbContextFactory<TtpDbContext> factory, RecordKeyHolder recordKey, IntegrityAlarm alarm) : IDisposable
 {
     private static readonly string VersionQuery = $"SELECT version FROM {DirectoryVersion.Table} WHERE id = {DirectoryVersion.SingletonId}";
 
@@ -59,7 +60,10 @@ public sealed class KeyRequestDirectory(IDbContextFactory<TtpDbContext> factory)
             }
 
             await using var db = await factory.CreateDbContextAsync(cancellationToken);
-            current = await LoadAsync(db, version, cancellationToken);
+            var authenticator = await recordKey.GetAsync(cancellationToken);
+            var rejected = new List<IAuthenticatedRecord>();
+            current = await LoadAsync(db, version, authenticator, rejected, cancellationToken);
+            await alarm.RecordsRejectedAsync(rejected, cancellationToken);
             _current = current;
             return current;
         }
@@ -121,20 +125,26 @@ public sealed class KeyRequestDirectory(IDbContextFactory<TtpDbContext> factory)
         (_versionCommand, _versionConnection) = (null, null);
     }
 
-    private static async Task<Snapshot> LoadAsync(TtpDbContext db, long version, CancellationToken cancellationToken)
+    // Access records whose MAC fails are left out (a TSM with all its certificates and scope) and reported in
+    // <paramref name="rejected"/>: they count as absent, so they can only narrow what anyone gets.
+    private static async Task<Snapshot> LoadAsync(
+        TtpDbContext db, long version, RecordAuthenticator authenticator, List<IAuthenticatedRecord> rejected, CancellationToken cancellationToken)
     {
-        var tsms = await db.Tsms.AsNoTracking().Include(t => t.Scope).ToDictionaryAsync(t => t.Id, cancellationToken);
-        var certificates = await db.TsmCertificates.AsNoTracking().ToListAsync(cancellationToken);
+        var tsms = (await db.Tsms.AsNoTracking().Include(t => t.Scope).ToListAsync(cancellationToken))
+            .Where(t => Authentic(t, authenticator, rejected)).ToDictionary(t => t.Id);
+        var certificates = (await db.TsmCertificates.AsNoTracking().ToListAsync(cancellationToken))
+            .Where(c => Authentic(c, authenticator, rejected)).ToList();
         var keySets = await db.IssuerKeySets.AsNoTracking().ToListAsync(cancellationToken);
         var keks = await db.Keks.AsNoTracking().Where(k => k.State == KekState.Active).ToListAsync(cancellationToken);
 
+        var issuers = tsms.Values.ToDictionary(
+            t => t.Id, t => t.Scope.Where(s => Authentic(s, authenticator, rejected)).Select(s => s.Iin).ToFrozenSet(StringComparer.Ordinal));
         var callers = new Dictionary<string, Caller>(StringComparer.Ordinal);
         foreach (var certificate in certificates)
         {
             if (tsms.TryGetValue(certificate.TsmId, out var tsm))
             {
-                callers[certificate.Sha256Thumbprint.ToUpperInvariant()] = new Caller(
-                    certificate, tsm, tsm.Scope.Select(s => s.Iin).ToFrozenSet(StringComparer.Ordinal));
+                callers[certificate.Sha256Thumbprint.ToUpperInvariant()] = new Caller(certificate, tsm, issuers[tsm.Id]);
             }
         }
 
@@ -150,6 +160,17 @@ public sealed class KeyRequestDirectory(IDbContextFactory<TtpDbContext> factory)
             keySets.GroupBy(k => k.Iin, StringComparer.Ordinal)
                 .ToFrozenDictionary(g => g.Key, g => (IReadOnlyList<IssuerKeySet>)g.ToList(), StringComparer.Ordinal),
             activeKeks.ToFrozenDictionary());
+    }
+
+    private static bool Authentic(IAuthenticatedRecord record, RecordAuthenticator authenticator, List<IAuthenticatedRecord> rejected)
+    {
+        if (authenticator.IsAuthentic(record))
+        {
+            return true;
+        }
+
+        rejected.Add(record);
+        return false;
     }
 
     /// <summary>A TSM certificate with its TSM and the issuers (IIN) the TSM may ask keys for.</summary>

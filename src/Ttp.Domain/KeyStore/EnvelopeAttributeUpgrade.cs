@@ -25,14 +25,14 @@ public sealed class EnvelopeAttributeUpgrade(
     public const string MarkerFileName = "envelope-attributes.done";
 
     /// <summary>The marker's full path.</summary>
-    public string MarkerPath => Path.Combine(data.Value.FullDataDirectory, MarkerFileName);
+    public string MarkerPath => UpgradeMarker.PathOf(data.Value, MarkerFileName);
 
     /// <summary>Converts what is left to convert; returns how many envelopes were re-sealed by this run.</summary>
     /// <exception cref="IntegrityException">A format-1 envelope exists after the conversion was recorded as done, or does not open.</exception>
     public async Task<int> RunAsync(CancellationToken cancellationToken = default)
     {
         var pending = await PendingAsync(cancellationToken);
-        if (pending.Count > 0 && File.Exists(MarkerPath))
+        if (pending.Count > 0 && UpgradeMarker.IsDone(data.Value, MarkerFileName))
         {
             throw new IntegrityException(
                 $"{pending.Count} key envelope(s) without sealed attributes were found after the conversion was done ({string.Join(", ", pending.Take(5))}): " +
@@ -53,11 +53,7 @@ public sealed class EnvelopeAttributeUpgrade(
             KeyStoreLog.AttributesSealed(logger, pending.Count);
         }
 
-        Directory.CreateDirectory(data.Value.FullDataDirectory);
-        if (!File.Exists(MarkerPath))
-        {
-            await File.WriteAllTextAsync(MarkerPath, "Key envelopes carry their record's attributes (format 2). Do not delete.\n", cancellationToken);
-        }
+        await UpgradeMarker.MarkDoneAsync(data.Value, MarkerFileName, "Key envelopes carry their record's attributes (format 2).", cancellationToken);
 
         return pending.Count;
     }

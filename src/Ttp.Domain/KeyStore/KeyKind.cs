@@ -17,4 +17,7 @@ public enum KeyKind
 
     /// <summary>A key of the portal's ASP.NET Core data-protection key ring (cookies, antiforgery), kept as a file.</summary>
     DataProtectionKey = 5,
+
+    /// <summary>The HMAC key of the access records (TSMs, their certificates and issuer scope).</summary>
+    RecordKey = 6,
 }

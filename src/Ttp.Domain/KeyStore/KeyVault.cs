@@ -143,42 +143,63 @@ public sealed class KeyVault
     /// and saved through <paramref name="db"/> (use a context of its own: pending changes would be saved with it).
     /// </summary>
     /// <remarks>
-    /// DESIGN.md says the audit key is "derived from the LMK". It is a random key bound to the LMK by its envelope
-    /// instead: re-deriving it from a new LMK after a rotation would change the key and break the existing chain, whereas
-    /// the envelope is simply re-wrapped by <see cref="LmkRotation"/> and the key stays the same.
+    /// A random key bound to the LMK by its envelope, not derived from the LMK: re-deriving it from a new LMK after a
+    /// rotation would change the key and break the existing chain, whereas the envelope is simply re-wrapped by
+    /// <see cref="LmkRotation"/> and the key stays the same.
     /// </remarks>
-    /// <exception cref="IntegrityException">The stored audit key does not open.</exception>
+    /// <exception cref="IntegrityException">The stored audit key does not open, or it is missing while the audit trail holds records.</exception>
     public async Task<AuditKey> GetOrCreateAuditKeyAsync(TtpDbContext db, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(db);
-        var existing = await db.SystemKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == SystemKey.AuditKeyId, cancellationToken);
+        return new AuditKey(await GetOrCreateSystemKeyAsync(
+            db, SystemKey.AuditKeyId, KeyKind.AuditKey, AuditKey.Length,
+            async () => await db.AuditEvents.AnyAsync(cancellationToken) ? "the audit trail holds records" : null,
+            cancellationToken));
+    }
+
+    /// <summary>
+    /// A 32-byte key of the server, stored as a <see cref="SystemKey"/> envelope; created when missing unless
+    /// <paramref name="dependents"/> names data that the missing key protected (then the key was deleted, and a new one
+    /// would hide that: an integrity failure).
+    /// </summary>
+    /// <returns>The key in a pinned buffer; the caller owns and clears it.</returns>
+    internal async Task<byte[]> GetOrCreateSystemKeyAsync(
+        TtpDbContext db, Guid id, KeyKind kind, int length, Func<Task<string?>> dependents, CancellationToken cancellationToken)
+    {
+        var existing = await db.SystemKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == id, cancellationToken);
         if (existing is not null)
         {
-            return OpenAuditKey(existing);
+            return OpenSystemKey(existing, kind, length);
         }
 
-        var key = GC.AllocateArray<byte>(AuditKey.Length, pinned: true);
+        if (await dependents() is { } protectedData)
+        {
+            throw new IntegrityException(
+                $"The {kind} ({id:D}) is missing from the database although {protectedData}: it was deleted. Restore the database from a backup; a new key would hide the change");
+        }
+
+        var key = GC.AllocateArray<byte>(length, pinned: true);
         RandomNumberGenerator.Fill(key);
-        var record = new SystemKey { Id = SystemKey.AuditKeyId, Kind = KeyKind.AuditKey, CreatedAt = _time.GetUtcNow() };
+        var record = new SystemKey { Id = id, Kind = kind, CreatedAt = _time.GetUtcNow() };
         record.Envelope = Seal(record.EnvelopeContext, key);
         db.SystemKeys.Add(record);
         try
         {
             await db.SaveChangesAsync(cancellationToken);
-            return new AuditKey(key);
+            return key;
         }
         catch (DbUpdateException)
         {
-            // Another process created the audit key first: use that one.
+            // Another process created the key first: use that one.
             CryptographicOperations.ZeroMemory(key);
             db.Entry(record).State = EntityState.Detached;
-            var winner = await db.SystemKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == SystemKey.AuditKeyId, cancellationToken);
+            var winner = await db.SystemKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == id, cancellationToken);
             if (winner is null)
             {
                 throw;
             }
 
-            return OpenAuditKey(winner);
+            return OpenSystemKey(winner, kind, length);
         }
         catch
         {
@@ -208,21 +229,21 @@ public sealed class KeyVault
         }
     }
 
-    private AuditKey OpenAuditKey(SystemKey record)
+    private byte[] OpenSystemKey(SystemKey record, KeyKind kind, int length)
     {
-        if (record.Kind != KeyKind.AuditKey)
+        if (record.Kind != kind)
         {
-            throw new IntegrityException($"System key {record.Id:D} should be the audit key but is recorded as {record.Kind}");
+            throw new IntegrityException($"System key {record.Id:D} should be the {kind} but is recorded as {record.Kind}");
         }
 
         var key = Open(record.EnvelopeContext, record.Envelope);
-        if (key.Bytes.Length != AuditKey.Length)
+        if (key.Bytes.Length != length)
         {
             key.Dispose();
-            throw new IntegrityException($"The audit key ({record.EnvelopeContext}) is {key.Bytes.Length} bytes, not {AuditKey.Length}");
+            throw new IntegrityException($"The {kind} ({record.EnvelopeContext}) is {key.Bytes.Length} bytes, not {length}");
         }
 
-        return new AuditKey(key.Bytes);
+        return key.Bytes;
     }
 
     private void UnwrapDataKey(string record, byte[] associatedData, KeyEnvelope envelope, Span<byte> dataKey)

@@ -1,10 +1,13 @@
+using System.Globalization;
+using Ttp.Domain.Integrity;
+
 namespace Ttp.Domain.Tsms;
 
 /// <summary>
 /// A Trusted Service Manager accredited (or being accredited) to receive card keys. State changes only through the
 /// methods below, which enforce the four-eyes rule: the actor who registered a TSM cannot approve it.
 /// </summary>
-public sealed class Tsm
+public sealed class Tsm : IAuthenticatedRecord
 {
     private static readonly TimeSpan RetireNowTolerance = TimeSpan.FromMinutes(1);
 
@@ -264,4 +267,18 @@ public sealed class Tsm
         string.IsNullOrWhiteSpace(reason) ? throw new DomainInputException("reason: a reason is required")
         : reason.Trim().Length > 500 ? throw new DomainInputException("reason: at most 500 characters")
         : reason.Trim();
+
+    /// <inheritdoc cref="IAuthenticatedRecord.RecordMac"/>
+    public byte[]? RecordMac { get; private set; }
+
+    /// <summary>Microseconds since the Unix epoch: the precision both databases store, so a value reads back the same.</summary>
+    internal static long Micros(DateTimeOffset t) => (t.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    string IAuthenticatedRecord.CanonicalForm() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"ttp-tsm-v1|{Id:D}|{Name}|{(int)State}|{(RateLimitPerSecond is { } rate ? rate.ToString("R", CultureInfo.InvariantCulture) : string.Empty)}");
+
+    string IAuthenticatedRecord.Describe() => $"TSM '{Name}' ({Id:D})";
+
+    void IAuthenticatedRecord.SetRecordMac(byte[] mac) => RecordMac = mac;
 }

@@ -1,7 +1,10 @@
+using System.Globalization;
+using Ttp.Domain.Integrity;
+
 namespace Ttp.Domain.Tsms;
 
 /// <summary>A client certificate that identifies a TSM on the SOAP endpoint (pinned by SHA-256 thumbprint).</summary>
-public sealed class TsmCertificate
+public sealed class TsmCertificate : IAuthenticatedRecord
 {
     private TsmCertificate()
     {
@@ -14,8 +17,8 @@ public sealed class TsmCertificate
         Sha256Thumbprint = info.Sha256Thumbprint;
         Subject = info.Subject;
         Issuer = info.Issuer;
-        NotBefore = info.NotBefore;
-        NotAfter = info.NotAfter;
+        NotBefore = Audit.AuditRecord.TruncateToMicroseconds(info.NotBefore);
+        NotAfter = Audit.AuditRecord.TruncateToMicroseconds(info.NotAfter);
         Der = info.Der;
         AddedAt = addedAt;
     }
@@ -46,5 +49,17 @@ public sealed class TsmCertificate
     /// <summary>Whether the certificate is no longer accepted at <paramref name="now"/> (a retirement set for a later moment is not yet).</summary>
     public bool IsRetired(DateTimeOffset now) => RetiredAt is { } at && at <= now;
 
-    internal void Retire(DateTimeOffset at) => RetiredAt = at;
+    /// <inheritdoc cref="IAuthenticatedRecord.RecordMac"/>
+    public byte[]? RecordMac { get; private set; }
+
+    // Microseconds, as both databases store it, so the value the MAC covers reads back the same.
+    internal void Retire(DateTimeOffset at) => RetiredAt = Audit.AuditRecord.TruncateToMicroseconds(at);
+
+    string IAuthenticatedRecord.CanonicalForm() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"ttp-certificate-v1|{Id:D}|{TsmId:D}|{Sha256Thumbprint.ToUpperInvariant()}|{Tsm.Micros(NotBefore)}|{Tsm.Micros(NotAfter)}|{(RetiredAt is { } at ? Tsm.Micros(at) : string.Empty)}");
+
+    string IAuthenticatedRecord.Describe() => $"certificate {Sha256Thumbprint} of TSM {TsmId:D}";
+
+    void IAuthenticatedRecord.SetRecordMac(byte[] mac) => RecordMac = mac;
 }

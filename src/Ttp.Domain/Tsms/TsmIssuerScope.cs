@@ -1,7 +1,10 @@
+using System.Globalization;
+using Ttp.Domain.Integrity;
+
 namespace Ttp.Domain.Tsms;
 
 /// <summary>One issuer (IIN, uppercase hex) a TSM may request keys for.</summary>
-public sealed class TsmIssuerScope
+public sealed class TsmIssuerScope : IAuthenticatedRecord
 {
     private TsmIssuerScope()
     {
@@ -19,4 +22,13 @@ public sealed class TsmIssuerScope
     public Guid TsmId { get; private set; }
 
     public string Iin { get; private set; } = string.Empty;
+
+    /// <inheritdoc cref="IAuthenticatedRecord.RecordMac"/>
+    public byte[]? RecordMac { get; private set; }
+
+    string IAuthenticatedRecord.CanonicalForm() => string.Create(CultureInfo.InvariantCulture, $"ttp-scope-v1|{Id:D}|{TsmId:D}|{Iin}");
+
+    string IAuthenticatedRecord.Describe() => $"scope entry {Id:D} (issuer {Iin} of TSM {TsmId:D})";
+
+    void IAuthenticatedRecord.SetRecordMac(byte[] mac) => RecordMac = mac;
 }

@@ -19,7 +19,7 @@ public sealed class IssuerKeyServiceTests
         using var lmk = LmkProviderFactory.Create(new LmkOptions(), database.Folder!);
         var vault = new KeyVault(lmk);
         using var auditKey = new AuditKeyHolder(database.Factory, vault);
-        var service = new IssuerKeyService(database.Factory, new AuditedTransaction(database.Factory, auditKey), vault, TimeProvider.System);
+        var service = new IssuerKeyService(database.Factory, new AuditedTransaction(database.Factory, auditKey, new Ttp.Domain.Integrity.RecordKeyHolder(database.Factory, vault)), vault, TimeProvider.System);
         var components = new List<byte[]> { Enumerable.Repeat((byte)0x11, 16).ToArray(), Enumerable.Repeat((byte)0x22, 16).ToArray() };
         var import = new IssuerKeyImport(iin, kvn, SecureChannelScheme.Scp02, method == "emv" ? DiversificationMethod.EmvCps11 : DiversificationMethod.Kdf3);
 

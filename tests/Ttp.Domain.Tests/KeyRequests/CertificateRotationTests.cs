@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Ttp.Crypto;
 using Ttp.Crypto.GlobalPlatform;
 using Ttp.Domain.Data;
@@ -19,7 +20,8 @@ public sealed class CertificateRotationTests
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task GetDiversifiedKeys_CertificateRetiringLater_ServedUntilThenNotAfter(DatabaseProvider provider)
     {
-        await using var env = await KeyRequestEnvironment.CreateAsync(provider);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var env = await KeyRequestEnvironment.CreateAsync(provider, configure: services => services.AddSingleton<TimeProvider>(clock));
         await env.AddKeySetAsync(Iin, 0xFF, SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11, Hex.Parse(Master16, "m"));
         var old = await env.AddTsmAsync("acme", [Iin]);
         await env.AddKekAsync("acme", 1, KekAlgorithm.Tdes2, KekFormat.Tr31, Hex.Parse(Tdes2Kek, "kek"));
@@ -31,7 +33,7 @@ public sealed class CertificateRotationTests
             Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(successorDer)), new DateTimeOffset(successorCertificate.NotAfter.ToUniversalTime()), "192.0.2.11");
         var request = Request(KddOpenJavaCard, E0BasicDes);
 
-        await tsms.RetireCertificateAsync("acme", old.CertificateSha256Thumbprint, DateTimeOffset.UtcNow.AddHours(1), KeyRequestEnvironment.Registrar);
+        await tsms.RetireCertificateAsync("acme", old.CertificateSha256Thumbprint, clock.GetUtcNow().AddHours(1), KeyRequestEnvironment.Registrar);
         await env.Pins.RefreshAsync();
 
         Assert.True(env.Pins.IsPinned(old.CertificateSha256Thumbprint));
@@ -40,7 +42,7 @@ public sealed class CertificateRotationTests
         Assert.Equal(3, (await env.KeyRequests.GetDiversifiedKeysAsync(request, successor)).Keys.Count);
 
         // The retirement moment passes.
-        await env.ExecuteRawAsync($"UPDATE tsm_certificates SET retired_at = {env.PastTimestampSql} WHERE sha256thumbprint = '{old.CertificateSha256Thumbprint}'");
+        clock.Advance(TimeSpan.FromHours(2));
         await env.Pins.RefreshAsync();
 
         Assert.False(env.Pins.IsPinned(old.CertificateSha256Thumbprint));

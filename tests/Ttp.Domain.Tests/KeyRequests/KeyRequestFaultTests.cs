@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Ttp.Crypto;
 using Ttp.Crypto.GlobalPlatform;
@@ -90,7 +91,8 @@ public sealed class KeyRequestFaultTests
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task GetDiversifiedKeys_CallerNotAccredited_NotAccredited(DatabaseProvider provider)
     {
-        await using var env = await KeyRequestEnvironment.CreateAsync(provider);
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var env = await KeyRequestEnvironment.CreateAsync(provider, configure: services => services.AddSingleton<TimeProvider>(clock));
         await env.AddKeySetAsync(Iin, 0xFF, SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11, Hex.Parse(Master16, "m"));
         var request = Request(KddOpenJavaCard, E0BasicDes);
         async Task<KeyRequestCaller> TsmWithKekAsync(string name, bool approve = true)
@@ -108,7 +110,9 @@ public sealed class KeyRequestFaultTests
         var tsms = env.Services.GetService(typeof(TsmService)) as TsmService;
         await tsms!.SuspendAsync("suspended", "audit finding", Staff);
         await tsms.RevokeAsync("revoked", "contract ended", Staff);
-        await env.ExecuteRawAsync($"UPDATE tsm_certificates SET retired_at = {env.PastTimestampSql} WHERE sha256thumbprint = '{retired.CertificateSha256Thumbprint}'");
+        await tsms.AddCertificateAsync("retired", Tsms.TestCertificates.Create("CN=retired successor"), Staff);
+        await tsms.RetireCertificateAsync("retired", retired.CertificateSha256Thumbprint, clock.GetUtcNow().AddHours(1), Staff);
+        clock.Advance(TimeSpan.FromHours(2));
 
         var unknown = new KeyRequestCaller(Hex.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)), DateTimeOffset.UtcNow.AddDays(1), "192.0.2.99");
         var malformed = new KeyRequestCaller("not-a-thumbprint", DateTimeOffset.UtcNow.AddDays(1), null);

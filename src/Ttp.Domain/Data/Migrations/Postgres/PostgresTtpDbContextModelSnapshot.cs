@@ -628,6 +628,10 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .HasColumnType("double precision")
                         .HasColumnName("rate_limit_per_second");
 
+                    b.Property<byte[]>("RecordMac")
+                        .HasColumnType("bytea")
+                        .HasColumnName("record_mac");
+
                     b.Property<DateTimeOffset>("RegisteredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("registered_at");
@@ -687,6 +691,10 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("not_before");
 
+                    b.Property<byte[]>("RecordMac")
+                        .HasColumnType("bytea")
+                        .HasColumnName("record_mac");
+
                     b.Property<DateTimeOffset?>("RetiredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("retired_at");
@@ -732,6 +740,10 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("iin");
+
+                    b.Property<byte[]>("RecordMac")
+                        .HasColumnType("bytea")
+                        .HasColumnName("record_mac");
 
                     b.Property<Guid>("TsmId")
                         .HasColumnType("uuid")

@@ -619,6 +619,10 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .HasColumnType("REAL")
                         .HasColumnName("rate_limit_per_second");
 
+                    b.Property<byte[]>("RecordMac")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("record_mac");
+
                     b.Property<long>("RegisteredAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("registered_at");
@@ -678,6 +682,10 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("not_before");
 
+                    b.Property<byte[]>("RecordMac")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("record_mac");
+
                     b.Property<long?>("RetiredAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("retired_at");
@@ -723,6 +731,10 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(32)
                         .HasColumnType("TEXT")
                         .HasColumnName("iin");
+
+                    b.Property<byte[]>("RecordMac")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("record_mac");
 
                     b.Property<Guid>("TsmId")
                         .HasColumnType("TEXT")

@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Ttp.Domain.Integrity;
+
+/// <summary>Log messages of integrity checks: names of records, never key material.</summary>
+internal static partial class IntegrityLog
+{
+    [LoggerMessage(EventId = 4600, Level = LogLevel.Critical, Message = "Integrity failure: {Record} does not match its MAC and is treated as absent")]
+    public static partial void RecordRejected(ILogger logger, string record);
+
+    [LoggerMessage(EventId = 4601, Level = LogLevel.Error, Message = "Integrity failure of {Record} could not be recorded in the audit trail")]
+    public static partial void AlarmNotRecorded(ILogger logger, string record, Exception exception);
+
+    [LoggerMessage(EventId = 4602, Level = LogLevel.Warning, Message = "Upgrade: {Count} TSM, certificate and scope records received their MACs")]
+    public static partial void RecordsAuthenticated(ILogger logger, int count);
+}
