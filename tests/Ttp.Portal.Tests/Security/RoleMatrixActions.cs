@@ -1,0 +1,155 @@
+using System.Globalization;
+using Ttp.Domain;
+using Ttp.Domain.Staff;
+using Ttp.Domain.Tsms;
+using Ttp.Portal.Tests.Account;
+
+namespace Ttp.Portal.Tests.Security;
+
+/// <summary>
+/// One state-changing portal action of the role matrix. Each actor gets its own subject (<see cref="MatrixSubject.Name"/>),
+/// which <see cref="Arrange"/> puts in the state the action needs; <see cref="Call"/> goes through the edge service the
+/// page calls; <see cref="Observe"/> reads the subject's state through the domain; after an allowed call it must read
+/// <see cref="Expected"/>, after a denied one what it read before; an allowed call appends a <see cref="Audit"/> record.
+/// </summary>
+internal sealed record MatrixAction(
+    string Name,
+    string[] Allowed,
+    string Audit,
+    Func<MatrixSubject, Task> Arrange,
+    Func<MatrixEdges, MatrixSubject, Task> Call,
+    Func<MatrixSubject, Task<string>> Observe,
+    Func<MatrixSubject, string> Expected)
+{
+    public override string ToString() => Name;
+}
+
+/// <summary>Every state-changing action of the portal, through the edge services the pages call, and the roles it admits.</summary>
+internal static class RoleMatrixActions
+{
+    public const string Iin = "A0000001";
+
+    private const string A = StaffRoles.Administrator;
+    private const string O = StaffRoles.Operator;
+    private const string S = StaffRoles.SecurityOfficer;
+    private const string K = StaffRoles.KeyCustodian;
+    private const string U = StaffRoles.Auditor;
+
+    private static readonly Func<MatrixSubject, Task> Nothing = _ => Task.CompletedTask;
+
+    public static IReadOnlyList<MatrixAction> All { get; } =
+    [
+        new("tsm.register", [O], "tsm.registered",
+            Nothing,
+            (e, x) => e.Tsms.RegisterAsync(new TsmRegistration(x.Name, null, [Iin]), x.World.Certificate(x.Name).RawData),
+            x => x.World.TsmAsync(x.Name, t => $"{t.State}, certificates: {x.World.Certificates(t)}"),
+            x => $"PendingApproval, certificates: {x.Name} current"),
+        new("tsm.approve", [O], "tsm.approved",
+            x => x.World.AddPendingTsmAsync(x.Name),
+            (e, x) => e.Tsms.ApproveAsync(x.Name),
+            x => x.World.TsmAsync(x.Name, t => $"{t.State}, approved by {t.ApprovedBy ?? "nobody"}"),
+            x => $"Active, approved by user:{x.ActorEmail}"),
+        new("tsm.reject", [O], "tsm.rejected",
+            x => x.World.AddPendingTsmAsync(x.Name),
+            (e, x) => e.Tsms.RejectAsync(x.Name, "not ours"),
+            StateOf,
+            _ => "Rejected: not ours"),
+        new("tsm.suspend", [O], "tsm.suspended",
+            x => x.World.AddActiveTsmAsync(x.Name),
+            (e, x) => e.Tsms.SuspendAsync(x.Name, "audit finding"),
+            StateOf,
+            _ => "Suspended: audit finding"),
+        new("tsm.reinstate", [O], "tsm.reinstated",
+            async x =>
+            {
+                await x.World.AddActiveTsmAsync(x.Name);
+                await x.World.Tsms.SuspendAsync(x.Name, "audit finding", Actor.System);
+            },
+            (e, x) => e.Tsms.ReinstateAsync(x.Name, "finding closed"),
+            StateOf,
+            _ => "Active: finding closed"),
+        new("tsm.scope", [O], "tsm.scope-updated",
+            x => x.World.AddActiveTsmAsync(x.Name),
+            (e, x) => e.Tsms.UpdateScopeAsync(x.Name, ["A0000002", "A0000003"], 50),
+            x => x.World.TsmAsync(x.Name, t =>
+                $"issuers {string.Join(",", t.Scope.Select(s => s.Iin).Order(StringComparer.Ordinal))}, "
+                + $"rate limit {t.RateLimitPerSecond?.ToString(CultureInfo.InvariantCulture) ?? "default"}"),
+            _ => "issuers A0000002,A0000003, rate limit 50"),
+        new("tsm.certificate-add", [O], "tsm.certificate-added",
+            x => x.World.AddActiveTsmAsync(x.Name),
+            (e, x) => e.Tsms.AddCertificateAsync(x.Name, x.World.Certificate(x.Name + "/next").RawData),
+            CertificatesOf,
+            x => $"{x.Name} current, {x.Name}/next current"),
+        new("tsm.certificate-retire", [O], "tsm.certificate-retired",
+            async x =>
+            {
+                await x.World.AddActiveTsmAsync(x.Name);
+                await x.World.Tsms.AddCertificateAsync(x.Name, x.World.Certificate(x.Name + "/next").RawData, Actor.System);
+            },
+            (e, x) => e.Tsms.RetireCertificateAsync(x.Name, x.World.Thumbprint(x.Name), x.World.RetireAt),
+            CertificatesOf,
+            x => $"{x.Name} retires at {RoleMatrixWorld.Stored(x.World.RetireAt):O}, {x.Name}/next current"),
+        new("tsm.revoke", [O], "tsm.revoked",
+            x => x.World.AddActiveTsmAsync(x.Name),
+            (e, x) => e.Tsms.RevokeAsync(x.Name, "contract ended"),
+            StateOf,
+            _ => "Revoked: contract ended"),
+        new("staff.invite", [A], "user.added",
+            Nothing,
+            (e, x) => e.Staff.InviteAsync(x.Name, [K], PortalHost.StaffPassword),
+            RolesOf,
+            _ => "roles: KeyCustodian"),
+        new("staff.roles", [A], "user.roles-changed",
+            x => x.World.AddStaffAsync(x.Name, [U]),
+            (e, x) => e.Staff.ChangeRolesAsync(x.Name, [S, K]),
+            RolesOf,
+            _ => "roles: KeyCustodian, SecurityOfficer"),
+        new("staff.disable", [A], "user.disabled",
+            x => x.World.AddStaffAsync(x.Name, [U]),
+            (e, x) => e.Staff.DisableAsync(x.Name),
+            EnabledOf,
+            _ => "disabled"),
+        new("staff.enable", [A], "user.enabled",
+            async x =>
+            {
+                await x.World.AddStaffAsync(x.Name, [U]);
+                await x.World.WithStaffServiceAsync(s => s.DisableAsync(x.Name, Actor.System));
+            },
+            (e, x) => e.Staff.EnableAsync(x.Name),
+            EnabledOf,
+            _ => "enabled"),
+        new("staff.reset-2fa", [A], "user.2fa-reset",
+            x => x.World.AddStaffAsync(x.Name, [K], TestTotp.Key),
+            (e, x) => e.Staff.ResetTwoFactorAsync(x.Name),
+            x => x.World.StaffAsync(x.Name, async (users, user) =>
+                $"two-factor {(user.TwoFactorEnabled ? "on" : "off")}, "
+                + $"authenticator {(await users.GetAuthenticatorKeyAsync(user) is null ? "none" : "enrolled")}, "
+                + $"{await users.CountRecoveryCodesAsync(user)} recovery codes"),
+            _ => "two-factor off, authenticator none, 0 recovery codes"),
+        new("staff.unlock", [A], "user.unlocked",
+            async x =>
+            {
+                await x.World.AddStaffAsync(x.Name, [U]);
+                await x.World.ChangeStaffAsync(x.Name, async (users, user) =>
+                {
+                    user.LockoutEnd = x.World.Clock.GetUtcNow().AddMinutes(15);
+                    user.AccessFailedCount = 5;
+                    await users.UpdateAsync(user);
+                });
+            },
+            (e, x) => e.Staff.UnlockAsync(x.Name),
+            x => x.World.StaffAsync(x.Name, (_, user) => Task.FromResult(
+                $"lockout end {user.LockoutEnd?.ToString("O", CultureInfo.InvariantCulture) ?? "none"}, {user.AccessFailedCount} failed sign-ins")),
+            _ => "lockout end none, 0 failed sign-ins"),
+    ];
+
+    private static Task<string> StateOf(MatrixSubject x) => x.World.TsmAsync(x.Name, t => $"{t.State}: {t.StateReason ?? "no reason"}");
+
+    private static Task<string> CertificatesOf(MatrixSubject x) => x.World.TsmAsync(x.Name, x.World.Certificates);
+
+    private static Task<string> RolesOf(MatrixSubject x) =>
+        x.World.StaffAsync(x.Name, async (users, user) => "roles: " + string.Join(", ", (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal)));
+
+    private static Task<string> EnabledOf(MatrixSubject x) =>
+        x.World.StaffAsync(x.Name, (_, user) => Task.FromResult(user.IsDisabled ? "disabled" : "enabled"));
+}
