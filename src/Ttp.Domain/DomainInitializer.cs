@@ -7,7 +7,7 @@ namespace Ttp.Domain;
 
 /// <summary>
 /// Brings an installation up: applies the database migrations, creates (or loads) the LMK and the audit key, and runs
-/// the one-time conversions of an older installation (<see cref="EnvelopeAttributeUpgrade"/>, <see cref="Integrity.AccessRecordUpgrade"/>).
+/// the one-time conversions of an older installation (<see cref="EnvelopeAttributeUpgrade"/>, <see cref="Integrity.AccessRecordUpgrade"/>, <see cref="Staff.StaffSecretUpgrade"/>).
 /// Idempotent. Run by the portal at start-up and by <c>ttpctl init</c>, so both edges do exactly the same.
 /// </summary>
 public static class DomainInitializer
@@ -22,6 +22,7 @@ public static class DomainInitializer
         await services.GetRequiredService<AuditKeyHolder>().GetAsync(cancellationToken);
         await services.GetRequiredService<EnvelopeAttributeUpgrade>().RunAsync(cancellationToken);
         await services.GetRequiredService<Integrity.AccessRecordUpgrade>().RunAsync(cancellationToken);
+        await services.GetRequiredService<Staff.StaffSecretUpgrade>().RunAsync(cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var provider = factory is TtpDbContextFactory ttp ? ttp.Provider : DatabaseProvider.Sqlite;
         return new DomainStatus(provider, lmk.CurrentLmkId, lmk.IsSoftware, await db.AuditEvents.LongCountAsync(cancellationToken));

@@ -50,6 +50,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<Integrity.RecordKeyHolder>();
         services.AddSingleton<Integrity.IntegrityAlarm>();
         services.AddSingleton<Integrity.AccessRecordUpgrade>();
+        services.AddSingleton<StaffSecretUpgrade>();
         services.AddSingleton<AuditedTransaction>();
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<AuditQueries>();
@@ -63,7 +64,8 @@ public static class DomainServiceCollectionExtensions
                 o.User.RequireUniqueEmail = true;
             })
             .AddRoles<IdentityRole<Guid>>()
-            .AddEntityFrameworkStores<TtpDbContext>();
+            .AddEntityFrameworkStores<TtpDbContext>()
+            .AddUserStore<StaffUserStore>();
 
         services.AddScoped<StaffService>();
         services.AddSingleton<TsmService>();

@@ -31,6 +31,9 @@ public abstract class TtpDbContext(DbContextOptions options)
 
     public DbSet<SystemKey> SystemKeys => Set<SystemKey>();
 
+    /// <summary>Staff authenticator secrets, sealed (see <see cref="StaffAuthenticatorKey"/>).</summary>
+    public DbSet<StaffAuthenticatorKey> StaffAuthenticatorKeys => Set<StaffAuthenticatorKey>();
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();

@@ -20,4 +20,7 @@ public enum KeyKind
 
     /// <summary>The HMAC key of the access records (TSMs, their certificates and issuer scope).</summary>
     RecordKey = 6,
+
+    /// <summary>A staff member's authenticator (TOTP) secret.</summary>
+    AuthenticatorKey = 7,
 }

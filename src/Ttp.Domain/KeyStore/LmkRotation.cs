@@ -145,6 +145,14 @@ public sealed class LmkRotation
                 .Where(c => c.Id == row.Id && c.PartialEnvelope!.LmkId == row.LmkId && c.PartialEnvelope.WrappedDataKey == row.WrappedDataKey)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.PartialEnvelope!.LmkId, next).SetProperty(c => c.PartialEnvelope!.WrappedDataKey, wrapped), ct)),
         new(
+            "staff authenticator key",
+            (db, next, take) => db.StaffAuthenticatorKeys.AsNoTracking()
+                .Where(k => k.Envelope.LmkId != next).OrderBy(k => k.UserId).Take(take)
+                .Select(k => new PendingEnvelope(k.UserId, KeyKind.AuthenticatorKey, k.Envelope.LmkId, k.Envelope.WrappedDataKey)),
+            (db, row, next, wrapped, ct) => db.StaffAuthenticatorKeys
+                .Where(k => k.UserId == row.Id && k.Envelope.LmkId == row.LmkId && k.Envelope.WrappedDataKey == row.WrappedDataKey)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.Envelope.LmkId, next).SetProperty(k => k.Envelope.WrappedDataKey, wrapped), ct)),
+        new(
             "system key",
             (db, next, take) => db.SystemKeys.AsNoTracking()
                 .Where(k => k.Envelope.LmkId != next).OrderBy(k => k.Id).Take(take)

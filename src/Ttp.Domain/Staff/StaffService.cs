@@ -192,6 +192,7 @@ public sealed class StaffService(
             var before = new { TwoFactorEnabled = user.TwoFactorEnabled };
             var tokens = await db.UserTokens.Where(t => t.UserId == user.Id && t.LoginProvider == IdentityTokenProvider).ToListAsync(cancellationToken);
             db.UserTokens.RemoveRange(tokens);
+            db.StaffAuthenticatorKeys.RemoveRange(await db.StaffAuthenticatorKeys.Where(k => k.UserId == user.Id).ToListAsync(cancellationToken));
             user.TwoFactorEnabled = false;
             user.SecurityStamp = NewStamp();
             return (before, new { TwoFactorEnabled = false });

@@ -80,3 +80,16 @@ internal sealed class SystemKeyConfiguration : IEntityTypeConfiguration<SystemKe
         builder.Navigation(k => k.Envelope).IsRequired();
     }
 }
+
+internal sealed class StaffAuthenticatorKeyConfiguration : IEntityTypeConfiguration<Staff.StaffAuthenticatorKey>
+{
+    public void Configure(EntityTypeBuilder<Staff.StaffAuthenticatorKey> builder)
+    {
+        builder.ToTable("staff_authenticator_keys");
+        builder.HasKey(k => k.UserId);
+        builder.HasOne<Staff.StaffUser>().WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
+        builder.Ignore(k => k.EnvelopeContext);
+        builder.OwnsOne(k => k.Envelope, EnvelopeMapping.Map);
+        builder.Navigation(k => k.Envelope).IsRequired();
+    }
+}

@@ -497,6 +497,18 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                     b.ToTable("system_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Ttp.Domain.Staff.StaffAuthenticatorKey", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_staff_authenticator_keys");
+
+                    b.ToTable("staff_authenticator_keys", (string)null);
+                });
+
             modelBuilder.Entity("Ttp.Domain.Staff.StaffUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -992,6 +1004,57 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                             b1.WithOwner()
                                 .HasForeignKey("SystemKeyId")
                                 .HasConstraintName("fk_system_keys_system_keys_id");
+                        });
+
+                    b.Navigation("Envelope")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ttp.Domain.Staff.StaffAuthenticatorKey", b =>
+                {
+                    b.HasOne("Ttp.Domain.Staff.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_staff_authenticator_keys_asp_net_users_user_id");
+
+                    b.OwnsOne("Ttp.Domain.KeyStore.KeyEnvelope", "Envelope", b1 =>
+                        {
+                            b1.Property<Guid>("StaffAuthenticatorKeyUserId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("user_id");
+
+                            b1.Property<int>("FormatVersion")
+                                .HasColumnType("integer")
+                                .HasColumnName("envelope_format");
+
+                            b1.Property<string>("LmkId")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("envelope_lmk_id");
+
+                            b1.Property<byte[]>("Payload")
+                                .IsRequired()
+                                .HasColumnType("bytea")
+                                .HasColumnName("envelope_payload");
+
+                            b1.Property<byte[]>("WrappedDataKey")
+                                .IsRequired()
+                                .HasColumnType("bytea")
+                                .HasColumnName("envelope_wrapped_key");
+
+                            b1.HasKey("StaffAuthenticatorKeyUserId");
+
+                            b1.HasIndex("LmkId")
+                                .HasDatabaseName("ix_staff_authenticator_keys_envelope_lmk_id");
+
+                            b1.ToTable("staff_authenticator_keys");
+
+                            b1.WithOwner()
+                                .HasForeignKey("StaffAuthenticatorKeyUserId")
+                                .HasConstraintName("fk_staff_authenticator_keys_staff_authenticator_keys_user_id");
                         });
 
                     b.Navigation("Envelope")

@@ -488,6 +488,18 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                     b.ToTable("system_keys", (string)null);
                 });
 
+            modelBuilder.Entity("Ttp.Domain.Staff.StaffAuthenticatorKey", b =>
+                {
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("user_id");
+
+                    b.HasKey("UserId")
+                        .HasName("pk_staff_authenticator_keys");
+
+                    b.ToTable("staff_authenticator_keys", (string)null);
+                });
+
             modelBuilder.Entity("Ttp.Domain.Staff.StaffUser", b =>
                 {
                     b.Property<Guid>("Id")
@@ -983,6 +995,57 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                             b1.WithOwner()
                                 .HasForeignKey("SystemKeyId")
                                 .HasConstraintName("fk_system_keys_system_keys_id");
+                        });
+
+                    b.Navigation("Envelope")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ttp.Domain.Staff.StaffAuthenticatorKey", b =>
+                {
+                    b.HasOne("Ttp.Domain.Staff.StaffUser", null)
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_staff_authenticator_keys_asp_net_users_user_id");
+
+                    b.OwnsOne("Ttp.Domain.KeyStore.KeyEnvelope", "Envelope", b1 =>
+                        {
+                            b1.Property<Guid>("StaffAuthenticatorKeyUserId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("user_id");
+
+                            b1.Property<int>("FormatVersion")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("envelope_format");
+
+                            b1.Property<string>("LmkId")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("envelope_lmk_id");
+
+                            b1.Property<byte[]>("Payload")
+                                .IsRequired()
+                                .HasColumnType("BLOB")
+                                .HasColumnName("envelope_payload");
+
+                            b1.Property<byte[]>("WrappedDataKey")
+                                .IsRequired()
+                                .HasColumnType("BLOB")
+                                .HasColumnName("envelope_wrapped_key");
+
+                            b1.HasKey("StaffAuthenticatorKeyUserId");
+
+                            b1.HasIndex("LmkId")
+                                .HasDatabaseName("ix_staff_authenticator_keys_envelope_lmk_id");
+
+                            b1.ToTable("staff_authenticator_keys");
+
+                            b1.WithOwner()
+                                .HasForeignKey("StaffAuthenticatorKeyUserId")
+                                .HasConstraintName("fk_staff_authenticator_keys_staff_authenticator_keys_user_id");
                         });
 
                     b.Navigation("Envelope")
