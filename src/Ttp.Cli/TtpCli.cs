@@ -24,7 +24,7 @@ internal static class TtpCli
             CryptoCommand.Create(output),
             InitCommand.Create(output),
             UserCommand.Create(output, stdin),
-            TsmCommand.Create(output),
+            TsmCommand.Create(output, stdin),
             KekCommand.Create(output),
             IssuerKeyCommand.Create(output),
             AuditCommand.Create(output, stdout),

@@ -68,7 +68,9 @@ public static class DomainServiceCollectionExtensions
             .AddUserStore<StaffUserStore>();
 
         services.AddScoped<StaffService>();
+        services.AddScoped<ApproverAuthentication>();
         services.AddSingleton<TsmService>();
+        services.AddSingleton<TsmChangeService>();
         services.AddSingleton<KekService>();
         services.AddSingleton<IssuerKeyService>();
 

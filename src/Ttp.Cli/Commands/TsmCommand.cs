@@ -7,7 +7,7 @@ namespace Ttp.Cli.Commands;
 /// <summary><c>ttpctl tsm ...</c>: TSM accreditation over the same domain service as the portal.</summary>
 internal static class TsmCommand
 {
-    public static Command Create(CliOutput output)
+    public static Command Create(CliOutput output, TextReader stdin)
     {
         var root = new Command("tsm", "Trusted Service Managers: register, approve or reject, suspend, reinstate, revoke, scope, certificates, list.");
 
@@ -43,25 +43,29 @@ internal static class TsmCommand
         root.Subcommands.Add(add);
 
         var approveName = AdminCommands.Required("--name", "The TSM's name.", "NAME");
-        var approver = AdminCommands.Required("--approver", "The approving Operator's e-mail (not the one who registered it).", "EMAIL");
-        var approve = new Command("approve", "Approve a pending TSM (four eyes).") { approveName, approver };
+        var approver = new ApproverOptions(stdin, "The approving Operator's e-mail (not the one who registered it).");
+        var approve = new Command("approve", "Approve a pending TSM (four eyes): the approver's own password on standard input.") { approveName };
+        approver.AddTo(approve);
         approve.SetServiceAction(async (parse, services, cancellationToken) =>
         {
+            var email = await approver.AuthenticateAsync(parse, services, cancellationToken);
             var tsm = await services.GetRequiredService<TsmService>().ApproveAsync(
-                parse.GetRequiredValue(approveName), parse.GetRequiredValue(approver), CliServices.CurrentActor, cancellationToken);
+                parse.GetRequiredValue(approveName), email, CliServices.CurrentActor, cancellationToken);
             output.WriteJson(Describe(tsm));
             return ExitCodes.Success;
         });
         root.Subcommands.Add(approve);
 
         var rejectName = AdminCommands.Required("--name", "The TSM's name.", "NAME");
-        var rejecter = AdminCommands.Required("--approver", "The rejecting Operator's e-mail (not the one who registered it).", "EMAIL");
+        var rejecter = new ApproverOptions(stdin, "The rejecting Operator's e-mail (not the one who registered it).");
         var rejectReason = AdminCommands.Required("--reason", "Why (recorded in the audit chain).", "TEXT");
-        var reject = new Command("reject", "Reject a pending TSM (four eyes; final).") { rejectName, rejecter, rejectReason };
+        var reject = new Command("reject", "Reject a pending TSM (four eyes; final): the approver's own password on standard input.") { rejectName, rejectReason };
+        rejecter.AddTo(reject);
         reject.SetServiceAction(async (parse, services, cancellationToken) =>
         {
+            var email = await rejecter.AuthenticateAsync(parse, services, cancellationToken);
             var tsm = await services.GetRequiredService<TsmService>().RejectAsync(
-                parse.GetRequiredValue(rejectName), parse.GetRequiredValue(rejecter), parse.GetRequiredValue(rejectReason), CliServices.CurrentActor, cancellationToken);
+                parse.GetRequiredValue(rejectName), email, parse.GetRequiredValue(rejectReason), CliServices.CurrentActor, cancellationToken);
             output.WriteJson(Describe(tsm));
             return ExitCodes.Success;
         });
@@ -117,7 +121,7 @@ internal static class TsmCommand
         root.Subcommands.Add(retire);
 
         root.Subcommands.Add(StateChange(output, "suspend", "Suspend an active TSM.", (s, n, r, c) => s.SuspendAsync(n, r, CliServices.CurrentActor, c)));
-        root.Subcommands.Add(StateChange(output, "reinstate", "Reinstate a suspended TSM.", (s, n, r, c) => s.ReinstateAsync(n, r, CliServices.CurrentActor, c)));
+        root.Subcommands.Add(StateChange(output, "reinstate", "Propose to reinstate a suspended TSM (a second Operator approves: tsm change-approve).", (s, n, r, c) => s.ReinstateAsync(n, r, CliServices.CurrentActor, c)));
         root.Subcommands.Add(StateChange(output, "revoke", "Revoke a TSM's accreditation (final).", (s, n, r, c) => s.RevokeAsync(n, r, CliServices.CurrentActor, c)));
 
         var list = new Command("list", "List TSMs with their state, certificates and scope.");
@@ -128,6 +132,11 @@ internal static class TsmCommand
             return ExitCodes.Success;
         });
         root.Subcommands.Add(list);
+        foreach (var command in TsmChangeCommands.Create(output, stdin))
+        {
+            root.Subcommands.Add(command);
+        }
+
         return root;
     }
 

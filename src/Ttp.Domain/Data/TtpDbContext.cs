@@ -23,6 +23,9 @@ public abstract class TtpDbContext(DbContextOptions options)
 
     public DbSet<TsmCertificate> TsmCertificates => Set<TsmCertificate>();
 
+    /// <summary>Proposed changes that widen a TSM's access, waiting for (or decided by) a second Operator.</summary>
+    public DbSet<TsmChange> TsmChanges => Set<TsmChange>();
+
     public DbSet<IssuerKeySet> IssuerKeySets => Set<IssuerKeySet>();
 
     public DbSet<Kek> Keks => Set<Kek>();

@@ -122,6 +122,56 @@ public sealed class Tsm : IAuthenticatedRecord
         RateLimitPerSecond = rate;
     }
 
+    /// <summary>
+    /// Splits a requested scope into what narrows access (issuers removed, a lower rate limit: applied now by the caller
+    /// through <see cref="UpdateScope"/>) and what widens it (issuers added, a higher effective rate limit: proposed for a
+    /// second Operator). Before approval the whole TSM waits for a second Operator, so nothing is widening then.
+    /// </summary>
+    /// <param name="issuers">The requested scope.</param>
+    /// <param name="rateLimitPerSecond">The requested rate limit (null: the default).</param>
+    /// <param name="defaultRate">The configured default rate, to compare a TSM's own rate with the default.</param>
+    internal ScopeSplit SplitScope(IEnumerable<string> issuers, double? rateLimitPerSecond, double defaultRate)
+    {
+        RequireNotFinal("have its scope changed");
+        var wanted = TsmIssuers.Normalize(issuers);
+        var rate = ValidRateLimit(rateLimitPerSecond);
+        if (State == TsmState.PendingApproval)
+        {
+            return new ScopeSplit(wanted, rate, [], RaisesRate: false, rate);
+        }
+
+        var current = _scope.Select(s => s.Iin).ToHashSet(StringComparer.Ordinal);
+        var raises = (rate ?? defaultRate) > (RateLimitPerSecond ?? defaultRate);
+        return new ScopeSplit(
+            [.. wanted.Where(current.Contains)],
+            raises ? RateLimitPerSecond : rate,
+            [.. wanted.Where(i => !current.Contains(i))],
+            raises,
+            rate);
+    }
+
+    /// <summary>Adds issuers to the scope (an approved change).</summary>
+    internal IEnumerable<TsmIssuerScope> AddIssuers(IEnumerable<string> issuers)
+    {
+        RequireNotFinal("have its scope changed");
+        var added = new List<TsmIssuerScope>();
+        foreach (var iin in TsmIssuers.Normalize(issuers).Where(i => !_scope.Any(s => s.Iin == i)))
+        {
+            var entry = new TsmIssuerScope(Id, iin);
+            _scope.Add(entry);
+            added.Add(entry);
+        }
+
+        return added;
+    }
+
+    /// <summary>Sets the rate limit (an approved change, or a lower one).</summary>
+    internal void SetRateLimit(double? rateLimitPerSecond)
+    {
+        RequireNotFinal("have its rate limit changed");
+        RateLimitPerSecond = ValidRateLimit(rateLimitPerSecond);
+    }
+
     /// <summary>Adds a client certificate (rotation); the caller has checked the certificate policy and that no TSM holds it.</summary>
     public TsmCertificate AddCertificate(CertificateInfo certificate, DateTimeOffset now)
     {
@@ -209,7 +259,24 @@ public sealed class Tsm : IAuthenticatedRecord
         StateReason = RequireReason(reason);
     }
 
-    /// <summary>Reinstates a suspended TSM.</summary>
+    /// <summary>Checks that a reinstatement can be proposed: the TSM is suspended and a reason is given.</summary>
+    internal void RequireReinstatable(string reason)
+    {
+        RequireState(TsmState.Suspended, "reinstated");
+        RequireReason(reason);
+    }
+
+    /// <summary>Checks that <paramref name="certificate"/> could be added now (the TSM is not final and does not hold it).</summary>
+    internal void RequireCertificateCanBeAdded(CertificateInfo certificate)
+    {
+        RequireNotFinal("receive a new certificate");
+        if (_certificates.Any(c => c.Sha256Thumbprint == certificate.Sha256Thumbprint))
+        {
+            throw new RuleViolationException($"this certificate is already registered to TSM '{Name}'");
+        }
+    }
+
+    /// <summary>Reinstates a suspended TSM (an approved change).</summary>
     public void Reinstate(string reason)
     {
         RequireState(TsmState.Suspended, "reinstated");

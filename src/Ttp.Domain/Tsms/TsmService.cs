@@ -1,16 +1,21 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Ttp.Domain.Audit;
+using Microsoft.Extensions.Options;
 using Ttp.Domain.Data;
+using Ttp.Domain.KeyRequests;
 using Ttp.Domain.Staff;
 
 namespace Ttp.Domain.Tsms;
 
 /// <summary>
 /// TSM accreditation: register, approve or reject (four eyes), suspend, reinstate, revoke, scope, certificate rotation,
-/// list. Every change audited in the same transaction, with the actor and what changed.
+/// list. Every change audited in the same transaction, with the actor and what changed. Once a TSM is approved, a change
+/// that widens its access (issuers added, a higher rate limit, a certificate added, reinstatement) is only proposed
+/// (<see cref="TsmChange"/>) and takes effect when a second Operator approves it (<see cref="TsmChangeService"/>);
+/// narrowing changes take effect at once.
 /// </summary>
-public sealed class TsmService(IDbContextFactory<TtpDbContext> factory, AuditedTransaction audited, TimeProvider time)
+public sealed class TsmService(IDbContextFactory<TtpDbContext> factory, AuditedTransaction audited, IOptions<KeyRequestOptions> options, TimeProvider time)
 {
     /// <summary>Registers a TSM with its client certificate and issuer scope; it waits for a second operator's approval.</summary>
     public Task<Tsm> RegisterAsync(string name, string? organisation, byte[] certificate, IReadOnlyList<string> issuers, Actor actor, CancellationToken cancellationToken = default) =>
@@ -101,7 +106,9 @@ public sealed class TsmService(IDbContextFactory<TtpDbContext> factory, AuditedT
 
     /// <summary>
     /// Replaces the issuers (IIN, hex, 1 to 16 bytes) a TSM may request keys for and its rate limit (requests per second;
-    /// null for the configured default). The audit record holds the scope before and after.
+    /// null for the configured default). Removed issuers and a lower rate apply at once; added issuers and a higher rate
+    /// are proposed for a second Operator (once the TSM is approved). The audit record holds the scope before and after
+    /// and the proposal.
     /// </summary>
     public Task<Tsm> UpdateScopeAsync(string name, IReadOnlyList<string> issuers, double? rateLimitPerSecond, Actor actor, CancellationToken cancellationToken = default) =>
         audited.RunAsync(async db =>
@@ -109,7 +116,8 @@ public sealed class TsmService(IDbContextFactory<TtpDbContext> factory, AuditedT
             var tsm = await FindAsync(db, name, cancellationToken);
             var before = new { Issuers = SortedIssuers(tsm), tsm.RateLimitPerSecond };
             var kept = tsm.Scope.Select(s => s.Id).ToHashSet();
-            tsm.UpdateScope(issuers, rateLimitPerSecond);
+            var split = tsm.SplitScope(issuers, rateLimitPerSecond, options.Value.RateLimit.PermitsPerSecond);
+            tsm.UpdateScope(split.ApplyIssuers, split.ApplyRate);
 
             // New children carry their own (client-generated) key: tell EF they are inserts, not updates.
             foreach (var added in tsm.Scope.Where(s => !kept.Contains(s.Id)))
@@ -117,13 +125,21 @@ public sealed class TsmService(IDbContextFactory<TtpDbContext> factory, AuditedT
                 db.Add(added);
             }
 
+            TsmChange? proposed = null;
+            if (split.ProposedIssuers.Count > 0 || split.RaisesRate)
+            {
+                proposed = TsmChange.ForScope(tsm.Id, split.ProposedIssuers, split.RaisesRate, split.RequestedRate, actor, time.GetUtcNow());
+                db.Add(proposed);
+            }
+
             var after = new { Issuers = SortedIssuers(tsm), tsm.RateLimitPerSecond };
-            return (tsm, Record("tsm.scope-updated", actor, tsm, new { Before = before, After = after }));
+            return (tsm, Record("tsm.scope-updated", actor, tsm, new { Before = before, After = after, Proposed = Proposal(proposed) }));
         }, cancellationToken);
 
     /// <summary>
     /// Adds a client certificate (PEM or DER) to a TSM, e.g. the successor of one that expires: the same
-    /// <see cref="CertificatePolicy"/> as at registration, and a certificate identifies one TSM only.
+    /// <see cref="CertificatePolicy"/> as at registration, and a certificate identifies one TSM only. Once the TSM is
+    /// approved the certificate is proposed and accepted only after a second Operator approves it.
     /// </summary>
     public Task<Tsm> AddCertificateAsync(string name, byte[] certificate, Actor actor, CancellationToken cancellationToken = default)
     {
@@ -134,8 +150,16 @@ public sealed class TsmService(IDbContextFactory<TtpDbContext> factory, AuditedT
         {
             var tsm = await FindAsync(db, name, cancellationToken);
             await RequireUnregisteredAsync(db, info, cancellationToken);
-            db.Add(tsm.AddCertificate(info, now));
-            return (tsm, Record("tsm.certificate-added", actor, tsm, new { Certificate = Describe(info) }));
+            if (tsm.State == TsmState.PendingApproval)
+            {
+                db.Add(tsm.AddCertificate(info, now));
+                return (tsm, Record("tsm.certificate-added", actor, tsm, new { Certificate = Describe(info) }));
+            }
+
+            tsm.RequireCertificateCanBeAdded(info);
+            var proposed = TsmChange.ForCertificate(tsm.Id, info, actor, now);
+            db.Add(proposed);
+            return (tsm, Record("tsm.certificate-proposed", actor, tsm, new { Certificate = Describe(info), Proposed = Proposal(proposed) }));
         }, cancellationToken);
     }
 
@@ -172,9 +196,16 @@ public sealed class TsmService(IDbContextFactory<TtpDbContext> factory, AuditedT
     public Task<Tsm> SuspendAsync(string name, string reason, Actor actor, CancellationToken cancellationToken = default) =>
         ChangeStateAsync(name, "tsm.suspended", t => t.Suspend(reason), reason, actor, cancellationToken);
 
-    /// <summary>Reinstates a suspended TSM.</summary>
+    /// <summary>Proposes to reinstate a suspended TSM; it takes effect when a second Operator approves it.</summary>
     public Task<Tsm> ReinstateAsync(string name, string reason, Actor actor, CancellationToken cancellationToken = default) =>
-        ChangeStateAsync(name, "tsm.reinstated", t => t.Reinstate(reason), reason, actor, cancellationToken);
+        audited.RunAsync(async db =>
+        {
+            var tsm = await FindAsync(db, name, cancellationToken);
+            tsm.RequireReinstatable(reason);
+            var proposed = TsmChange.ForReinstatement(tsm.Id, reason.Trim(), actor, time.GetUtcNow());
+            db.Add(proposed);
+            return (tsm, Record("tsm.reinstatement-proposed", actor, tsm, new { State = tsm.State.ToString(), Reason = reason.Trim(), Proposed = Proposal(proposed) }));
+        }, cancellationToken);
 
     /// <summary>Revokes a TSM's accreditation (final).</summary>
     public Task<Tsm> RevokeAsync(string name, string reason, Actor actor, CancellationToken cancellationToken = default) =>
@@ -202,7 +233,7 @@ public sealed class TsmService(IDbContextFactory<TtpDbContext> factory, AuditedT
             return (tsm, Record(action, actor, tsm, new { Before = before.ToString(), After = tsm.State.ToString(), Reason = reason }));
         }, cancellationToken);
 
-    private static async Task<Actor> RequireOperatorAsync(TtpDbContext db, string email, CancellationToken cancellationToken)
+    internal static async Task<Actor> RequireOperatorAsync(TtpDbContext db, string email, CancellationToken cancellationToken)
     {
         var normalized = email.Trim().ToUpperInvariant();
         var user = await db.Users.FirstOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken)
@@ -224,7 +255,7 @@ public sealed class TsmService(IDbContextFactory<TtpDbContext> factory, AuditedT
             .Join(db.Tsms, c => c.TsmId, t => t.Id, (c, t) => t.Name)
             .FirstOrDefaultAsync(cancellationToken);
 
-    private static async Task RequireUnregisteredAsync(TtpDbContext db, CertificateInfo info, CancellationToken cancellationToken)
+    internal static async Task RequireUnregisteredAsync(TtpDbContext db, CertificateInfo info, CancellationToken cancellationToken)
     {
         var owner = await OwnerAsync(db, info, cancellationToken);
         if (owner is not null)
@@ -235,12 +266,14 @@ public sealed class TsmService(IDbContextFactory<TtpDbContext> factory, AuditedT
 
     private static string AlreadyRegistered(string owner) => $"certificate: already registered to TSM '{owner}'";
 
+    private static object? Proposal(TsmChange? change) => change is null ? null : new { ChangeId = change.Id, Kind = change.Kind.ToString(), change.Summary };
+
     // The database returns a TSM's scope in no particular order: sort it so that audit records compare.
     private static string[] SortedIssuers(Tsm tsm) => [.. tsm.Scope.Select(s => s.Iin).Order(StringComparer.Ordinal)];
 
-    private static object Describe(CertificateInfo info) =>
+    internal static object Describe(CertificateInfo info) =>
         new { info.Sha256Thumbprint, info.Subject, info.Issuer, info.NotBefore, info.NotAfter };
 
-    private static AuditRecord Record(string action, Actor actor, Tsm tsm, object details) =>
+    internal static AuditRecord Record(string action, Actor actor, Tsm tsm, object details) =>
         AuditRecord.StaffAction(action, actor, "tsm:" + tsm.Name, details);
 }

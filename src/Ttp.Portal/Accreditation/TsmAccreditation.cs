@@ -9,7 +9,7 @@ namespace Ttp.Portal.Accreditation;
 /// which applies the rules (four-eyes, states, certificates) and writes the audit record. Pages call nothing else to
 /// change a TSM. A scoped service, one per circuit.
 /// </summary>
-public sealed class TsmAccreditation(StaffAuthorization authorization, TsmService tsms)
+public sealed class TsmAccreditation(StaffAuthorization authorization, TsmService tsms, TsmChangeService changes)
 {
     /// <summary>Registers a TSM (pending approval by a second Operator).</summary>
     public async Task<Tsm> RegisterAsync(TsmRegistration registration, byte[] certificate) =>
@@ -33,7 +33,7 @@ public sealed class TsmAccreditation(StaffAuthorization authorization, TsmServic
     public async Task<Tsm> SuspendAsync(string name, string reason) =>
         await tsms.SuspendAsync(name, reason, await authorization.RequireAsync(PortalPolicies.Operator));
 
-    /// <summary>Reinstates a suspended TSM.</summary>
+    /// <summary>Proposes to reinstate a suspended TSM (a second Operator approves).</summary>
     public async Task<Tsm> ReinstateAsync(string name, string reason) =>
         await tsms.ReinstateAsync(name, reason, await authorization.RequireAsync(PortalPolicies.Operator));
 
@@ -41,15 +41,29 @@ public sealed class TsmAccreditation(StaffAuthorization authorization, TsmServic
     public async Task<Tsm> RevokeAsync(string name, string reason) =>
         await tsms.RevokeAsync(name, reason, await authorization.RequireAsync(PortalPolicies.Operator));
 
-    /// <summary>Replaces a TSM's issuer scope and rate limit (null: the configured default).</summary>
+    /// <summary>Replaces a TSM's issuer scope and rate limit (null: the configured default); what widens it is proposed.</summary>
     public async Task<Tsm> UpdateScopeAsync(string name, IReadOnlyList<string> issuers, double? rateLimitPerSecond) =>
         await tsms.UpdateScopeAsync(name, issuers, rateLimitPerSecond, await authorization.RequireAsync(PortalPolicies.Operator));
 
-    /// <summary>Adds a client certificate (rotation).</summary>
+    /// <summary>Adds a client certificate (rotation): proposed for a second Operator once the TSM is approved.</summary>
     public async Task<Tsm> AddCertificateAsync(string name, byte[] certificate) =>
         await tsms.AddCertificateAsync(name, certificate, await authorization.RequireAsync(PortalPolicies.Operator));
 
     /// <summary>Retires a client certificate at <paramref name="retireAt"/>.</summary>
     public async Task<Tsm> RetireCertificateAsync(string name, string sha256Thumbprint, DateTimeOffset retireAt) =>
         await tsms.RetireCertificateAsync(name, sha256Thumbprint, retireAt, await authorization.RequireAsync(PortalPolicies.Operator));
+
+    /// <summary>Approves a proposed change as the signed-in Operator (not its proposer); it takes effect.</summary>
+    public async Task<Tsm> ApproveChangeAsync(Guid changeId)
+    {
+        var actor = await authorization.RequireAsync(PortalPolicies.Operator);
+        return await changes.ApproveAsync(changeId, StaffAuthorization.EmailOf(await authorization.UserAsync()), actor);
+    }
+
+    /// <summary>Rejects a proposed change, with a reason, as the signed-in Operator (not its proposer).</summary>
+    public async Task<Tsm> RejectChangeAsync(Guid changeId, string reason)
+    {
+        var actor = await authorization.RequireAsync(PortalPolicies.Operator);
+        return await changes.RejectAsync(changeId, StaffAuthorization.EmailOf(await authorization.UserAsync()), reason, actor);
+    }
 }

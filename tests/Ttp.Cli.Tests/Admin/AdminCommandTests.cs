@@ -72,16 +72,27 @@ public sealed class AdminCommandTests
         Assert.Equal("PendingApproval", added.Field("state"));
         Assert.Equal("A0000001", added.Json.GetProperty("issuers")[0].GetString());
 
-        (await env.RunAsync("tsm", "approve", "--name", "acme", "--approver", "audit@ttp.test")).AssertFailure(3, "not an active Operator");
-        (await env.RunAsync("tsm", "approve", "--name", "acme", "--approver", "nobody@ttp.test")).AssertFailure(4, "nobody@ttp.test");
+        (await ApproveAsync(env, "acme", "audit@ttp.test")).AssertFailure(3, "not an active Operator");
+        (await ApproveAsync(env, "acme", "nobody@ttp.test")).AssertFailure(3, "nobody@ttp.test could not be authenticated");
+        (await ApproveAsync(env, "acme", "ops.a@ttp.test", "Wrong-Password-123")).AssertFailure(3, "wrong password");
+        (await env.RunAsync("tsm", "approve", "--name", "acme", "--approver", "ops.a@ttp.test")).AssertFailure(2, "--password-stdin");
         (await env.RunAsync("tsm", "suspend", "--name", "acme", "--reason", "test")).AssertFailure(3, "PendingApproval");
 
-        var approved = await env.OkAsync("tsm", "approve", "--name", "acme", "--approver", "ops.a@ttp.test");
+        var approved = await ApproveAsync(env, "acme", "ops.a@ttp.test");
+        Assert.Equal(0, approved.ExitCode);
         Assert.Equal("Active", approved.Field("state"));
         Assert.Equal("user:ops.a@ttp.test", approved.Field("approved_by"));
         Assert.Equal("Suspended", (await env.OkAsync("tsm", "suspend", "--name", "acme", "--reason", "contract review")).Field("state"));
-        Assert.Equal("Active", (await env.OkAsync("tsm", "reinstate", "--name", "acme", "--reason", "review done")).Field("state"));
+
+        // Reinstatement widens access: proposed here, in effect once a second Operator approves with their password.
+        Assert.Equal("Suspended", (await env.OkAsync("tsm", "reinstate", "--name", "acme", "--reason", "review done")).Field("state"));
+        var change = Assert.Single((await env.OkAsync("tsm", "changes", "--name", "acme")).Json.EnumerateArray());
+        Assert.Equal("reinstate: review done", change.GetProperty("summary").GetString());
+        var reinstated = await env.RunWithInputAsync("Correct-Horse-Battery-9\n", "tsm", "change-approve", "--id", change.GetProperty("id").GetString()!, "--approver", "ops.a@ttp.test", "--password-stdin");
+        Assert.True(reinstated.ExitCode == 0, reinstated.Stderr);
+        Assert.Equal("Active", reinstated.Field("state"));
         Assert.Equal("Revoked", (await env.OkAsync("tsm", "revoke", "--name", "acme", "--reason", "contract ended")).Field("state"));
+        Assert.Equal(2, await CountAsync(env, "SELECT COUNT(*) FROM audit_events WHERE action = 'user.approver-refused'"));
 
         var list = await env.OkAsync("tsm", "list");
         Assert.Equal("Revoked", Assert.Single(list.Json.EnumerateArray()).GetProperty("state").GetString());
@@ -99,20 +110,26 @@ public sealed class AdminCommandTests
         await env.OkAsync("tsm", "add", "--name", "acme", "--certificate", TestCertificates.WriteClientCertificate(env.Folder, "acme"), "--issuer", "A0000001");
         await env.OkAsync("tsm", "add", "--name", "globex", "--certificate", TestCertificates.WriteClientCertificate(env.Folder, "globex"), "--issuer", "A0000001");
 
-        var rejected = await env.OkAsync("tsm", "reject", "--name", "globex", "--approver", "ops.a@ttp.test", "--reason", "unknown company");
+        var rejected = await env.RunWithInputAsync("Correct-Horse-Battery-9\n", "tsm", "reject", "--name", "globex", "--approver", "ops.a@ttp.test", "--reason", "unknown company", "--password-stdin");
         Assert.Equal("Rejected", rejected.Field("state"));
-        await env.OkAsync("tsm", "approve", "--name", "acme", "--approver", "ops.a@ttp.test");
+        Assert.Equal(0, (await ApproveAsync(env, "acme", "ops.a@ttp.test")).ExitCode);
 
+        // The added issuer is proposed; the lower rate applies at once.
         var scoped = await env.OkAsync("tsm", "scope", "--name", "acme", "--issuer", "a0000002", "--issuer", "A0000001", "--rate-limit", "25");
-        Assert.Equal(["A0000001", "A0000002"], scoped.Json.GetProperty("issuers").EnumerateArray().Select(e => e.GetString()).Order());
+        Assert.Equal(["A0000001"], scoped.Json.GetProperty("issuers").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal(25, scoped.Json.GetProperty("rate_limit_per_second").GetDouble());
+        Assert.Equal("add issuers A0000002", Assert.Single((await env.OkAsync("tsm", "changes")).Json.EnumerateArray()).GetProperty("summary").GetString());
+        await ApproveChangesAsync(env, "acme");
+        var listed = Assert.Single((await env.OkAsync("tsm", "list")).Json.EnumerateArray(), t => t.GetProperty("name").GetString() == "acme");
+        Assert.Equal(["A0000001", "A0000002"], listed.GetProperty("issuers").EnumerateArray().Select(e => e.GetString()).Order());
         (await env.RunAsync("tsm", "scope", "--name", "acme", "--issuer", "A00G")).AssertFailure(2, "A00G");
 
         // Rotation: the only current certificate cannot be retired before its successor is added.
         var old = Assert.Single(scoped.Json.GetProperty("certificates").EnumerateArray()).GetProperty("sha256_thumbprint").GetString()!;
         (await env.RunAsync("tsm", "certificate-retire", "--name", "acme", "--thumbprint", old)).AssertFailure(3, "successor");
         var rotated = await env.OkAsync("tsm", "certificate-add", "--name", "acme", "--certificate", TestCertificates.WriteClientCertificate(env.Folder, "acme-2027"));
-        Assert.Equal(2, rotated.Json.GetProperty("certificates").GetArrayLength());
+        Assert.Equal(1, rotated.Json.GetProperty("certificates").GetArrayLength());
+        await ApproveChangesAsync(env, "acme");
         var at = DateTimeOffset.UtcNow.AddDays(7).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture);
         var retiring = await env.OkAsync("tsm", "certificate-retire", "--name", "acme", "--thumbprint", old, "--at", at);
         Assert.Contains(retiring.Json.GetProperty("certificates").EnumerateArray(), c => c.GetProperty("sha256_thumbprint").GetString() == old && c.TryGetProperty("retired_at", out var r) && r.ValueKind == System.Text.Json.JsonValueKind.String);
@@ -304,7 +321,7 @@ public sealed class AdminCommandTests
         await env.OkAsync("init");
         await AddUserAsync(env, "ops.a@ttp.test", "Operator");
         await env.OkAsync("tsm", "add", "--name", "acme", "--certificate", TestCertificates.WriteClientCertificate(env.Folder, "acme"));
-        await env.OkAsync("tsm", "approve", "--name", "acme", "--approver", "ops.a@ttp.test");
+        Assert.Equal(0, (await ApproveAsync(env, "acme", "ops.a@ttp.test")).ExitCode);
         Assert.True((await env.OkAsync("audit", "verify")).Json.GetProperty("is_valid").GetBoolean());
 
         await ExecuteSqlAsync(env, "UPDATE audit_events SET actor = 'cli:mallory' WHERE sequence = 2");
@@ -329,6 +346,20 @@ public sealed class AdminCommandTests
         Assert.True((await env.OkAsync("audit", "verify")).Json.GetProperty("is_valid").GetBoolean());
     }
 
+    private static Task<CliResult> ApproveAsync(CliEnvironment env, string tsm, string approver, string password = "Correct-Horse-Battery-9") =>
+        env.RunWithInputAsync(password + "\n", "tsm", "approve", "--name", tsm, "--approver", approver, "--password-stdin");
+
+    // Approves every pending change of a TSM as ops.a (the proposer is the command line's own OS user, not ops.a).
+    private static async Task ApproveChangesAsync(CliEnvironment env, string tsm)
+    {
+        foreach (var change in (await env.OkAsync("tsm", "changes", "--name", tsm)).Json.EnumerateArray())
+        {
+            var approved = await env.RunWithInputAsync(
+                "Correct-Horse-Battery-9\n", "tsm", "change-approve", "--id", change.GetProperty("id").GetString()!, "--approver", "ops.a@ttp.test", "--password-stdin");
+            Assert.True(approved.ExitCode == 0, approved.Stderr);
+        }
+    }
+
     private static async Task AddUserAsync(CliEnvironment env, string email, string role)
     {
         var result = await env.RunWithInputAsync("Correct-Horse-Battery-9\n", "user", "add", "--email", email, "--role", role, "--password-stdin");
@@ -347,6 +378,20 @@ public sealed class AdminCommandTests
             "issuer-key", "import", "--iin", iin, "--kvn", kvn.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--scheme", "scp02", "--method", "emv", "--component", Component1, "--component", Component2,
             "--sample-kdd", SampleKdd, "--sample-enc-kcv", sampleKcv);
+
+    private static async Task<long> CountAsync(CliEnvironment env, string sql)
+    {
+        System.Data.Common.DbConnection connection = env.Database.Provider == DatabaseProvider.Sqlite
+            ? new SqliteConnection(env.Database.ConnectionString)
+            : new NpgsqlConnection(env.Database.ConnectionString);
+        await using (connection)
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
 
     private static async Task ExecuteSqlAsync(CliEnvironment env, string sql)
     {

@@ -28,6 +28,7 @@ public sealed class CertificateRotationTests
         var tsms = env.Services.GetRequiredService<TsmService>();
         var successorDer = TestCertificates.Create("CN=acme successor");
         await tsms.AddCertificateAsync("acme", successorDer, KeyRequestEnvironment.Registrar);
+        await env.ApprovePendingAsync("acme");
         using var successorCertificate = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(successorDer);
         var successor = new KeyRequestCaller(
             Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(successorDer)), new DateTimeOffset(successorCertificate.NotAfter.ToUniversalTime()), "192.0.2.11");

@@ -104,6 +104,16 @@ internal sealed class KeyRequestEnvironment : IAsyncDisposable
         return new KeyRequestCaller(Convert.ToHexString(SHA256.HashData(certificate.RawData)), new DateTimeOffset(certificate.NotAfter.ToUniversalTime()), "192.0.2.10");
     }
 
+    /// <summary>Approves every pending change of <paramref name="tsm"/> as <paramref name="approverEmail"/> (default: <see cref="OperatorB"/>).</summary>
+    public async Task ApprovePendingAsync(string tsm, string approverEmail = OperatorB)
+    {
+        var changes = Services.GetRequiredService<TsmChangeService>();
+        foreach (var change in await changes.ListAsync(tsm))
+        {
+            await changes.ApproveAsync(change.Id, approverEmail, Actor.Staff(approverEmail));
+        }
+    }
+
     /// <summary>Imports a KEK as two components (the key XOR a random mask, and the mask).</summary>
     public Task<Kek> AddKekAsync(string tsm, int index, KekAlgorithm algorithm, KekFormat format, byte[] kek)
     {

@@ -111,6 +111,7 @@ public sealed class KeyRequestFaultTests
         await tsms!.SuspendAsync("suspended", "audit finding", Staff);
         await tsms.RevokeAsync("revoked", "contract ended", Staff);
         await tsms.AddCertificateAsync("retired", Tsms.TestCertificates.Create("CN=retired successor"), Staff);
+        await env.ApprovePendingAsync("retired");
         await tsms.RetireCertificateAsync("retired", retired.CertificateSha256Thumbprint, clock.GetUtcNow().AddHours(1), Staff);
         clock.Advance(TimeSpan.FromHours(2));
 
@@ -222,6 +223,7 @@ public sealed class KeyRequestFaultTests
         await env.AddKeySetAsync(Iin, 0xFF, SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11, Hex.Parse(Master16, "m"));
         var tsms = (TsmService)env.Services.GetService(typeof(TsmService))!;
         await tsms.UpdateScopeAsync("fast", [Iin], rateLimitPerSecond: 10_000, Staff);
+        await env.ApprovePendingAsync("fast");
         var request = Request(KddOpenJavaCard, E0BasicDes);
 
         // One token of burst; "fast" earns it back within a tenth of a millisecond, "slow" (the default) in 1000 s.

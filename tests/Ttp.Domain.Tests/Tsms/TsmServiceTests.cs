@@ -193,6 +193,7 @@ public sealed class TsmServiceTests
 
         var alone = await Assert.ThrowsAsync<RuleViolationException>(() => tsms.RetireCertificateAsync("acme", thumbprint, now.AddHours(1), OperatorA));
         await tsms.AddCertificateAsync("acme", TestCertificates.Create("CN=successor"), OperatorA);
+        await env.ApprovePendingAsync("acme");
         var past = await Assert.ThrowsAsync<DomainInputException>(() => tsms.RetireCertificateAsync("acme", thumbprint, now.AddHours(-1), OperatorA));
         await Assert.ThrowsAsync<NotFoundException>(() => tsms.RetireCertificateAsync("acme", new string('A', 64), now.AddHours(1), OperatorA));
         var retireAt = AuditRecord.TruncateToMicroseconds(now.AddHours(1));

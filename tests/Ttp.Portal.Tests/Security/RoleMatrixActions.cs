@@ -59,32 +59,49 @@ internal static class RoleMatrixActions
             (e, x) => e.Tsms.SuspendAsync(x.Name, "audit finding"),
             StateOf,
             _ => "Suspended: audit finding"),
-        new("tsm.reinstate", [O], "tsm.reinstated",
+        new("tsm.reinstate", [O], "tsm.reinstatement-proposed",
             async x =>
             {
                 await x.World.AddActiveTsmAsync(x.Name);
                 await x.World.Tsms.SuspendAsync(x.Name, "audit finding", Actor.System);
             },
             (e, x) => e.Tsms.ReinstateAsync(x.Name, "finding closed"),
-            StateOf,
-            _ => "Active: finding closed"),
+            x => WithPending(x, StateOf),
+            _ => "Suspended: audit finding; pending: reinstate: finding closed"),
         new("tsm.scope", [O], "tsm.scope-updated",
             x => x.World.AddActiveTsmAsync(x.Name),
-            (e, x) => e.Tsms.UpdateScopeAsync(x.Name, ["A0000002", "A0000003"], 50),
-            x => x.World.TsmAsync(x.Name, t =>
-                $"issuers {string.Join(",", t.Scope.Select(s => s.Iin).Order(StringComparer.Ordinal))}, "
-                + $"rate limit {t.RateLimitPerSecond?.ToString(CultureInfo.InvariantCulture) ?? "default"}"),
-            _ => "issuers A0000002,A0000003, rate limit 50"),
-        new("tsm.certificate-add", [O], "tsm.certificate-added",
+            (e, x) => e.Tsms.UpdateScopeAsync(x.Name, ["A0000002", "A0000003"], 40),
+            x => WithPending(x, ScopeOf),
+            _ => "issuers (none), rate limit 40; pending: add issuers A0000002,A0000003"),
+        new("tsm.certificate-add", [O], "tsm.certificate-proposed",
             x => x.World.AddActiveTsmAsync(x.Name),
             (e, x) => e.Tsms.AddCertificateAsync(x.Name, x.World.Certificate(x.Name + "/next").RawData),
-            CertificatesOf,
-            x => $"{x.Name} current, {x.Name}/next current"),
+            x => WithPending(x, CertificatesOf),
+            x => $"{x.Name} current; pending: add certificate {x.World.Thumbprint(x.Name + "/next")}"),
+        new("tsm.change-approve", [O], "tsm.change-approved",
+            async x =>
+            {
+                await x.World.AddActiveTsmAsync(x.Name);
+                await x.World.Tsms.UpdateScopeAsync(x.Name, [Iin, "A0000009"], null, Actor.Staff(RoleMatrixWorld.Registrar));
+            },
+            async (e, x) => await e.Tsms.ApproveChangeAsync((await x.World.PendingAsync(x.Name)).Single().Id),
+            x => WithPending(x, ScopeOf),
+            _ => "issuers A0000001,A0000009, rate limit default; pending: none"),
+        new("tsm.change-reject", [O], "tsm.change-rejected",
+            async x =>
+            {
+                await x.World.AddActiveTsmAsync(x.Name);
+                await x.World.Tsms.UpdateScopeAsync(x.Name, [Iin, "A0000009"], null, Actor.Staff(RoleMatrixWorld.Registrar));
+            },
+            async (e, x) => await e.Tsms.RejectChangeAsync((await x.World.PendingAsync(x.Name)).Single().Id, "not agreed"),
+            x => WithPending(x, ScopeOf),
+            _ => "issuers A0000001, rate limit default; pending: none"),
         new("tsm.certificate-retire", [O], "tsm.certificate-retired",
             async x =>
             {
                 await x.World.AddActiveTsmAsync(x.Name);
                 await x.World.Tsms.AddCertificateAsync(x.Name, x.World.Certificate(x.Name + "/next").RawData, Actor.System);
+                await x.World.ApprovePendingAsync(x.Name);
             },
             (e, x) => e.Tsms.RetireCertificateAsync(x.Name, x.World.Thumbprint(x.Name), x.World.RetireAt),
             CertificatesOf,
@@ -146,6 +163,17 @@ internal static class RoleMatrixActions
     private static Task<string> StateOf(MatrixSubject x) => x.World.TsmAsync(x.Name, t => $"{t.State}: {t.StateReason ?? "no reason"}");
 
     private static Task<string> CertificatesOf(MatrixSubject x) => x.World.TsmAsync(x.Name, x.World.Certificates);
+
+    private static Task<string> ScopeOf(MatrixSubject x) => x.World.TsmAsync(x.Name, t =>
+        $"issuers {(t.Scope.Count == 0 ? "(none)" : string.Join(",", t.Scope.Select(s => s.Iin).Order(StringComparer.Ordinal)))}, "
+        + $"rate limit {t.RateLimitPerSecond?.ToString(CultureInfo.InvariantCulture) ?? "default"}");
+
+    // The state, and the changes that wait for a second Operator (widening changes are proposed, not applied).
+    private static async Task<string> WithPending(MatrixSubject x, Func<MatrixSubject, Task<string>> state)
+    {
+        var pending = await x.World.PendingAsync(x.Name);
+        return $"{await state(x)}; pending: {(pending.Count == 0 ? "none" : string.Join(" | ", pending.Select(c => c.Summary)))}";
+    }
 
     private static Task<string> RolesOf(MatrixSubject x) =>
         x.World.StaffAsync(x.Name, async (users, user) => "roles: " + string.Join(", ", (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal)));

@@ -59,6 +59,8 @@ internal sealed class RoleMatrixWorld : IDisposable
 
     public TsmService Tsms => Services.GetRequiredService<TsmService>();
 
+    public TsmChangeService Changes => Services.GetRequiredService<TsmChangeService>();
+
     /// <summary>The retirement time given to the certificate-retire action: a day after the portal's now.</summary>
     public DateTimeOffset RetireAt => Clock.GetUtcNow().AddDays(1);
 
@@ -146,6 +148,28 @@ internal sealed class RoleMatrixWorld : IDisposable
         return await Tsms.ApproveAsync(name, Registrar, Actor.Staff(Registrar));
     }
 
+    /// <summary>The changes of a TSM waiting for a second Operator (none when the TSM is absent).</summary>
+    public async Task<IReadOnlyList<TsmChange>> PendingAsync(string name)
+    {
+        try
+        {
+            return await Changes.ListAsync(name);
+        }
+        catch (NotFoundException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Approves every pending change of a TSM as <see cref="Registrar"/> (set-up: the proposer was someone else).</summary>
+    public async Task ApprovePendingAsync(string name)
+    {
+        foreach (var change in await Changes.ListAsync(name))
+        {
+            await Changes.ApproveAsync(change.Id, Registrar, Actor.Staff(Registrar));
+        }
+    }
+
     /// <summary>Describes a TSM read through <see cref="TsmService"/>; "absent" if there is none.</summary>
     public async Task<string> TsmAsync(string name, Func<Tsm, string> describe)
     {
@@ -179,7 +203,7 @@ internal sealed class RoleMatrixWorld : IDisposable
     {
         var staff = new StaffAuthorization(new SignedIn(user), scope.GetRequiredService<IAuthorizationService>());
         return new MatrixEdges(
-            new TsmAccreditation(staff, Tsms),
+            new TsmAccreditation(staff, Tsms, Changes),
             new StaffAdministration(staff, Services.GetRequiredService<IServiceScopeFactory>()),
             this);
     }

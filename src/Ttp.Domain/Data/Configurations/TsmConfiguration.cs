@@ -50,6 +50,24 @@ internal sealed class TsmIssuerScopeConfiguration : IEntityTypeConfiguration<Tsm
     }
 }
 
+internal sealed class TsmChangeConfiguration : IEntityTypeConfiguration<TsmChange>
+{
+    public void Configure(EntityTypeBuilder<TsmChange> builder)
+    {
+        builder.ToTable("tsm_changes");
+        builder.HasKey(c => c.Id);
+        builder.HasOne<Tsm>().WithMany().HasForeignKey(c => c.TsmId).OnDelete(DeleteBehavior.Cascade);
+        builder.HasIndex(c => new { c.TsmId, c.State });
+        builder.Property(c => c.AddedIssuers).HasMaxLength(2000);
+        builder.Property(c => c.CertificateSha256Thumbprint).HasMaxLength(64);
+        builder.Property(c => c.Reason).HasMaxLength(500);
+        builder.Property(c => c.DecisionReason).HasMaxLength(500);
+        builder.Property(c => c.ProposedBy).HasMaxLength(200);
+        builder.Property(c => c.DecidedBy).HasMaxLength(200);
+        builder.Ignore(c => c.Summary);
+    }
+}
+
 internal sealed class DirectoryVersionConfiguration : IEntityTypeConfiguration<DirectoryVersion>
 {
     public void Configure(EntityTypeBuilder<DirectoryVersion> builder)

@@ -740,6 +740,89 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                     b.ToTable("tsm_certificates", (string)null);
                 });
 
+            modelBuilder.Entity("Ttp.Domain.Tsms.TsmChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AddedIssuers")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("added_issuers");
+
+                    b.Property<byte[]>("CertificateDer")
+                        .HasColumnType("bytea")
+                        .HasColumnName("certificate_der");
+
+                    b.Property<string>("CertificateSha256Thumbprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("certificate_sha256thumbprint");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("decision_reason");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer")
+                        .HasColumnName("kind");
+
+                    b.Property<DateTimeOffset>("ProposedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("proposed_at");
+
+                    b.Property<string>("ProposedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("proposed_by");
+
+                    b.Property<double?>("RateLimitPerSecond")
+                        .HasColumnType("double precision")
+                        .HasColumnName("rate_limit_per_second");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("reason");
+
+                    b.Property<byte[]>("RecordMac")
+                        .HasColumnType("bytea")
+                        .HasColumnName("record_mac");
+
+                    b.Property<bool>("SetsRateLimit")
+                        .HasColumnType("boolean")
+                        .HasColumnName("sets_rate_limit");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.Property<Guid>("TsmId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tsm_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_tsm_changes");
+
+                    b.HasIndex("TsmId", "State")
+                        .HasDatabaseName("ix_tsm_changes_tsm_id_state");
+
+                    b.ToTable("tsm_changes", (string)null);
+                });
+
             modelBuilder.Entity("Ttp.Domain.Tsms.TsmIssuerScope", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1069,6 +1152,16 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_tsm_certificates_tsms_tsm_id");
+                });
+
+            modelBuilder.Entity("Ttp.Domain.Tsms.TsmChange", b =>
+                {
+                    b.HasOne("Ttp.Domain.Tsms.Tsm", null)
+                        .WithMany()
+                        .HasForeignKey("TsmId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tsm_changes_tsms_tsm_id");
                 });
 
             modelBuilder.Entity("Ttp.Domain.Tsms.TsmIssuerScope", b =>

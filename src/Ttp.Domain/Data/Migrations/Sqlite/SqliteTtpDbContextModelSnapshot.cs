@@ -731,6 +731,89 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                     b.ToTable("tsm_certificates", (string)null);
                 });
 
+            modelBuilder.Entity("Ttp.Domain.Tsms.TsmChange", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AddedIssuers")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("added_issuers");
+
+                    b.Property<byte[]>("CertificateDer")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("certificate_der");
+
+                    b.Property<string>("CertificateSha256Thumbprint")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("certificate_sha256thumbprint");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_by");
+
+                    b.Property<string>("DecisionReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decision_reason");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kind");
+
+                    b.Property<long>("ProposedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("proposed_at");
+
+                    b.Property<string>("ProposedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("proposed_by");
+
+                    b.Property<double?>("RateLimitPerSecond")
+                        .HasColumnType("REAL")
+                        .HasColumnName("rate_limit_per_second");
+
+                    b.Property<string>("Reason")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<byte[]>("RecordMac")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("record_mac");
+
+                    b.Property<bool>("SetsRateLimit")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sets_rate_limit");
+
+                    b.Property<int>("State")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("state");
+
+                    b.Property<Guid>("TsmId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tsm_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_tsm_changes");
+
+                    b.HasIndex("TsmId", "State")
+                        .HasDatabaseName("ix_tsm_changes_tsm_id_state");
+
+                    b.ToTable("tsm_changes", (string)null);
+                });
+
             modelBuilder.Entity("Ttp.Domain.Tsms.TsmIssuerScope", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1060,6 +1143,16 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_tsm_certificates_tsms_tsm_id");
+                });
+
+            modelBuilder.Entity("Ttp.Domain.Tsms.TsmChange", b =>
+                {
+                    b.HasOne("Ttp.Domain.Tsms.Tsm", null)
+                        .WithMany()
+                        .HasForeignKey("TsmId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_tsm_changes_tsms_tsm_id");
                 });
 
             modelBuilder.Entity("Ttp.Domain.Tsms.TsmIssuerScope", b =>

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
-namespace Ttp.Portal.Security;
+namespace Ttp.Domain.Staff;
 
 /// <summary>
 /// RFC 6238 time-based one-time passwords as authenticator apps compute them: HMAC-SHA1 (RFC 4226 section 5.3 dynamic

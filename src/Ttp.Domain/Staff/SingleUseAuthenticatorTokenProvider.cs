@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
-using Ttp.Domain.Staff;
 
-namespace Ttp.Portal.Security;
+namespace Ttp.Domain.Staff;
 
 /// <summary>
 /// Identity's authenticator (TOTP) provider, stricter: a code is accepted only from the current time step or one step
