@@ -84,6 +84,23 @@ public sealed partial class AccreditationJourneyTests
         await ClickUntilAsync(opsB.GetByTestId("tsm-approve"), opsB.GetByTestId("tsm-state").GetByText("Active"));
         await browser.ScreenshotAsync(opsB, "approved");
 
+        // 4b. Operator B adds an issuer: it widens the TSM's access, so it waits for a second Operator...
+        await opsB.GetByTestId("tsm-edit-scope").ClickAsync();
+        var scopeDialog = opsB.Locator(".mud-dialog");
+        await scopeDialog.GetByTestId("scope-issuers").FillAsync($"{Iin}, A0000002");
+        await scopeDialog.GetByTestId("scope-save").ClickAsync();
+        await Assertions.Expect(opsB.GetByTestId("pending-change-summary")).ToHaveTextAsync("add issuers A0000002");
+        await Assertions.Expect(opsB.GetByTestId("tsm-issuers")).ToHaveTextAsync(Iin);
+        Assert.True(await opsB.GetByTestId("change-approve").IsDisabledAsync());
+        await Assertions.Expect(opsB.GetByTestId("change-four-eyes")).ToContainTextAsync("second operator");
+        await browser.ScreenshotAsync(opsB, "scope-proposed");
+
+        // ...and Operator A approves it.
+        await GoToAsync(opsA, "tsms/acme");
+        await ClickUntilAsync(opsA.GetByTestId("change-approve"), opsA.GetByTestId("tsm-issuers").GetByText("A0000002"));
+        await Assertions.Expect(opsA.GetByTestId("tsm-pending-changes")).ToHaveCountAsync(0);
+        await browser.ScreenshotAsync(opsA, "scope-approved");
+
         // 5. The approved TSM's certificate opens the SOAP endpoint (mutual TLS, pinned).
         await host.Services.GetRequiredService<AccreditedCertificates>().RefreshAsync();
         using (var soap = host.CreateSoapClient(certificate))
