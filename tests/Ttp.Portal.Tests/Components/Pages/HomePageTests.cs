@@ -19,6 +19,7 @@ public sealed class HomePageTests
         await domain.Tsms.RegisterAsync("acme", "ACME", PortalDomain.Certificate("CN=acme"), ["A0000001"], Actor.Staff(PortalDomain.OperatorA));
         await domain.Tsms.RegisterAsync("globex", "Globex", PortalDomain.Certificate("CN=globex"), ["A0000001"], Actor.Staff(PortalDomain.OperatorA));
         await domain.Tsms.ApproveAsync("globex", PortalDomain.OperatorB, Actor.Staff(PortalDomain.OperatorB));
+        await domain.Tsms.UpdateScopeAsync("globex", ["A0000001", "A0000002"], null, Actor.Staff(PortalDomain.OperatorA));
         var audit = domain.Context.Services.GetRequiredService<AuditWriter>();
         await audit.AppendAsync(AuditRecord.KeyRequest(Actor.Tsm("globex"), "issuer-key:A0000001/1", AuditRecord.OutcomeOk, new { }));
         await audit.AppendAsync(AuditRecord.KeyRequest(Actor.Tsm("globex"), "issuer-key:A0000001/1", AuditRecord.OutcomeOk, new { }));
@@ -31,8 +32,9 @@ public sealed class HomePageTests
         Assert.Contains("Active: 1", cut.Find("[data-testid=tsm-states]").TextContent, StringComparison.Ordinal);
         Assert.Contains("2 answered, 1 refused", cut.Find("[data-testid=key-requests]").TextContent, StringComparison.Ordinal);
         Assert.Contains("0 active of 0", cut.Find("[data-testid=active-key-sets]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("1 change waits for a second Operator", cut.Find("[data-testid=pending-changes]").TextContent, StringComparison.Ordinal);
         var recent = cut.Find("[data-testid=recent-actions]").TextContent;
-        Assert.Contains("tsm.approved", recent, StringComparison.Ordinal);
+        Assert.Contains("tsm.scope-updated", recent, StringComparison.Ordinal);
         Assert.Contains("user:" + PortalDomain.OperatorB, recent, StringComparison.Ordinal);
     }
 }
