@@ -217,10 +217,11 @@ public sealed class KeyDistributionEndpointTests
         reply.AssertCleanFault("InvalidRequest");
         Assert.Equal("Client", reply.EnvelopeFaultCode);
         Assert.True(reply.Body.Length < 2048, reply.Body);
+        await AssertAuditedAsync(host, reply, "InvalidRequest");
     }
 
     [Fact]
-    public async Task Post_OneMegabyteBody_Returns413()
+    public async Task Post_OneMegabyteBody_Returns413PlainTextAndAudited()
     {
         using var host = new PortalHost();
         using var certificate = TestClientCertificates.Create("acme");
@@ -230,7 +231,11 @@ public sealed class KeyDistributionEndpointTests
 
         var response = await client.PostAsync(new Uri(Path, UriKind.Relative), Soap11Content(Soap11Request.Replace("<s:Body>", "<s:Body>" + padding, StringComparison.Ordinal)));
 
+        // README: 413, plain text (no SOAP fault, so no RequestId to quote); the refusal is audited all the same.
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        var record = Assert.Single(await SoapWire.KeyRequestRecordsAsync(host, "acme"));
+        Assert.Equal("InvalidRequest", record.Outcome);
     }
 
     /// <summary>
