@@ -6,11 +6,14 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using System.Security.Cryptography;
 using Ttp.Crypto.GlobalPlatform;
 using Ttp.Domain;
+using Ttp.Domain.Data;
 using Ttp.Domain.IssuerKeys;
 using Ttp.Domain.Keks;
 using Ttp.Domain.KeyRequests;
@@ -25,19 +28,37 @@ namespace Ttp.Portal.Tests;
 /// temporary folder (so its self-signed certificate is created there). The SOAP endpoint (mutual TLS) listens on a
 /// second free loopback port, chosen up front because SOAP is routed by the connection's local port.
 /// </summary>
+/// <remarks>
+/// The database is the embedded SQLite file in the data directory, or (<see cref="DatabaseProvider.Postgres"/>) a fresh
+/// database in the cluster named by <c>TTP_TEST_POSTGRES</c>, dropped when the host is disposed; without that variable a
+/// PostgreSQL host fails to construct (the test fails, it is never skipped). A <see cref="TimeProvider"/>, when given,
+/// replaces the portal's clock (its <see cref="TimeProvider"/> singleton) for the whole host.
+/// </remarks>
 internal sealed class PortalHost : WebApplicationFactory<Program>
 {
     private bool _operatorAdded;
 
     private readonly IReadOnlyDictionary<string, string> _settings;
 
-    public PortalHost(IReadOnlyDictionary<string, string>? settings = null)
+    private readonly TestPostgresDatabase? _postgres;
+
+    private readonly TimeProvider? _time;
+
+    public PortalHost(
+        IReadOnlyDictionary<string, string>? settings = null, DatabaseProvider database = DatabaseProvider.Sqlite, TimeProvider? time = null)
     {
         _settings = settings ?? new Dictionary<string, string>();
+        _time = time;
+        // First, so that a missing TTP_TEST_POSTGRES fails before anything is created.
+        _postgres = database == DatabaseProvider.Postgres ? TestPostgresDatabase.Create() : null;
+        Database = database;
         DataDirectory = Directory.CreateTempSubdirectory("ttp-portal-").FullName;
         SoapPort = FreePort();
         UseKestrel();
     }
+
+    /// <summary>The database provider the portal runs on.</summary>
+    public DatabaseProvider Database { get; }
 
     public string DataDirectory { get; }
 
@@ -161,10 +182,45 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
         builder.UseSetting("Kestrel:Endpoints:Portal:Url", "https://127.0.0.1:0");
         builder.UseSetting("Kestrel:Endpoints:Soap:Url", $"https://127.0.0.1:{SoapPort}");
         builder.UseEnvironment("Production");
+        if (_postgres is not null)
+        {
+            builder.UseSetting("Ttp:Database:Provider", nameof(DatabaseProvider.Postgres));
+            builder.UseSetting("ConnectionStrings:Ttp", _postgres.ConnectionString);
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
         }
+
+        if (_time is not null)
+        {
+            var time = _time;
+            builder.ConfigureTestServices(services => services.AddSingleton(time));
+        }
+    }
+
+    /// <summary>
+    /// Takes the database away under the running portal, for good: SQLite's files are deleted and a directory put where
+    /// the database file was (so that no connection can open it again); the PostgreSQL database is dropped, its
+    /// connections terminated.
+    /// </summary>
+    public async Task TakeDatabaseAwayAsync()
+    {
+        if (_postgres is not null)
+        {
+            await _postgres.DropAsync();
+            return;
+        }
+
+        SqliteConnection.ClearAllPools();
+        var file = Path.Combine(DataDirectory, "ttp.db");
+        foreach (var path in new[] { file, file + "-wal", file + "-shm" })
+        {
+            File.Delete(path);
+        }
+
+        Directory.CreateDirectory(file);
     }
 
     /// <summary>Imports a KEK for <paramref name="tsm"/> as two components (the key XOR a random mask, and the mask).</summary>
@@ -198,6 +254,11 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
         if (disposing && Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);
+        }
+
+        if (disposing)
+        {
+            _postgres?.Dispose();
         }
     }
 }

@@ -46,6 +46,8 @@ internal sealed partial class ClientCertificatePolicy(
         custom.ChainPolicy.CustomTrustStore.AddRange(roots);
         custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         custom.ChainPolicy.ApplicationPolicy.Add(new Oid("1.3.6.1.5.5.7.3.2"));
+        // The portal's clock, not the system's (X509Chain's default).
+        custom.ChainPolicy.VerificationTime = now;
         if (!custom.Build(certificate))
         {
             LogRefused(logger, thumbprint, "does not chain to Ttp:Soap:ClientCaPath");

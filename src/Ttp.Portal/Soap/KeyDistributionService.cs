@@ -11,10 +11,12 @@ internal sealed class KeyDistributionService(KeyRequestService keyRequests, IHtt
 {
     public async Task<WSGetDiversifiedKeysOutput> WSGetDiversifiedKeys(WSGetDiversifiedKeysInput input)
     {
-        var request = input.WSGetDiversifiedKeysRequest ?? throw new KeyRequestRefusedException(
-            KeyDistributionFaultCode.InvalidRequest, "WSGetDiversifiedKeysRequest: missing", Guid.Empty);
         var context = http.HttpContext ?? throw new InvalidOperationException("no HTTP context");
         var caller = SoapCaller.From(context);
+        // No request element (another operation's, or none): refused like any unreadable request, with a RequestId and
+        // audited for the pinned TSM.
+        var request = input.WSGetDiversifiedKeysRequest
+            ?? throw await keyRequests.RefuseUnreadableAsync(caller, "WSGetDiversifiedKeysRequest: missing", context.RequestAborted);
         var result = await keyRequests.GetDiversifiedKeysAsync(
             new KeyRequest(
                 request.SecurityDomainManagerUrl,

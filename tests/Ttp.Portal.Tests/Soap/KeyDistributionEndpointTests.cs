@@ -1,9 +1,10 @@
 using System.Net;
-using System.Security.Authentication;
 using System.ServiceModel;
 using System.ServiceModel.Security;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Ttp.Domain.Data;
 using Ttp.Domain.KeyRequests;
 
 namespace Ttp.Portal.Tests.Soap;
@@ -98,20 +99,18 @@ public sealed class KeyDistributionEndpointTests
     }
 
     [Fact]
-    public async Task Handshake_UnpinnedOrNoCertificate_FailsBeforeHttp()
+    public async Task Handshake_UnpinnedOrNoCertificate_RefusedInTlsHandshakeWhilePinnedIsServed()
     {
         using var host = new PortalHost();
         using var pinned = TestClientCertificates.Create("acme");
         await host.RegisterTsmAsync("acme", pinned, "A0000001");
         using var unpinned = TestClientCertificates.Create("stranger");
-        using var strangerClient = host.CreateSoapClient(unpinned);
-        using var anonymousClient = host.CreateSoapClient(null);
 
-        var stranger = await Assert.ThrowsAnyAsync<Exception>(() => strangerClient.GetAsync(new Uri(Path + "?wsdl", UriKind.Relative)));
-        var anonymous = await Assert.ThrowsAnyAsync<Exception>(() => anonymousClient.GetAsync(new Uri(Path + "?wsdl", UriKind.Relative)));
+        await SoapHandshakes.AssertAcceptedAsync(host, pinned);
+        await SoapHandshakes.AssertRefusedAsync(host, unpinned);
+        await SoapHandshakes.AssertRefusedAsync(host, null);
 
-        Assert.True(stranger is HttpRequestException or AuthenticationException, stranger.ToString());
-        Assert.True(anonymous is HttpRequestException or AuthenticationException, anonymous.ToString());
+        Assert.Contains(host.Log.Lines, l => l.Message == $"Client certificate {SoapHandshakes.Thumbprint(unpinned)} refused: not pinned to an accredited TSM");
     }
 
     [Fact]
@@ -119,7 +118,8 @@ public sealed class KeyDistributionEndpointTests
     {
         using var authority = TestClientCertificates.CreateAuthority("TSM CA");
         using var otherAuthority = TestClientCertificates.CreateAuthority("Other CA");
-        var caFile = System.IO.Path.Combine(Directory.CreateTempSubdirectory("ttp-client-ca-").FullName, "client-ca.pem");
+        var caFolder = Directory.CreateTempSubdirectory("ttp-client-ca-").FullName;
+        var caFile = System.IO.Path.Combine(caFolder, "client-ca.pem");
         await File.WriteAllTextAsync(caFile, authority.ExportCertificatePem());
         using var host = new PortalHost(new Dictionary<string, string> { ["Ttp:Soap:ClientCaPath"] = caFile });
         using var issued = TestClientCertificates.CreateIssuedBy(authority, "acme");
@@ -129,38 +129,69 @@ public sealed class KeyDistributionEndpointTests
         await host.RegisterTsmAsync("globex", selfSigned, "A0000001");
         await host.RegisterTsmAsync("initech", foreign, "A0000001");
 
-        using (var chained = host.CreateSoapClient(issued))
-        {
-            Assert.Equal(HttpStatusCode.OK, (await chained.GetAsync(new Uri(Path + "?wsdl", UriKind.Relative))).StatusCode);
-        }
+        // Pinned and issued by the configured CA: served. Pinned to an accredited TSM, but not issued by that CA: refused
+        // in the handshake, for that reason.
+        await SoapHandshakes.AssertAcceptedAsync(host, issued);
+        await SoapHandshakes.AssertRefusedAsync(host, selfSigned);
+        await SoapHandshakes.AssertRefusedAsync(host, foreign);
 
-        // Pinned to an accredited TSM, but not issued by the configured CA: refused in the handshake.
         foreach (var certificate in new[] { selfSigned, foreign })
         {
-            using var client = host.CreateSoapClient(certificate);
-            var refused = await Assert.ThrowsAnyAsync<Exception>(() => client.GetAsync(new Uri(Path + "?wsdl", UriKind.Relative)));
-            Assert.True(refused is HttpRequestException or AuthenticationException, refused.ToString());
+            Assert.Contains(host.Log.Lines, l => l.Message == $"Client certificate {SoapHandshakes.Thumbprint(certificate)} refused: does not chain to Ttp:Soap:ClientCaPath");
         }
+
+        Directory.Delete(caFolder, recursive: true);
     }
 
     [Fact]
-    public async Task Handshake_CertificateExpiredAfterApproval_Fails()
+    public async Task Handshake_ClientCaPathConfigured_ChainCheckedAtThePortalsClock()
     {
-        using var host = new PortalHost();
-        using var certificate = TestClientCertificates.Create("acme", validFor: TimeSpan.FromSeconds(10));
-        await host.RegisterTsmAsync("acme", certificate, "A0000001");
-        using (var whileValid = host.CreateSoapClient(certificate))
-        {
-            Assert.Equal(HttpStatusCode.OK, (await whileValid.GetAsync(new Uri(Path + "?wsdl", UriKind.Relative))).StatusCode);
-        }
+        // A certificate issued by the configured CA for a period that has not begun by the system clock, but has by the
+        // portal's (a fake, 40 days ahead): the whole handshake decision, the CA chain included, follows the portal's
+        // clock. The CA is valid from 2 days ago for 60 days.
+        var now = DateTimeOffset.UtcNow;
+        var clock = new FakeTimeProvider(now + TimeSpan.FromDays(40));
+        using var authority = TestClientCertificates.CreateAuthority("TSM CA");
+        var caFolder = Directory.CreateTempSubdirectory("ttp-client-ca-").FullName;
+        var caFile = System.IO.Path.Combine(caFolder, "client-ca.pem");
+        await File.WriteAllTextAsync(caFile, authority.ExportCertificatePem());
+        using var host = new PortalHost(new Dictionary<string, string> { ["Ttp:Soap:ClientCaPath"] = caFile }, time: clock);
+        using var later = TestClientCertificates.CreateIssuedBy(authority, "acme", now + TimeSpan.FromDays(35), now + TimeSpan.FromDays(50));
+        await host.RegisterTsmAsync("acme", later, "A0000001");
 
-        await Task.Delay(certificate.NotAfter.ToUniversalTime() - DateTime.UtcNow + TimeSpan.FromSeconds(1.5));
+        await SoapHandshakes.AssertAcceptedAsync(host, later);
+
+        // The control: past its NotAfter by the portal's clock, the same certificate is refused.
+        clock.SetUtcNow(new DateTimeOffset(later.NotAfter.ToUniversalTime(), TimeSpan.Zero) + TimeSpan.FromSeconds(1));
         await host.Services.GetRequiredService<AccreditedCertificates>().RefreshAsync();
-        using var afterExpiry = host.CreateSoapClient(certificate);
+        await SoapHandshakes.AssertRefusedAsync(host, later);
+        Directory.Delete(caFolder, recursive: true);
+    }
 
-        var refused = await Assert.ThrowsAnyAsync<Exception>(() => afterExpiry.GetAsync(new Uri(Path + "?wsdl", UriKind.Relative)));
+    [Fact]
+    public async Task Handshake_ClockPastCertificateNotAfter_RefusedInTlsHandshake()
+    {
+        // The portal's clock is a fake: the certificate (valid for a day) expires when the test moves the clock, not
+        // while the host starts. NotAfter is whole seconds, in UTC.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var host = new PortalHost(time: clock);
+        using var certificate = TestClientCertificates.Create("acme", validFor: TimeSpan.FromDays(1));
+        var notAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+        await host.RegisterTsmAsync("acme", certificate, "A0000001");
+        var pins = host.Services.GetRequiredService<AccreditedCertificates>();
+        await SoapHandshakes.AssertAcceptedAsync(host, certificate);
 
-        Assert.True(refused is HttpRequestException or AuthenticationException, refused.ToString());
+        // A minute before NotAfter, with the pins checked again at that time: still served.
+        clock.SetUtcNow(notAfter - TimeSpan.FromMinutes(1));
+        await pins.RefreshAsync();
+        await SoapHandshakes.AssertAcceptedAsync(host, certificate);
+
+        // A second past NotAfter: refused in the handshake, because the certificate is outside its validity period.
+        clock.SetUtcNow(notAfter + TimeSpan.FromSeconds(1));
+        await pins.RefreshAsync();
+        await SoapHandshakes.AssertRefusedAsync(host, certificate);
+
+        Assert.Contains(host.Log.Lines, l => l.Message == $"Client certificate {SoapHandshakes.Thumbprint(certificate)} refused: outside its validity period");
     }
 
     [Fact]
@@ -180,15 +211,17 @@ public sealed class KeyDistributionEndpointTests
 
         var response = await client.PostAsync(new Uri(Path, UriKind.Relative), Soap11Content(bomb));
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.DoesNotContain("lollollol", body, StringComparison.Ordinal);
-        Assert.Contains("InvalidRequest", body, StringComparison.Ordinal);
-        Assert.True(body.Length < 2048);
+        var reply = new SoapReply(response.StatusCode, await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.BadRequest, reply.Status);
+        Assert.DoesNotContain("lollollol", reply.Body, StringComparison.Ordinal);
+        reply.AssertCleanFault("InvalidRequest");
+        Assert.Equal("Client", reply.EnvelopeFaultCode);
+        Assert.True(reply.Body.Length < 2048, reply.Body);
+        await AssertAuditedAsync(host, reply, "InvalidRequest");
     }
 
     [Fact]
-    public async Task Post_OneMegabyteBody_Returns413()
+    public async Task Post_OneMegabyteBody_Returns413PlainTextAndAudited()
     {
         using var host = new PortalHost();
         using var certificate = TestClientCertificates.Create("acme");
@@ -198,75 +231,90 @@ public sealed class KeyDistributionEndpointTests
 
         var response = await client.PostAsync(new Uri(Path, UriKind.Relative), Soap11Content(Soap11Request.Replace("<s:Body>", "<s:Body>" + padding, StringComparison.Ordinal)));
 
+        // README: 413, plain text (no SOAP fault, so no RequestId to quote); the refusal is audited all the same.
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
+        var record = Assert.Single(await SoapWire.KeyRequestRecordsAsync(host, "acme"));
+        Assert.Equal("InvalidRequest", record.Outcome);
     }
 
+    /// <summary>
+    /// README: an empty body, or one that is not XML or not a SOAP envelope, is refused before SOAP processing with 400;
+    /// truncated XML gets through to the SOAP stack, which cannot read it: the binding's status (SOAP 1.1 500, SOAP 1.2
+    /// 400). Always an InvalidRequest fault of the caller (Client / Sender), with the RequestId of its audit record.
+    /// </summary>
+    public static TheoryData<string, string, bool, HttpStatusCode, string> EmptyOrMalformedBodies() => new()
+    {
+        { "empty", string.Empty, false, HttpStatusCode.BadRequest, "Client" },
+        { "not XML", "not xml at all", false, HttpStatusCode.BadRequest, "Client" },
+        { "not a SOAP envelope", "<Envelope xmlns=\"urn:not-soap\"><Body/></Envelope>", false, HttpStatusCode.BadRequest, "Client" },
+        { "truncated SOAP 1.1", $"<s:Envelope xmlns:s=\"{SoapWire.Soap11}\"><s:Body><WSGetDiversifiedKeysRequest", false, HttpStatusCode.InternalServerError, "Client" },
+        { "truncated SOAP 1.2", $"<s:Envelope xmlns:s=\"{SoapWire.Soap12}\"><s:Body><WSGetDiversifiedKeysRequest", true, HttpStatusCode.BadRequest, "Sender" },
+    };
+
     [Theory]
-    [InlineData("")]
-    [InlineData("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><WSGetDiversifiedKeysRequest")]
-    [InlineData("not xml at all")]
-    public async Task Post_EmptyOrMalformedBody_AnswersSoapFaultNotHtml(string body)
+    [MemberData(nameof(EmptyOrMalformedBodies))]
+    public async Task Post_EmptyOrMalformedBody_InvalidRequestFaultWithDocumentedStatus_Audited(
+        string name, string body, bool soap12, HttpStatusCode status, string envelopeFaultCode)
     {
         using var host = new PortalHost();
         using var certificate = TestClientCertificates.Create("acme");
         await host.RegisterTsmAsync("acme", certificate, "A0000001");
         using var client = host.CreateSoapClient(certificate);
 
-        var response = await client.PostAsync(new Uri(Path, UriKind.Relative), Soap11Content(body));
+        var response = await client.PostAsync(new Uri(Path, UriKind.Relative), soap12 ? Soap12Content(body) : Soap11Content(body));
 
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.InternalServerError, $"{response.StatusCode}: {text}");
-        Assert.Contains("Fault", text, StringComparison.Ordinal);
-        Assert.Contains("InvalidRequest", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("<html", text, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        var reply = new SoapReply(response.StatusCode, await response.Content.ReadAsStringAsync());
+        Assert.True(status == reply.Status, $"{name}: {reply.Status} {reply.Body}");
+        reply.AssertCleanFault("InvalidRequest");
+        Assert.Equal(envelopeFaultCode, reply.EnvelopeFaultCode);
+        Assert.Contains(soap12 ? SoapWire.Soap12 : SoapWire.Soap11, reply.Body, StringComparison.Ordinal);
+        await AssertAuditedAsync(host, reply, "InvalidRequest");
     }
 
     [Fact]
-    public async Task Post_Soap12EnvelopeAsSoap11ContentType_AnswersCleanFault()
+    public async Task Post_Soap12EnvelopeAsSoap11ContentType_Returns400InvalidRequestFault()
     {
         using var host = new PortalHost();
         using var certificate = TestClientCertificates.Create("acme");
         await host.RegisterTsmAsync("acme", certificate, "A0000001");
         using var client = host.CreateSoapClient(certificate);
-        var soap12 = Soap11Request.Replace("http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope", StringComparison.Ordinal);
+        var soap12 = Soap11Request.Replace(SoapWire.Soap11, SoapWire.Soap12, StringComparison.Ordinal);
 
         var response = await client.PostAsync(new Uri(Path, UriKind.Relative), Soap11Content(soap12));
 
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True((int)response.StatusCode is >= 400 and < 600, $"{response.StatusCode}: {text}");
-        Assert.NotEqual(HttpStatusCode.OK, response.StatusCode);
-        Assert.DoesNotContain("<html", text, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
+        // Answered in the binding the content type names (SOAP 1.1), refused by the guard before SOAP processing: 400.
+        var reply = new SoapReply(response.StatusCode, await response.Content.ReadAsStringAsync());
+        Assert.True(HttpStatusCode.BadRequest == reply.Status, $"{reply.Status}: {reply.Body}");
+        reply.AssertCleanFault("InvalidRequest");
+        Assert.Equal("Client", reply.EnvelopeFaultCode);
+        Assert.Contains(SoapWire.Soap11, reply.Body, StringComparison.Ordinal);
+        await AssertAuditedAsync(host, reply, "InvalidRequest");
     }
 
     [Fact]
-    public async Task Post_Soap12Request_AnswersSoap12FaultOrResponse()
+    public async Task Post_Soap12RequestForIssuerWithoutKeySet_Returns500ReceiverFaultUnknownIssuer()
     {
+        // The TSM is accredited for A0000001, and this server holds no key set for it: UnknownIssuer, the server's side
+        // (SOAP 1.2 Receiver, HTTP 500), whatever the KEK.
         using var host = new PortalHost();
         using var certificate = TestClientCertificates.Create("acme");
         await host.RegisterTsmAsync("acme", certificate, "A0000001");
         using var client = host.CreateSoapClient(certificate);
-        var soap12 = Soap11Request.Replace("http://schemas.xmlsoap.org/soap/envelope/", "http://www.w3.org/2003/05/soap-envelope", StringComparison.Ordinal);
-        using var content = new StringContent(soap12, Encoding.UTF8);
-        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(
-            $"application/soap+xml; charset=utf-8; action=\"{Namespace}:WSGetDiversifiedKeys\"");
+        var soap12 = Soap11Request.Replace(SoapWire.Soap11, SoapWire.Soap12, StringComparison.Ordinal);
 
-        var response = await client.PostAsync(new Uri(Path, UriKind.Relative), content);
+        var response = await client.PostAsync(new Uri(Path, UriKind.Relative), Soap12Content(soap12));
 
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.Contains("http://www.w3.org/2003/05/soap-envelope", text, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
-        if (text.Contains("Fault", StringComparison.Ordinal))
-        {
-            Assert.Contains("KeyDistributionFault", text, StringComparison.Ordinal);
-            var sender = text.Contains(":Sender", StringComparison.Ordinal);
-            Assert.Equal(sender ? HttpStatusCode.BadRequest : HttpStatusCode.InternalServerError, response.StatusCode);
-        }
+        var reply = new SoapReply(response.StatusCode, await response.Content.ReadAsStringAsync());
+        Assert.True(HttpStatusCode.InternalServerError == reply.Status, $"{reply.Status}: {reply.Body}");
+        Assert.Contains(SoapWire.Soap12, reply.Body, StringComparison.Ordinal);
+        reply.AssertCleanFault("UnknownIssuer");
+        Assert.Equal("Receiver", reply.EnvelopeFaultCode);
+        await AssertAuditedAsync(host, reply, "UnknownIssuer");
     }
 
     [Fact]
-    public async Task WcfClient_WSGetDiversifiedKeys_ReachesServiceAndGetsTypedFaultOrKeys()
+    public async Task WcfClient_IssuerWithoutKeySet_TypedFaultUnknownIssuer()
     {
         using var host = new PortalHost();
         using var certificate = TestClientCertificates.Create("acme");
@@ -275,7 +323,8 @@ public sealed class KeyDistributionEndpointTests
         var channel = factory.CreateChannel();
         using var abort = new FactoryAbort(factory);
 
-        // No key set is loaded for this issuer, so whatever the key-request service decides, it is a typed refusal.
+        // Valid request data from an accredited TSM within its scope (A0000001), and no key set at all for that issuer:
+        // the key-request service's checks (data, accreditation, rate, scope, issuer, ...) stop at UnknownIssuer.
         var fault = await Assert.ThrowsAsync<FaultException<ClientFault>>(() => channel.WSGetDiversifiedKeysAsync(new ClientInput
         {
             Request = new ClientRequest
@@ -288,21 +337,25 @@ public sealed class KeyDistributionEndpointTests
         }));
         ((ICommunicationObject)channel).Abort();
 
-        Assert.False(string.IsNullOrEmpty(fault.Detail.Code));
-        Assert.NotEqual("InvalidRequest", fault.Detail.Code);
-        Assert.False(string.IsNullOrEmpty(fault.Detail.Message));
-        Assert.DoesNotContain("   at ", fault.Detail.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("not implemented", fault.Detail.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal("UnknownIssuer", fault.Detail.Code);
+        Assert.True(fault.Code.IsReceiverFault, fault.Code.Name);
+        Assert.StartsWith("IssuerIdentificationNumber: ", fault.Detail.Message, StringComparison.Ordinal);
+        Assert.Contains("A0000001", fault.Detail.Message, StringComparison.Ordinal);
+        Assert.True(Guid.TryParse(fault.Detail.RequestId, out _), fault.Detail.RequestId);
+        var record = Assert.Single(await SoapWire.KeyRequestRecordsAsync(host, "acme"));
+        Assert.Equal("UnknownIssuer", record.Outcome);
+        Assert.Contains(fault.Detail.RequestId!, record.Details, StringComparison.OrdinalIgnoreCase);
     }
 
-    [Fact]
-    public async Task WcfClient_PublishedEmvVector_KeysUnwrapUnderKekToVector()
+    [Theory]
+    [MemberData(nameof(TestDatabases.Both), MemberType = typeof(TestDatabases))]
+    public async Task WcfClient_PublishedEmvVector_KeysUnwrapUnderKekToVector(DatabaseProvider provider)
     {
         // OpenJavaCard/openjavacard-tools SCPDiversificationTest.java (EMV CPS 1.1): master 40..4F, KDD 0102030405060708090A.
         const string master = "404142434445464748494A4B4C4D4E4F";
         const string kek = "0123456789ABCDEFFEDCBA9876543210";
         string[] expected = ["6438A05AC377DF302423BC5E2038FB5B", "5A9402DDABC5B9497BBECE0884929B83", "ACB4C129B3912FB782A4EAEE043BAE95"];
-        using var host = new PortalHost();
+        using var host = new PortalHost(database: provider);
         using var certificate = TestClientCertificates.Create("acme");
         await host.RegisterTsmAsync("acme", certificate, "A0000001");
         await host.AddKekAsync("acme", 1, Ttp.Domain.Keks.KekAlgorithm.Tdes2, Ttp.Domain.Keks.KekFormat.GpEncrypted, Convert.FromHexString(kek));
@@ -333,6 +386,19 @@ public sealed class KeyDistributionEndpointTests
         Assert.Equal([1, 2, 3], keys.Select(k => k.KeyId));
         Assert.Equal(expected, keys.Select(k => Convert.ToHexString(
             Ttp.Crypto.GlobalPlatform.GpKeyEncryption.DecryptTdes(Convert.FromHexString(kek), Convert.FromHexString(k.Cryptogram!)))));
+        // Delivered only once durably recorded: the one record of this TSM says ok under this RequestId.
+        var record = Assert.Single(await SoapWire.KeyRequestRecordsAsync(host, "acme"));
+        Assert.Equal("ok", record.Outcome);
+        Assert.Contains(response.RequestId!, record.Details, StringComparison.OrdinalIgnoreCase);
+    }
+
+    // The fault's RequestId names exactly one key-request record of the TSM, with the fault's code as its outcome.
+    private static async Task AssertAuditedAsync(PortalHost host, SoapReply reply, string outcome)
+    {
+        var requestId = reply.RequestId;
+        Assert.True(Guid.TryParse(requestId, out _), $"RequestId '{requestId}' in {reply.Body}");
+        var record = Assert.Single(await SoapWire.KeyRequestRecordsAsync(host, "acme"), r => r.Details.Contains(requestId!, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal(outcome, record.Outcome);
     }
 
     private static ChannelFactory<IKeyDistributionClient> CreateWcfFactory(PortalHost host, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
@@ -359,6 +425,14 @@ public sealed class KeyDistributionEndpointTests
     {
         var content = new StringContent(xml, Encoding.UTF8, "text/xml");
         content.Headers.Add("SOAPAction", $"\"{Namespace}:WSGetDiversifiedKeys\"");
+        return content;
+    }
+
+    private static StringContent Soap12Content(string xml)
+    {
+        var content = new StringContent(xml, Encoding.UTF8);
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(
+            $"application/soap+xml; charset=utf-8; action=\"{Namespace}:WSGetDiversifiedKeys\"");
         return content;
     }
 }

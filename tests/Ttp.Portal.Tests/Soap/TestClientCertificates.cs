@@ -30,8 +30,11 @@ internal static class TestClientCertificates
         return X509CertificateLoader.LoadPkcs12(certificate.Export(X509ContentType.Pkcs12), password: null);
     }
 
-    /// <summary>A TSM client certificate (RSA 2048, clientAuth) issued by <paramref name="authority"/>, with its private key.</summary>
-    public static X509Certificate2 CreateIssuedBy(X509Certificate2 authority, string name)
+    /// <summary>
+    /// A TSM client certificate (RSA 2048, clientAuth) issued by <paramref name="authority"/>, with its private key; valid
+    /// from a day ago for 30 days unless <paramref name="notBefore"/> and <paramref name="notAfter"/> say otherwise.
+    /// </summary>
+    public static X509Certificate2 CreateIssuedBy(X509Certificate2 authority, string name, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest($"CN={name}, O=Test TSM", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
@@ -39,7 +42,7 @@ internal static class TestClientCertificates
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: false, hasPathLengthConstraint: false, 0, critical: true));
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(authority, includeKeyIdentifier: true, includeIssuerAndSerial: false));
         var now = DateTimeOffset.UtcNow;
-        using var issued = request.Create(authority, now.AddDays(-1), now.AddDays(30), RandomNumberGenerator.GetBytes(16));
+        using var issued = request.Create(authority, notBefore ?? now.AddDays(-1), notAfter ?? now.AddDays(30), RandomNumberGenerator.GetBytes(16));
         using var withKey = issued.CopyWithPrivateKey(key);
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), password: null);
     }
