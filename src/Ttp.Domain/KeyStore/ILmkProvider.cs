@@ -31,6 +31,8 @@ public interface ILmkProvider : IDisposable
     string Description { get; }
 
     /// <summary>Re-reads the LMK state from the file system or token (a rotation run by another process).</summary>
+    /// <exception cref="IntegrityException">A next LMK is there that no recorded rotation started (file provider: a
+    /// next-LMK file without its rotation record); it is not used.</exception>
     void Refresh();
 
     /// <summary>True when this provider can unwrap under <paramref name="lmkId"/>: the current, the next or a retired LMK
