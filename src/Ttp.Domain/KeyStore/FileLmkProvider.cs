@@ -374,7 +374,8 @@ internal sealed class FileLmkProvider : ILmkProvider
     private static void Fingerprint(ReadOnlySpan<byte> nextKey, Span<byte> fingerprint) =>
         HMACSHA256.HashData(nextKey, FingerprintLabel, fingerprint);
 
-    private static byte[] RecordAssociatedData(string currentId, string nextId) =>
+    /// <summary>The associated data of a rotation record: its version and the current and next LMK ids.</summary>
+    internal static byte[] RecordAssociatedData(string currentId, string nextId) =>
         System.Text.Encoding.ASCII.GetBytes($"ttp-lmk-rotation-v1\n{currentId}\n{nextId}");
 
     private static void Clear(byte[]? key)

@@ -272,6 +272,32 @@ public sealed class FileLmkProviderTests : IDisposable
     }
 
     [Fact]
+    public void Load_RecordUnderTheCurrentLmkForAnotherKeyWithTheSameId_Refused()
+    {
+        string current;
+        using (var lmk = new FileLmkProvider(LmkPath))
+        {
+            current = lmk.CurrentLmkId;
+        }
+
+        // A record that opens under the current LMK and names the next file's id, as a rotation towards another key with
+        // the same (three-byte) id would have left: only the fingerprint tells the keys apart. As control, the same
+        // record with the right fingerprint (HMAC-SHA256 of the label under the key, by the BCL) is accepted.
+        var planted = RandomNumberGenerator.GetBytes(32);
+        var plantedId = Plant(planted);
+        var lmkKey = File.ReadAllBytes(LmkPath);
+        var associatedData = FileLmkProvider.RecordAssociatedData(current, plantedId);
+        var recordPath = LmkPath + ".rotation-" + plantedId;
+        File.WriteAllBytes(recordPath, LmkWrapFormat.Wrap(lmkKey, RandomNumberGenerator.GetBytes(32), associatedData));
+
+        Assert.Throws<IntegrityException>(() => new FileLmkProvider(LmkPath));
+
+        File.WriteAllBytes(recordPath, LmkWrapFormat.Wrap(lmkKey, HMACSHA256.HashData(planted, "ttp-lmk-rotation-fingerprint-v1"u8), associatedData));
+        using var accepted = new FileLmkProvider(LmkPath);
+        Assert.Equal(plantedId, accepted.NextLmkId);
+    }
+
+    [Fact]
     public void Load_RecordedRotationInterrupted_ResumesWithTheSameNextLmk()
     {
         string next;
