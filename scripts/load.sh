@@ -50,7 +50,7 @@ export Ttp__Soap__RateLimit__PermitsPerSecond=1000000
 export Ttp__Soap__RateLimit__Burst=1000000
 export Ttp__Soap__EnableBaselineEndpoint=true
 export Logging__LogLevel__Default=Warning
-mkdir -p "$work/data"
+mkdir -m 700 -p "$work/data"
 cd "$work"
 
 ttpctl() { dotnet "$ttpctl_dll" "$@" >>"$work/ttpctl.log" || { echo "load.sh: ttpctl $1 $2 failed (exit $?); see below" >&2; tail -5 "$work/ttpctl.log" >&2; exit 1; }; }
@@ -69,13 +69,16 @@ openssl pkcs12 -export -inkey "$work/tsm.key" -in "$work/tsm.pem" -out "$work/ts
 iin=000001
 ttpctl tsm add --name load-tsm --organisation Load --certificate "$work/tsm.pem" --issuer "$iin"
 ttpctl tsm approve --name load-tsm --approver ops2@ttp.example
-# AES-256 KEK, two components (test values, not secrets).
-ttpctl kek import --tsm load-tsm --index 1 --algorithm aes256 \
-  --component 00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF \
-  --component 0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C4B5A69788796A5B4C3D2E1F0
+# AES-256 KEK, two components (test values, not secrets), on standard input: never on a command line.
+ttpctl kek import --tsm load-tsm --index 1 --algorithm aes256 --components-stdin <<'EOF'
+00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF
+0F1E2D3C4B5A69788796A5B4C3D2E1F00F1E2D3C4B5A69788796A5B4C3D2E1F0
+EOF
 # SCP03 / KDF3 issuer master key 404142434445464748494A4B4C4D4E4F (GlobalPlatform test key) as two components.
-ttpctl issuer-key import --iin "$iin" --kvn 1 --scheme scp03 --method kdf3 \
-  --component 0123456789ABCDEFFEDCBA9876543210 --component 41620724CDEE8BA8B695F0D33A197C5F
+ttpctl issuer-key import --iin "$iin" --kvn 1 --scheme scp03 --method kdf3 --components-stdin <<'EOF'
+0123456789ABCDEFFEDCBA9876543210
+41620724CDEE8BA8B695F0D33A197C5F
+EOF
 ttpctl issuer-key activate --iin "$iin" --kvn 1
 
 # The portal starts after the bootstrap, so the TSM's certificate is pinned from its first load.

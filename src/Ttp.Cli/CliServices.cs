@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Ttp.Domain;
 
 namespace Ttp.Cli;
@@ -10,6 +11,18 @@ namespace Ttp.Cli;
 /// </summary>
 internal static class CliServices
 {
+    private static readonly AsyncLocal<ILoggerProvider?> CapturedLogs = new();
+
+    /// <summary>
+    /// A provider that receives every log line (from trace up) of the runs in the current asynchronous flow: tests read
+    /// what a run logs. Null in the real process, where ttpctl writes no log (stdout is JSON, stderr one error line).
+    /// </summary>
+    public static ILoggerProvider? Logs
+    {
+        get => CapturedLogs.Value;
+        set => CapturedLogs.Value = value;
+    }
+
     public static ServiceProvider Build(string? configFile)
     {
         var builder = new ConfigurationBuilder()
@@ -30,7 +43,14 @@ internal static class CliServices
         var configuration = builder.Build();
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
+        services.AddLogging(logging =>
+        {
+            if (Logs is { } logs)
+            {
+                logging.AddProvider(logs);
+                logging.SetMinimumLevel(LogLevel.Trace);
+            }
+        });
         services.AddTtpDomain(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }

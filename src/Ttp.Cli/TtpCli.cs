@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Ttp.Cli.Commands;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ttp.Crypto;
 using Ttp.Domain;
@@ -13,20 +14,31 @@ namespace Ttp.Cli;
 /// </summary>
 internal static class TtpCli
 {
+    /// <summary>The process's run: the console's streams, and its terminal when standard input is not redirected.</summary>
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr) =>
-        RunAsync(args, stdout, stderr, Console.In);
+        RunAsync(args, stdout, stderr, Console.In, Console.IsInputRedirected ? null : new ConsoleTerminal());
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin)
+    /// <summary>Runs one command.</summary>
+    /// <param name="args">The arguments.</param>
+    /// <param name="stdout">The JSON result.</param>
+    /// <param name="stderr">One line for an error.</param>
+    /// <param name="stdin">Standard input (passwords, key components).</param>
+    /// <param name="terminal">The terminal when standard input is one, for prompts without echo; else null.</param>
+    /// <param name="logs">Receives the run's log lines (tests); ttpctl itself writes no log.</param>
+    public static async Task<int> RunAsync(
+        string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, ISecretTerminal? terminal = null, ILoggerProvider? logs = null)
     {
+        CliServices.Logs = logs;
         var output = new CliOutput(stdout, stderr);
+        var input = new CliInput(stdin, terminal);
         var root = new RootCommand("ttpctl: the TTP key server's command line.")
         {
             CryptoCommand.Create(output),
             InitCommand.Create(output),
             UserCommand.Create(output, stdin),
             TsmCommand.Create(output, stdin),
-            KekCommand.Create(output),
-            IssuerKeyCommand.Create(output),
+            KekCommand.Create(output, input),
+            IssuerKeyCommand.Create(output, input),
             AuditCommand.Create(output, stdout),
             LmkCommand.Create(output),
         };
@@ -87,7 +99,10 @@ internal static class TtpCli
     {
         if (parse.UnmatchedTokens.Count > 0)
         {
-            return $"unrecognized command or argument '{parse.UnmatchedTokens[0]}' (see --help)";
+            // An unknown option's value is not repeated (--component=HEX names only --component).
+            var token = parse.UnmatchedTokens[0];
+            var name = token.StartsWith('-') && token.IndexOf('=', StringComparison.Ordinal) is > 0 and var equals ? token[..equals] : token;
+            return $"unrecognized command or argument '{name}' (see --help)";
         }
 
         var error = parse.Errors[0];

@@ -9,9 +9,17 @@ public static class Hex
     /// <summary>Decodes <paramref name="text"/>; throws <see cref="CryptoInputException"/> naming <paramref name="field"/>.</summary>
     /// <param name="text">Hex digits, upper or lower case.</param>
     /// <param name="field">The name of the input, used in the error message.</param>
-    public static byte[] Parse(string? text, string field)
+    public static byte[] Parse(string? text, string field) => Parse(text.AsSpan(), field);
+
+    /// <summary>
+    /// Decodes hex held in a buffer the caller clears (key components read from standard input or a terminal are never
+    /// made into strings); throws <see cref="CryptoInputException"/> naming <paramref name="field"/>, never the value.
+    /// </summary>
+    /// <param name="text">Hex digits, upper or lower case.</param>
+    /// <param name="field">The name of the input, used in the error message.</param>
+    public static byte[] Parse(ReadOnlySpan<char> text, string field)
     {
-        if (string.IsNullOrEmpty(text))
+        if (text.IsEmpty)
         {
             throw new CryptoInputException(field, "expected hex digits, found nothing");
         }

@@ -1,13 +1,18 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Ttp.Domain.Data;
 using Ttp.Domain.KeyStore;
 
 namespace Ttp.Domain;
 
 /// <summary>
-/// Brings an installation up: applies the database migrations, creates (or loads) the LMK and the audit key, and runs
-/// the one-time conversions of an older installation (<see cref="EnvelopeAttributeUpgrade"/>, <see cref="Integrity.AccessRecordUpgrade"/>, <see cref="Staff.StaffSecretUpgrade"/>).
+/// Brings an installation up: tightens the modes of the data directory and the SQLite files (<see cref="DataFiles"/>),
+/// applies the database migrations, creates (or loads) the LMK and the audit key, and runs the one-time conversions of
+/// an older installation (<see cref="EnvelopeAttributeUpgrade"/>, <see cref="Integrity.AccessRecordUpgrade"/>,
+/// <see cref="Staff.StaffSecretUpgrade"/>).
 /// Idempotent. Run by the portal at start-up and by <c>ttpctl init</c>, so both edges do exactly the same.
 /// </summary>
 public static class DomainInitializer
@@ -17,6 +22,10 @@ public static class DomainInitializer
     {
         ArgumentNullException.ThrowIfNull(services);
         var factory = services.GetRequiredService<IDbContextFactory<TtpDbContext>>();
+        DataFiles.Tighten(
+            services.GetRequiredService<IOptions<DataOptions>>().Value.FullDataDirectory,
+            (factory as TtpDbContextFactory)?.SqliteFile,
+            services.GetService<ILoggerFactory>()?.CreateLogger(typeof(DataFiles).FullName!) ?? NullLogger.Instance);
         await TtpDatabase.MigrateAsync(factory, cancellationToken);
         var lmk = services.GetRequiredService<ILmkProvider>();
         await services.GetRequiredService<AuditKeyHolder>().GetAsync(cancellationToken);

@@ -86,7 +86,8 @@ public static class DomainServiceCollectionExtensions
     }
 
     /// <summary>
-    /// <c>ConnectionStrings:Ttp</c>, or for SQLite the default file <c>ttp.db</c> in the data directory.
+    /// <c>ConnectionStrings:Ttp</c>, or for SQLite the default file <c>ttp.db</c> in the data directory (created with
+    /// mode 0700 when missing: <see cref="DataFiles"/>).
     /// </summary>
     public static string ConnectionString(IConfiguration configuration, DatabaseProvider provider, DataOptions data)
     {
@@ -104,7 +105,7 @@ public static class DomainServiceCollectionExtensions
                 ["ConnectionStrings:Ttp is required when Ttp:Database:Provider is Postgres"]);
         }
 
-        Directory.CreateDirectory(data.FullDataDirectory);
+        DataFiles.CreateDirectory(data.FullDataDirectory);
         return $"Data Source={Path.Combine(data.FullDataDirectory, "ttp.db")}";
     }
 }

@@ -13,7 +13,7 @@ internal static class UpgradeMarker
 
     public static async Task MarkDoneAsync(DataOptions data, string name, string what, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(data.FullDataDirectory);
+        Data.DataFiles.CreateDirectory(data.FullDataDirectory);
         if (!IsDone(data, name))
         {
             await File.WriteAllTextAsync(PathOf(data, name), what + " Do not delete.\n", cancellationToken);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace Ttp.Cli.Tests;
 
@@ -7,12 +8,16 @@ internal static class CliRunner
 {
     public static Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync(string.Empty, args);
 
-    public static async Task<CliResult> RunWithInputAsync(string stdin, params string[] args)
+    public static Task<CliResult> RunWithInputAsync(string stdin, params string[] args) => RunWithAsync(stdin, null, null, args);
+
+    /// <summary>Runs with <paramref name="stdin"/>, a terminal when not null (standard input not redirected), and a log
+    /// capture when not null.</summary>
+    public static async Task<CliResult> RunWithAsync(string stdin, ISecretTerminal? terminal, ILoggerProvider? logs, params string[] args)
     {
         using var stdout = new StringWriter();
         using var stderr = new StringWriter();
         using var input = new StringReader(stdin);
-        var exitCode = await TtpCli.RunAsync(args, stdout, stderr, input);
+        var exitCode = await TtpCli.RunAsync(args, stdout, stderr, input, terminal, logs);
         return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
     }
 }

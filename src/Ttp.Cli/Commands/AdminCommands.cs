@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
-using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
-using Ttp.Crypto;
 using Ttp.Domain;
 
 namespace Ttp.Cli.Commands;
@@ -39,30 +37,14 @@ internal static class AdminCommands
         });
 
     /// <summary>
-    /// Parses key components given as hex (<c>--component</c>, named "component N" in errors). The caller clears them
-    /// with <see cref="Clear"/> in a finally block; on a parse error the ones already parsed are cleared here.
+    /// <c>--components-stdin</c> (required): the key's components come from standard input, one a line, or from prompts
+    /// without echo when standard input is a terminal (<see cref="ComponentInput"/>); never from the command line.
     /// </summary>
-    public static List<byte[]> ParseComponents(string[] texts)
+    public static Option<bool> ComponentsStdin() => new(ComponentInput.StdinOption)
     {
-        var parts = new List<byte[]>(texts.Length);
-        try
-        {
-            for (var i = 0; i < texts.Length; i++)
-            {
-                parts.Add(Hex.Parse(texts[i], $"component {i + 1}"));
-            }
-
-            return parts;
-        }
-        catch
-        {
-            Clear(parts);
-            throw;
-        }
-    }
-
-    /// <summary>Clears key components.</summary>
-    public static void Clear(List<byte[]> parts) => parts.ForEach(p => CryptographicOperations.ZeroMemory(p));
+        Description = "Read the components (hex, two to nine) from standard input, one a line; at a terminal, prompt for each without echo.",
+        Required = true,
+    };
 
     /// <summary>Whether <c>Ttp:Cli:AllowComponentImport</c> permits component import from the command line (default true).</summary>
     public static bool ComponentImportAllowed(IServiceProvider services) =>

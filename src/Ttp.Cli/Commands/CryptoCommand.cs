@@ -242,7 +242,7 @@ internal static class CryptoCommand
         var combine = new Command("combine", "XOR key components into the key, with check values.") { component, algorithm };
         combine.SetAction(parse =>
         {
-            var parts = AdminCommands.ParseComponents(parse.GetRequiredValue(component));
+            var parts = ComponentInput.Parse(parse.GetRequiredValue(component));
             try
             {
                 using var key = new SensitiveBytes(KeyComponents.Combine(parts));
@@ -261,7 +261,7 @@ internal static class CryptoCommand
             }
             finally
             {
-                AdminCommands.Clear(parts);
+                ComponentInput.Clear(parts);
             }
 
             return ExitCodes.Success;

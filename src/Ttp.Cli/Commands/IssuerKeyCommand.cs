@@ -8,7 +8,7 @@ namespace Ttp.Cli.Commands;
 /// <summary><c>ttpctl issuer-key ...</c>: issuer master key sets.</summary>
 internal static class IssuerKeyCommand
 {
-    public static Command Create(CliOutput output)
+    public static Command Create(CliOutput output, CliInput input)
     {
         var root = new Command("issuer-key", "Issuer master key sets: import, activate, suspend, retire, list.");
 
@@ -16,23 +16,26 @@ internal static class IssuerKeyCommand
         var kvn = new Option<int>("--kvn") { Description = "Key version number (0-255).", Required = true };
         var scheme = AdminCommands.Choice("--scheme", "Secure channel protocol.", true, "scp02", "scp03");
         var method = AdminCommands.Choice("--method", "Diversification method.", true, "emv", "visa2", "kdf3", "none");
-        var component = new Option<string[]>("--component") { Description = "A master-key component in hex; repeat (at least two).", Required = true };
+        var componentsStdin = AdminCommands.ComponentsStdin();
         var sampleKdd = new Option<string>("--sample-kdd") { Description = "Known-answer sample: a KDD (10 bytes hex) ...", HelpName = "HEX" };
         var sampleKcv = new Option<string>("--sample-enc-kcv") { Description = "... and the issuer's ENC check value for it (3 bytes hex).", HelpName = "HEX" };
-        var import = new Command("import", "Import a key set from two or more components (automation path; ceremonies are the dual-control path).")
+        var import = new Command("import", "Import a key set from two to nine master-key components read from standard input (automation path; ceremonies are the dual-control path).")
         {
-            iin, kvn, scheme, method, component, sampleKdd, sampleKcv,
+            iin, kvn, scheme, method, componentsStdin, sampleKdd, sampleKcv,
         };
         import.SetServiceAction(async (parse, services, cancellationToken) =>
         {
             KekCommand.RequireComponentImport(services);
-            var parts = AdminCommands.ParseComponents(parse.GetRequiredValue(component));
+            var channel = parse.GetRequiredValue(scheme) == "scp02" ? SecureChannelScheme.Scp02 : SecureChannelScheme.Scp03;
+            var parts = ComponentInput.Read(input, channel == SecureChannelScheme.Scp02
+                ? new ComponentShape(c => IssuerKeyService.CheckValue(channel, c), 16)
+                : new ComponentShape(c => IssuerKeyService.CheckValue(channel, c), 16, 24, 32));
             try
             {
                 var request = new IssuerKeyImport(
                     parse.GetRequiredValue(iin),
                     parse.GetValue(kvn),
-                    parse.GetRequiredValue(scheme) == "scp02" ? SecureChannelScheme.Scp02 : SecureChannelScheme.Scp03,
+                    channel,
                     parse.GetRequiredValue(method) switch
                     {
                         "emv" => DiversificationMethod.EmvCps11,
@@ -47,7 +50,7 @@ internal static class IssuerKeyCommand
             }
             finally
             {
-                AdminCommands.Clear(parts);
+                ComponentInput.Clear(parts);
             }
 
             return ExitCodes.Success;

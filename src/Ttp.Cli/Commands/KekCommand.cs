@@ -13,33 +13,34 @@ internal static class KekCommand
 {
     private static readonly string[] Algorithms = ["tdes2", "tdes3", "aes128", "aes192", "aes256"];
 
-    public static Command Create(CliOutput output)
+    public static Command Create(CliOutput output, CliInput input)
     {
         var root = new Command("kek", "Key-exchange keys: import from components, generate as components, list.");
 
         var tsm = AdminCommands.Required("--tsm", "The TSM's name.", "NAME");
         var index = new Option<int>("--index") { Description = "KEK index (1-255), unique per TSM.", Required = true };
         var algorithm = AdminCommands.Choice("--algorithm", "KEK algorithm.", true, Algorithms);
-        var component = new Option<string[]>("--component") { Description = "A component in hex; repeat (at least two).", Required = true };
+        var componentsStdin = AdminCommands.ComponentsStdin();
         var format = AdminCommands.Choice("--format", "Delivery format: tr31 (default) or gp.", false, "tr31", "gp");
-        var import = new Command("import", "Import a KEK from two or more components (automation path; ceremonies are the dual-control path).")
+        var import = new Command("import", "Import a KEK from two to nine components read from standard input (automation path; ceremonies are the dual-control path).")
         {
-            tsm, index, algorithm, component, format,
+            tsm, index, algorithm, componentsStdin, format,
         };
         import.SetServiceAction(async (parse, services, cancellationToken) =>
         {
             RequireComponentImport(services);
-            var parts = AdminCommands.ParseComponents(parse.GetRequiredValue(component));
+            var kekAlgorithm = ParseAlgorithm(parse.GetRequiredValue(algorithm));
+            var parts = ComponentInput.Read(input, new ComponentShape(c => KekService.CheckValue(kekAlgorithm, c), Kek.LengthOf(kekAlgorithm)));
             try
             {
                 var kek = await services.GetRequiredService<KekService>().ImportAsync(
-                    parse.GetRequiredValue(tsm), parse.GetValue(index), ParseAlgorithm(parse.GetRequiredValue(algorithm)),
+                    parse.GetRequiredValue(tsm), parse.GetValue(index), kekAlgorithm,
                     parse.GetValue(format) == "gp" ? KekFormat.GpEncrypted : KekFormat.Tr31, parts, CliServices.CurrentActor, cancellationToken);
                 output.WriteJson(Describe(kek, parse.GetRequiredValue(tsm)));
             }
             finally
             {
-                AdminCommands.Clear(parts);
+                ComponentInput.Clear(parts);
             }
 
             return ExitCodes.Success;

@@ -10,10 +10,17 @@ public static class TtpDatabase
     /// <c>Data/Migrations/Postgres</c>). Add a migration to both sets with
     /// <c>dotnet ef migrations add NAME --project src/Ttp.Domain --context SqliteTtpDbContext --output-dir Data/Migrations/Sqlite</c>
     /// and the same with <c>PostgresTtpDbContext</c> / <c>Data/Migrations/Postgres</c>.
+    /// A new SQLite database file is created with mode 0600 first (<see cref="DataFiles.CreateDatabaseFile"/>), so that
+    /// it and its WAL are never readable by others.
     /// </summary>
     public static async Task MigrateAsync(IDbContextFactory<TtpDbContext> factory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(factory);
+        if (factory is TtpDbContextFactory { SqliteFile: { } file })
+        {
+            DataFiles.CreateDatabaseFile(file);
+        }
+
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await db.Database.MigrateAsync(cancellationToken);
     }

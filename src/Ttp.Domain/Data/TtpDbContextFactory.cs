@@ -28,6 +28,7 @@ public sealed class TtpDbContextFactory : IDbContextFactory<TtpDbContext>
         {
             case DatabaseProvider.Sqlite:
                 var sqlite = new SqliteConnectionStringBuilder(connectionString) { Pooling = true, DefaultTimeout = 30 };
+                SqliteFile = DataFiles.SqliteFile(connectionString);
                 _sqlite = new PooledDbContextFactory<SqliteTtpDbContext>(
                     new DbContextOptionsBuilder<SqliteTtpDbContext>()
                         .UseSqlite(sqlite.ToString())
@@ -51,6 +52,9 @@ public sealed class TtpDbContextFactory : IDbContextFactory<TtpDbContext>
 
     /// <summary>The provider this factory creates contexts for.</summary>
     public DatabaseProvider Provider => _provider;
+
+    /// <summary>The SQLite database file (absolute); null for PostgreSQL or an in-memory database.</summary>
+    public string? SqliteFile { get; }
 
     /// <inheritdoc />
     public TtpDbContext CreateDbContext() => _provider switch

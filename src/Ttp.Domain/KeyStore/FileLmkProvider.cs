@@ -17,12 +17,25 @@ namespace Ttp.Domain.KeyStore;
 /// <c>&lt;path&gt;</c> (one atomic rename), so that a crash at any point leaves either the old state or the new one. The
 /// retired file is kept on purpose: database backups taken before the rotation open only with it; the operator deletes
 /// it once no backup needs it (at once if the old LMK was compromised).
+/// <para>
+/// A next LMK is used only when the rotation that created it is recorded: <see cref="BeginRotation"/> first writes
+/// <c>&lt;path&gt;.rotation-&lt;next id&gt;</c> (mode 0600), the next key's fingerprint (HMAC-SHA256 under the next key
+/// of a fixed label) wrapped under the current LMK with AES-256-GCM, the current and next LMK ids as associated data, and
+/// only then the next file. Only a holder of the current LMK can write a record that opens, and it names one next key
+/// and one current LMK. A next file without such a record (planted beside the LMK, copied from elsewhere, or swapped
+/// during a rotation) is refused: loading fails naming the file and what to do, the key is not kept, nothing is sealed
+/// under it. Records are outside the database on purpose: a database writer can neither fake nor remove one.
+/// </para>
 /// </remarks>
 internal sealed class FileLmkProvider : ILmkProvider
 {
     private const int KeyLength = 32;
 
     private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    private const int FingerprintLength = 32;
+
+    private static readonly byte[] FingerprintLabel = "ttp-lmk-rotation-fingerprint-v1"u8.ToArray();
 
     private const UnixFileMode GroupOrOther =
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
@@ -34,10 +47,12 @@ internal sealed class FileLmkProvider : ILmkProvider
     private volatile string _currentId = string.Empty;
     private volatile string? _nextId;
     private volatile bool _disposed;
+    private string? _refusedNextId;
 
     /// <summary>Loads the LMK from <paramref name="path"/>, creating it (and its folder, mode 0700) when missing.</summary>
     /// <exception cref="LmkUnavailableException">The file is accessible to group or others, has the wrong length, or is
     /// missing while a rotation is in progress.</exception>
+    /// <exception cref="IntegrityException">A next-LMK file is there that no recorded rotation started (see the remarks).</exception>
     public FileLmkProvider(string path, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -71,6 +86,9 @@ internal sealed class FileLmkProvider : ILmkProvider
 
     /// <summary>Where a retired LMK is kept.</summary>
     public string RetiredPath(string lmkId) => FilePath + ".retired-" + lmkId;
+
+    /// <summary>Where the rotation towards <paramref name="nextLmkId"/> is recorded as started (see the remarks).</summary>
+    public string RotationRecordPath(string nextLmkId) => FilePath + ".rotation-" + nextLmkId;
 
     /// <inheritdoc />
     public void Refresh()
@@ -165,7 +183,9 @@ internal sealed class FileLmkProvider : ILmkProvider
                 }
                 while (id == _currentId || File.Exists(RetiredPath(id)));
 
-                if (WriteKeyFile(NextPath, key))
+                // The record first: a next file written by this code is never without it.
+                WriteRotationRecord(id, key);
+                if (WriteKeyFile(NextPath, key, overwrite: false))
                 {
                     KeyStoreLog.NextLmkCreated(_logger, id, NextPath);
                 }
@@ -196,12 +216,13 @@ internal sealed class FileLmkProvider : ILmkProvider
             var retired = RetiredPath(old);
             if (!File.Exists(retired))
             {
-                WriteKeyFile(retired, _keys[old]);
+                WriteKeyFile(retired, _keys[old], overwrite: false);
             }
 
             File.Move(NextPath, FilePath, overwrite: true);
             _currentId = next;
             _nextId = null;
+            DeleteRotationRecords();
             KeyStoreLog.LmkPromoted(_logger, next, old, retired);
         }
     }
@@ -224,28 +245,145 @@ internal sealed class FileLmkProvider : ILmkProvider
     }
 
     // Reads the next LMK before the current one: a promotion by another process in between then shows as current ==
-    // next, which is the promoted state, never as a current LMK without its next.
+    // next, which is the promoted state, never as a current LMK without its next. A next LMK is kept only when its
+    // rotation record opens under the current LMK; a failed check is read once more, since a promotion by another
+    // process (rename, then the record deleted) may have come between the reads.
     private void Load(bool createIfMissing)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var next = ReadKey(NextPath);
-        var nextId = next is null ? null : Remember(next);
-        var current = ReadKey(FilePath);
-        if (current is null)
+        for (var attempt = 1; ; attempt++)
         {
-            if (!createIfMissing || nextId is not null)
+            var next = ReadKey(NextPath);
+            var current = ReadKey(FilePath);
+            if (current is null)
             {
-                throw nextId is null
-                    ? new LmkUnavailableException($"The LMK file {FilePath} is missing: restore it from backup (a new LMK would not open the stored keys)")
-                    : new LmkUnavailableException($"The LMK file {FilePath} is missing while an LMK rotation is in progress ({NextPath} exists): restore {FilePath} from backup and keep {NextPath}");
+                var pendingId = next is null ? null : LmkIds.Of(next);
+                Clear(next);
+                if (!createIfMissing || pendingId is not null)
+                {
+                    throw pendingId is null
+                        ? new LmkUnavailableException($"The LMK file {FilePath} is missing: restore it from backup (a new LMK would not open the stored keys)")
+                        : new LmkUnavailableException($"The LMK file {FilePath} is missing while an LMK rotation is in progress ({NextPath} exists): restore {FilePath} from backup and keep {NextPath}");
+                }
+
+                CreateFirstKey();
+                current = ReadKey(FilePath) ?? throw Missing(FilePath);
             }
 
-            CreateFirstKey();
-            current = ReadKey(FilePath) ?? throw Missing(FilePath);
+            _currentId = Remember(current);
+            if (next is null)
+            {
+                _nextId = null;
+                return;
+            }
+
+            var nextId = LmkIds.Of(next);
+            if (nextId == _currentId)
+            {
+                Clear(next);
+                _nextId = null;
+                return;
+            }
+
+            if (RotationRecorded(next, nextId))
+            {
+                _nextId = Remember(next);
+                return;
+            }
+
+            Clear(next);
+            if (attempt == 2)
+            {
+                _nextId = null;
+                throw RefuseNext(nextId);
+            }
+        }
+    }
+
+    private IntegrityException RefuseNext(string nextId)
+    {
+        var record = RotationRecordPath(nextId);
+        if (_refusedNextId != nextId)
+        {
+            _refusedNextId = nextId;
+            KeyStoreLog.NextLmkRefused(_logger, NextPath, nextId, record, _currentId);
         }
 
-        _currentId = Remember(current);
-        _nextId = nextId == _currentId ? null : nextId;
+        return new IntegrityException(
+            $"The next-LMK file {NextPath} (LMK {nextId}) was not created by an LMK rotation recorded here: {record} is missing or " +
+            $"was not written under the current LMK {_currentId}. It is refused and nothing is sealed under it. If nobody ran " +
+            $"`ttpctl lmk rotate`, move {NextPath} out of {Path.GetDirectoryName(FilePath)} (keep it for the investigation: someone " +
+            "who can write there planted it) and start again; then run `ttpctl lmk rotate` to rotate the LMK. A rotation begun by an " +
+            "earlier release must be finished with that release before the upgrade");
+    }
+
+    // The record of a rotation towards nextKey: its fingerprint, wrapped under the current LMK with both ids as
+    // associated data (mode 0600, replaced whole).
+    private void WriteRotationRecord(string nextId, byte[] nextKey)
+    {
+        Span<byte> fingerprint = stackalloc byte[FingerprintLength];
+        try
+        {
+            Fingerprint(nextKey, fingerprint);
+            var record = LmkWrapFormat.Wrap(_keys[_currentId], fingerprint, RecordAssociatedData(_currentId, nextId));
+            WriteKeyFile(RotationRecordPath(nextId), record, overwrite: true);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(fingerprint);
+        }
+    }
+
+    // True when the rotation record of nextId opens under the current LMK and holds nextKey's fingerprint.
+    private bool RotationRecorded(byte[] nextKey, string nextId)
+    {
+        byte[] record;
+        try
+        {
+            record = File.ReadAllBytes(RotationRecordPath(nextId));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+
+        Span<byte> expected = stackalloc byte[FingerprintLength];
+        Span<byte> recorded = stackalloc byte[FingerprintLength];
+        try
+        {
+            Fingerprint(nextKey, expected);
+            return LmkWrapFormat.TryUnwrap(_keys[_currentId], record, RecordAssociatedData(_currentId, nextId), recorded)
+                && CryptographicOperations.FixedTimeEquals(expected, recorded);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(expected);
+            CryptographicOperations.ZeroMemory(recorded);
+        }
+    }
+
+    private void DeleteRotationRecords()
+    {
+        var folder = Path.GetDirectoryName(FilePath)!;
+        foreach (var record in Directory.GetFiles(folder, Path.GetFileName(FilePath) + ".rotation-" + LmkIds.Prefix + "*"))
+        {
+            File.Delete(record);
+        }
+    }
+
+    private static void Fingerprint(ReadOnlySpan<byte> nextKey, Span<byte> fingerprint) =>
+        HMACSHA256.HashData(nextKey, FingerprintLabel, fingerprint);
+
+    /// <summary>The associated data of a rotation record: its version and the current and next LMK ids.</summary>
+    internal static byte[] RecordAssociatedData(string currentId, string nextId) =>
+        System.Text.Encoding.ASCII.GetBytes($"ttp-lmk-rotation-v1\n{currentId}\n{nextId}");
+
+    private static void Clear(byte[]? key)
+    {
+        if (key is not null)
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
     }
 
     private void CreateFirstKey()
@@ -267,7 +405,7 @@ internal sealed class FileLmkProvider : ILmkProvider
         try
         {
             RandomNumberGenerator.Fill(key);
-            if (WriteKeyFile(FilePath, key))
+            if (WriteKeyFile(FilePath, key, overwrite: false))
             {
                 KeyStoreLog.LmkFileCreated(_logger, LmkIds.Of(key), FilePath);
             }
@@ -340,10 +478,10 @@ internal sealed class FileLmkProvider : ILmkProvider
     }
 
     /// <summary>
-    /// Writes a key file of mode 0600 that appears whole or not at all (a temporary file renamed without overwrite);
-    /// false when the file already existed (another process wrote it first).
+    /// Writes a key file of mode 0600 that appears whole or not at all (a temporary file renamed); without
+    /// <paramref name="overwrite"/>, false when the file already existed (another process wrote it first).
     /// </summary>
-    private static bool WriteKeyFile(string path, ReadOnlySpan<byte> key)
+    private static bool WriteKeyFile(string path, ReadOnlySpan<byte> key, bool overwrite)
     {
         var temporary = path + ".tmp-" + Guid.NewGuid().ToString("N");
         try
@@ -362,7 +500,7 @@ internal sealed class FileLmkProvider : ILmkProvider
 
             try
             {
-                File.Move(temporary, path, overwrite: false);
+                File.Move(temporary, path, overwrite);
                 return true;
             }
             catch (IOException) when (File.Exists(path))

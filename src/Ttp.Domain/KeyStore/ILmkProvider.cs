@@ -31,6 +31,8 @@ public interface ILmkProvider : IDisposable
     string Description { get; }
 
     /// <summary>Re-reads the LMK state from the file system or token (a rotation run by another process).</summary>
+    /// <exception cref="IntegrityException">A next LMK is there that no recorded rotation started (file provider: a
+    /// next-LMK file without its rotation record); it is not used.</exception>
     void Refresh();
 
     /// <summary>True when this provider can unwrap under <paramref name="lmkId"/>: the current, the next or a retired LMK
@@ -50,7 +52,8 @@ public interface ILmkProvider : IDisposable
     /// <exception cref="LmkUnavailableException">The provider does not hold <paramref name="lmkId"/> (see <see cref="Holds"/>).</exception>
     bool TryUnwrap(string lmkId, ReadOnlySpan<byte> wrappedKey, ReadOnlySpan<byte> associatedData, Span<byte> dataKey);
 
-    /// <summary>Creates the next LMK, or loads it when a rotation was interrupted; returns its id.</summary>
+    /// <summary>Creates the next LMK, or loads it when a rotation was interrupted; returns its id. The file provider
+    /// records the rotation as started before it writes the next LMK, and uses no next LMK without that record.</summary>
     string BeginRotation();
 
     /// <summary>Makes the next LMK current and retires the old one. Call only when no envelope is under the old LMK any

@@ -23,6 +23,9 @@ internal static partial class KeyStoreLog
     [LoggerMessage(EventId = 4105, Level = LogLevel.Warning, Message = "Finishing an interrupted LMK promotion: key '{Label}' (LMK {LmkId}) becomes current")]
     public static partial void PromotionRecovered(ILogger logger, string label, string lmkId);
 
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Critical, Message = "Refused the next-LMK file {Path} (LMK {LmkId}): no LMK rotation recorded here started it ({RecordPath} missing or not written under the current LMK {CurrentLmkId}); nothing is sealed under it. Move the file away and investigate who wrote it")]
+    public static partial void NextLmkRefused(ILogger logger, string path, string lmkId, string recordPath, string currentLmkId);
+
     [LoggerMessage(EventId = 4110, Level = LogLevel.Information, Message = "LMK rotation from {PreviousLmkId} to {NextLmkId} {Mode}")]
     public static partial void RotationBegun(ILogger logger, string previousLmkId, string nextLmkId, string mode);
 

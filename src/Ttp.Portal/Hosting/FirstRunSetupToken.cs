@@ -25,7 +25,7 @@ internal sealed class FirstRunSetupToken(IOptions<DataOptions> data) : IDisposab
         var bytes = RandomNumberGenerator.GetBytes(32);
         var token = WebEncoders.Base64UrlEncode(bytes);
         CryptographicOperations.ZeroMemory(bytes);
-        Directory.CreateDirectory(data.Value.FullDataDirectory);
+        Ttp.Domain.Data.DataFiles.CreateDirectory(data.Value.FullDataDirectory);
         Delete();
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())

@@ -29,7 +29,8 @@ internal static class SelfSignedCertificate
             existing.Dispose();
         }
 
-        Directory.CreateDirectory(folder);
+        Ttp.Domain.Data.DataFiles.CreateDirectory(dataDirectory);
+        Ttp.Domain.Data.DataFiles.CreateDirectory(folder);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=localhost, O=TTP key server (self-signed)", key, HashAlgorithmName.SHA256);
         var names = new SubjectAlternativeNameBuilder();

@@ -174,13 +174,13 @@ public sealed class AdminCommandTests
         await env.OkAsync("init");
         await env.OkAsync("tsm", "add", "--name", "acme", "--certificate", TestCertificates.WriteClientCertificate(env.Folder, "acme"));
 
-        var kek = await env.OkAsync("kek", "import", "--tsm", "acme", "--index", "1", "--algorithm", "tdes2", "--component", Component1, "--component", Component2.ToLowerInvariant());
+        var kek = await env.OkWithComponentsAsync([Component1, Component2.ToLowerInvariant()], "kek", "import", "--tsm", "acme", "--index", "1", "--algorithm", "tdes2");
 
         Assert.Equal(DefaultKeyKcv, kek.Field("kcv"));
         Assert.Equal("Tr31", kek.Field("format"));
         var list = await env.OkAsync("kek", "list", "--tsm", "acme");
         Assert.Equal(DefaultKeyKcv, Assert.Single(list.Json.EnumerateArray()).GetProperty("kcv").GetString());
-        (await env.RunAsync("kek", "import", "--tsm", "acme", "--index", "1", "--algorithm", "tdes2", "--component", Component1, "--component", Component2))
+        (await env.RunWithComponentsAsync([Component1, Component2], "kek", "import", "--tsm", "acme", "--index", "1", "--algorithm", "tdes2"))
             .AssertFailure(3, "index 1");
     }
 
@@ -191,11 +191,11 @@ public sealed class AdminCommandTests
         await env.OkAsync("init");
         await env.OkAsync("tsm", "add", "--name", "acme", "--certificate", TestCertificates.WriteClientCertificate(env.Folder, "acme"));
 
-        (await env.RunAsync("kek", "import", "--tsm", "acme", "--index", "1", "--algorithm", "tdes2", "--component", Component1))
+        (await env.RunWithComponentsAsync([Component1], "kek", "import", "--tsm", "acme", "--index", "1", "--algorithm", "tdes2"))
             .AssertFailure(2, "at least 2");
-        (await env.RunAsync("kek", "import", "--tsm", "acme", "--index", "1", "--algorithm", "aes256", "--component", Component1, "--component", Component2))
-            .AssertFailure(2, "component 1", "32 bytes");
-        (await env.RunAsync("kek", "import", "--tsm", "nobody", "--index", "1", "--algorithm", "tdes2", "--component", Component1, "--component", Component2))
+        (await env.RunWithComponentsAsync([Component1, Component2], "kek", "import", "--tsm", "acme", "--index", "1", "--algorithm", "aes256"))
+            .AssertFailure(2, "line 1", "32 bytes");
+        (await env.RunWithComponentsAsync([Component1, Component2], "kek", "import", "--tsm", "nobody", "--index", "1", "--algorithm", "tdes2"))
             .AssertFailure(4, "nobody");
     }
 
@@ -277,7 +277,7 @@ public sealed class AdminCommandTests
         await using var env = await CliEnvironment.CreateAsync(provider);
         await env.OkAsync("init");
         await env.OkAsync("tsm", "add", "--name", "acme", "--certificate", TestCertificates.WriteClientCertificate(env.Folder, "acme"));
-        await env.OkAsync("kek", "import", "--tsm", "acme", "--index", "1", "--algorithm", "tdes2", "--component", Component1, "--component", Component2);
+        await env.OkWithComponentsAsync([Component1, Component2], "kek", "import", "--tsm", "acme", "--index", "1", "--algorithm", "tdes2");
         await ImportIssuerKeyAsync(env, "000001", 1, SampleEncKcv);
         await env.OkAsync("issuer-key", "activate", "--iin", "000001", "--kvn", "1");
 
@@ -374,10 +374,10 @@ public sealed class AdminCommandTests
     }
 
     private static Task<CliResult> ImportIssuerKeyRawAsync(CliEnvironment env, string iin, int kvn, string sampleKcv) =>
-        env.RunAsync(
+        env.RunWithComponentsAsync(
+            [Component1, Component2],
             "issuer-key", "import", "--iin", iin, "--kvn", kvn.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--scheme", "scp02", "--method", "emv", "--component", Component1, "--component", Component2,
-            "--sample-kdd", SampleKdd, "--sample-enc-kcv", sampleKcv);
+            "--scheme", "scp02", "--method", "emv", "--sample-kdd", SampleKdd, "--sample-enc-kcv", sampleKcv);
 
     private static async Task<long> CountAsync(CliEnvironment env, string sql)
     {

@@ -52,6 +52,21 @@ internal sealed class CliEnvironment : IAsyncDisposable
     public Task<CliResult> RunWithInputAsync(string stdin, params string[] args) =>
         CliRunner.RunWithInputAsync(stdin, [.. args, "--config", ConfigFile]);
 
+    public Task<CliResult> RunWithAsync(string stdin, ISecretTerminal? terminal, Microsoft.Extensions.Logging.ILoggerProvider? logs, params string[] args) =>
+        CliRunner.RunWithAsync(stdin, terminal, logs, [.. args, "--config", ConfigFile]);
+
+    /// <summary>Runs a command that reads key components from standard input (<c>--components-stdin</c>), one a line.</summary>
+    public Task<CliResult> RunWithComponentsAsync(string[] components, params string[] args) =>
+        RunWithInputAsync(string.Join('\n', components) + "\n", [.. args, "--components-stdin"]);
+
+    /// <summary>The same, for a command that must succeed.</summary>
+    public async Task<CliResult> OkWithComponentsAsync(string[] components, params string[] args)
+    {
+        var result = await RunWithComponentsAsync(components, args);
+        Assert.True(result.ExitCode == 0, $"ttpctl {string.Join(' ', args)} exited {result.ExitCode}: {result.Stderr}");
+        return result;
+    }
+
     /// <summary>Runs a command that must succeed and returns its JSON.</summary>
     public async Task<CliResult> OkAsync(params string[] args)
     {

@@ -34,10 +34,11 @@ public sealed class Pkcs11AdminTests(SoftHsmToken token)
 
         var init = await env.OkAsync("init");
         await env.OkAsync("tsm", "add", "--name", "acme", "--certificate", TestCertificates.WriteClientCertificate(env.Folder, "acme"));
-        var kek = await env.OkAsync("kek", "import", "--tsm", "acme", "--index", "1", "--algorithm", "tdes2", "--component", Component1, "--component", Component2);
-        await env.OkAsync(
+        var kek = await env.OkWithComponentsAsync([Component1, Component2], "kek", "import", "--tsm", "acme", "--index", "1", "--algorithm", "tdes2");
+        await env.OkWithComponentsAsync(
+            [Component1, Component2],
             "issuer-key", "import", "--iin", "000001", "--kvn", "1", "--scheme", "scp02", "--method", "emv",
-            "--component", Component1, "--component", Component2, "--sample-kdd", "00010203040506070809", "--sample-enc-kcv", "C33013");
+            "--sample-kdd", "00010203040506070809", "--sample-enc-kcv", "C33013");
         var activated = await env.OkAsync("issuer-key", "activate", "--iin", "000001", "--kvn", "1");
         var verify = await env.OkAsync("audit", "verify");
 

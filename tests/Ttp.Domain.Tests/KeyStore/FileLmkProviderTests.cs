@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Ttp.Domain.KeyStore;
 
 namespace Ttp.Domain.Tests.KeyStore;
@@ -164,12 +165,169 @@ public sealed class FileLmkProviderTests : IDisposable
     }
 
     [Fact]
+    public void BeginRotation_RecordsTheRotationBeforeTheNextFile_AndCompletionRemovesTheRecord()
+    {
+        using var lmk = new FileLmkProvider(LmkPath);
+
+        var next = lmk.BeginRotation();
+
+        var record = lmk.RotationRecordPath(next);
+        Assert.True(File.Exists(record));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(record));
+        Assert.True(File.GetLastWriteTimeUtc(record) <= File.GetLastWriteTimeUtc(lmk.NextPath));
+        lmk.CompleteRotation();
+        Assert.False(File.Exists(record));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(LmkPath)!, "lmk.key.rotation-*"));
+    }
+
+    [Fact]
+    public void Constructor_NextFilePlantedWithoutRotation_RefusedNamingTheFileAndWhatToDo()
+    {
+        using (new FileLmkProvider(LmkPath))
+        {
+        }
+
+        var plantedId = Plant(RandomNumberGenerator.GetBytes(32));
+
+        var error = Assert.Throws<IntegrityException>(() => new FileLmkProvider(LmkPath));
+        Assert.Contains(LmkPath + ".next", error.Message);
+        Assert.Contains(plantedId, error.Message);
+        Assert.Contains("not created by an LMK rotation recorded here", error.Message);
+        Assert.Contains("move", error.Message);
+        Assert.Contains("ttpctl lmk rotate", error.Message);
+    }
+
+    [Fact]
+    public void Seal_NextFilePlantedWhileRunning_RefusedAndNothingSealedUnderItUntilRemoved()
+    {
+        using var lmk = new FileLmkProvider(LmkPath);
+        var vault = new KeyVault(lmk);
+        var current = lmk.CurrentLmkId;
+        var record = new EnvelopeContext(Guid.NewGuid(), KeyKind.Kek, "AES256", 1);
+        var plantedId = Plant(RandomNumberGenerator.GetBytes(32));
+
+        var error = Assert.Throws<IntegrityException>(() => vault.Seal(record, RandomNumberGenerator.GetBytes(32)));
+
+        Assert.Contains(lmk.NextPath, error.Message);
+        Assert.Null(lmk.NextLmkId);
+        Assert.Equal(current, lmk.CurrentLmkId);
+        Assert.Throws<InvalidOperationException>(() => lmk.Wrap(plantedId, new byte[32], "ad"u8));
+        Assert.Throws<IntegrityException>(() => lmk.BeginRotation());
+
+        File.Delete(lmk.NextPath);
+        var envelope = vault.Seal(record, RandomNumberGenerator.GetBytes(32));
+        Assert.Equal(current, envelope.LmkId);
+        Assert.False(lmk.Holds(plantedId));
+    }
+
+    [Fact]
+    public void Load_NextFileSwappedDuringARotation_Refused()
+    {
+        using (var lmk = new FileLmkProvider(LmkPath))
+        {
+            var next = lmk.BeginRotation();
+
+            // Another key in the next file, and the genuine record renamed to its id.
+            var swapped = RandomNumberGenerator.GetBytes(32);
+            var swappedId = LmkIds.Of(swapped);
+            File.Move(lmk.RotationRecordPath(next), lmk.RotationRecordPath(swappedId));
+            File.Delete(lmk.NextPath);
+            Plant(swapped);
+        }
+
+        var error = Assert.Throws<IntegrityException>(() => new FileLmkProvider(LmkPath));
+        Assert.Contains(LmkPath + ".next", error.Message);
+    }
+
+    [Fact]
+    public void Load_RotationRecordAltered_Refused()
+    {
+        using (var lmk = new FileLmkProvider(LmkPath))
+        {
+            var record = lmk.RotationRecordPath(lmk.BeginRotation());
+            var bytes = File.ReadAllBytes(record);
+            bytes[30] ^= 0x01;
+            File.WriteAllBytes(record, bytes);
+        }
+
+        Assert.Throws<IntegrityException>(() => new FileLmkProvider(LmkPath));
+    }
+
+    [Fact]
+    public void Load_RotationOfAnotherInstallationCopiedIn_Refused()
+    {
+        var otherPath = Path.Combine(_folder, "other", "lmk.key");
+        using (new FileLmkProvider(LmkPath))
+        {
+        }
+
+        using (var other = new FileLmkProvider(otherPath))
+        {
+            var next = other.BeginRotation();
+            File.Copy(other.NextPath, LmkPath + ".next");
+            File.Copy(other.RotationRecordPath(next), LmkPath + ".rotation-" + next);
+        }
+
+        Assert.Throws<IntegrityException>(() => new FileLmkProvider(LmkPath));
+    }
+
+    [Fact]
+    public void Load_RecordUnderTheCurrentLmkForAnotherKeyWithTheSameId_Refused()
+    {
+        string current;
+        using (var lmk = new FileLmkProvider(LmkPath))
+        {
+            current = lmk.CurrentLmkId;
+        }
+
+        // A record that opens under the current LMK and names the next file's id, as a rotation towards another key with
+        // the same (three-byte) id would have left: only the fingerprint tells the keys apart. As control, the same
+        // record with the right fingerprint (HMAC-SHA256 of the label under the key, by the BCL) is accepted.
+        var planted = RandomNumberGenerator.GetBytes(32);
+        var plantedId = Plant(planted);
+        var lmkKey = File.ReadAllBytes(LmkPath);
+        var associatedData = FileLmkProvider.RecordAssociatedData(current, plantedId);
+        var recordPath = LmkPath + ".rotation-" + plantedId;
+        File.WriteAllBytes(recordPath, LmkWrapFormat.Wrap(lmkKey, RandomNumberGenerator.GetBytes(32), associatedData));
+
+        Assert.Throws<IntegrityException>(() => new FileLmkProvider(LmkPath));
+
+        File.WriteAllBytes(recordPath, LmkWrapFormat.Wrap(lmkKey, HMACSHA256.HashData(planted, "ttp-lmk-rotation-fingerprint-v1"u8), associatedData));
+        using var accepted = new FileLmkProvider(LmkPath);
+        Assert.Equal(plantedId, accepted.NextLmkId);
+    }
+
+    [Fact]
+    public void Load_RecordedRotationInterrupted_ResumesWithTheSameNextLmk()
+    {
+        string next;
+        using (var lmk = new FileLmkProvider(LmkPath))
+        {
+            next = lmk.BeginRotation();
+        }
+
+        using var restarted = new FileLmkProvider(LmkPath);
+
+        Assert.Equal(next, restarted.NextLmkId);
+        Assert.Equal(next, restarted.BeginRotation());
+    }
+
+    [Fact]
     public void Holds_UnknownOrMalformedId_False()
     {
         using var lmk = new FileLmkProvider(LmkPath);
 
         Assert.False(lmk.Holds("lmk-000000"));
         Assert.False(lmk.Holds("../../etc/passwd"));
+    }
+
+    // Writes a next-LMK file of mode 0600 beside the LMK, as someone who can write the folder would; returns its id.
+    private string Plant(byte[] key)
+    {
+        var path = LmkPath + ".next";
+        File.WriteAllBytes(path, key);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return LmkIds.Of(key);
     }
 
     [Fact]

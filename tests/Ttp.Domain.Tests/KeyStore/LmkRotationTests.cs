@@ -160,6 +160,36 @@ public sealed class LmkRotationTests : IDisposable
         TestKeys.AssertAllOpen(vault, await TestKeys.ReadAllAsync(database.Factory), keys);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task RunAsync_NextLmkFilePlanted_RefusedWithoutTouchingAnEnvelopeThenRotatesOnceMovedAway(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        using var lmk = new FileLmkProvider(LmkPath);
+        var vault = new KeyVault(lmk);
+        var keys = await TestKeys.SeedAsync(database.Factory, vault, issuerKeySets: 3, keks: 2, ceremonies: 1);
+        var before = await TestKeys.ReadAllAsync(database.Factory);
+        var old = lmk.CurrentLmkId;
+        var planted = LmkPath + ".next";
+        File.WriteAllBytes(planted, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        File.SetUnixFileMode(planted, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+
+        var error = await Assert.ThrowsAsync<IntegrityException>(() => new LmkRotation(vault).RunAsync(database.Factory));
+
+        Assert.Contains(planted, error.Message);
+        Assert.Equal(old, lmk.CurrentLmkId);
+        var untouched = await TestKeys.ReadAllAsync(database.Factory);
+        Assert.All(untouched, stored => Assert.Equal(before.Single(b => b.Id == stored.Id).Envelope.WrappedDataKey, stored.Envelope.WrappedDataKey));
+
+        File.Move(planted, Path.Combine(_folder, "planted-for-investigation"));
+        var result = await new LmkRotation(vault).RunAsync(database.Factory);
+
+        Assert.False(result.Resumed);
+        Assert.Equal(old, result.PreviousLmkId);
+        Assert.Equal(keys.Count, result.EnvelopesRewrapped);
+        TestKeys.AssertAllOpen(vault, await TestKeys.ReadAllAsync(database.Factory), keys);
+    }
+
     private static async Task<int> CountUnderAsync(IDbContextFactory<TtpDbContext> factory, string lmkId)
     {
         await using var db = await factory.CreateDbContextAsync();
