@@ -63,6 +63,7 @@ public sealed class KeyRequestDirectory(IDbContextFactory<TtpDbContext> factory,
             var authenticator = await recordKey.GetAsync(cancellationToken);
             var rejected = new List<IAuthenticatedRecord>();
             current = await LoadAsync(db, version, authenticator, rejected, cancellationToken);
+            current.Rejected = [.. rejected.Select(r => new RejectedRecord(r.OwningTsmId, r.Describe()))];
             await alarm.RecordsRejectedAsync(rejected, cancellationToken);
             _current = current;
             return current;
@@ -197,6 +198,9 @@ public sealed class KeyRequestDirectory(IDbContextFactory<TtpDbContext> factory,
             _keySets = keySets;
             _keks = keks;
         }
+
+        /// <summary>The access records left out of this copy because their MAC does not match.</summary>
+        public IReadOnlyList<RejectedRecord> Rejected { get; internal set; } = [];
 
         /// <summary>The <see cref="DirectoryVersion.Version"/> this copy was read at.</summary>
         public long Version { get; }

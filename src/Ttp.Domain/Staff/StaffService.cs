@@ -120,6 +120,13 @@ public sealed class StaffService(
                 await RequireAnotherActiveAdministratorAsync(db, user, "demoted", cancellationToken);
             }
 
+            // Nobody grants themselves a role: an Administrator who could add Operator to their own account would be
+            // both the one who manages the staff and one of the two pairs of eyes.
+            if (IsSelf(actor, user) && wanted.Except(before).Any())
+            {
+                throw new RuleViolationException("you cannot give yourself a role; another Administrator must do it");
+            }
+
             var roleIds = await db.Roles.Where(r => wanted.Contains(r.Name!)).ToDictionaryAsync(r => r.Name!, r => r.Id, cancellationToken);
             var current = await db.UserRoles.Where(ur => ur.UserId == user.Id).ToListAsync(cancellationToken);
             db.UserRoles.RemoveRange(current.Where(ur => !roleIds.ContainsValue(ur.RoleId)));

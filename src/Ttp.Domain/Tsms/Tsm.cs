@@ -345,6 +345,8 @@ public sealed class Tsm : IAuthenticatedRecord
         CultureInfo.InvariantCulture,
         $"ttp-tsm-v1|{Id:D}|{Name}|{(int)State}|{(RateLimitPerSecond is { } rate ? rate.ToString("R", CultureInfo.InvariantCulture) : string.Empty)}");
 
+    Guid IAuthenticatedRecord.OwningTsmId => Id;
+
     string IAuthenticatedRecord.Describe() => $"TSM '{Name}' ({Id:D})";
 
     void IAuthenticatedRecord.SetRecordMac(byte[] mac) => RecordMac = mac;

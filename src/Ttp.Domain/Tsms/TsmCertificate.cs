@@ -59,6 +59,8 @@ public sealed class TsmCertificate : IAuthenticatedRecord
         CultureInfo.InvariantCulture,
         $"ttp-certificate-v1|{Id:D}|{TsmId:D}|{Sha256Thumbprint.ToUpperInvariant()}|{Tsm.Micros(NotBefore)}|{Tsm.Micros(NotAfter)}|{(RetiredAt is { } at ? Tsm.Micros(at) : string.Empty)}");
 
+    Guid IAuthenticatedRecord.OwningTsmId => TsmId;
+
     string IAuthenticatedRecord.Describe() => $"certificate {Sha256Thumbprint} of TSM {TsmId:D}";
 
     void IAuthenticatedRecord.SetRecordMac(byte[] mac) => RecordMac = mac;

@@ -108,6 +108,8 @@ public sealed class TsmChange : IAuthenticatedRecord
         CultureInfo.InvariantCulture,
         $"ttp-tsm-change-v1|{Id:D}|{TsmId:D}|{(int)Kind}|{AddedIssuers}|{SetsRateLimit}|{RateLimitPerSecond?.ToString("R", CultureInfo.InvariantCulture)}|{CertificateSha256Thumbprint}|{Reason}|{ProposedBy}|{Tsm.Micros(ProposedAt)}|{(int)State}|{DecidedBy}");
 
+    Guid IAuthenticatedRecord.OwningTsmId => TsmId;
+
     string IAuthenticatedRecord.Describe() => $"proposed change {Id:D} of TSM {TsmId:D}";
 
     void IAuthenticatedRecord.SetRecordMac(byte[] mac) => RecordMac = mac;

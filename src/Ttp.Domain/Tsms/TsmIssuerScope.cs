@@ -28,6 +28,8 @@ public sealed class TsmIssuerScope : IAuthenticatedRecord
 
     string IAuthenticatedRecord.CanonicalForm() => string.Create(CultureInfo.InvariantCulture, $"ttp-scope-v1|{Id:D}|{TsmId:D}|{Iin}");
 
+    Guid IAuthenticatedRecord.OwningTsmId => TsmId;
+
     string IAuthenticatedRecord.Describe() => $"scope entry {Id:D} (issuer {Iin} of TSM {TsmId:D})";
 
     void IAuthenticatedRecord.SetRecordMac(byte[] mac) => RecordMac = mac;

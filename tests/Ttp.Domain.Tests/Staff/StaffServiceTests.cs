@@ -90,6 +90,23 @@ public sealed class StaffServiceTests
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task ChangeRolesAsync_AdministratorAddsOperatorToOwnAccount_RefusedButAnotherAdministratorMay(DatabaseProvider provider)
+    {
+        await using var env = await StaffEnvironment.CreateAsync(provider);
+        await env.StaffAsync(s => s.AddAsync(AdminA, StaffRoles.Administrator, StaffEnvironment.Password, Actor.System));
+        await env.StaffAsync(s => s.AddAsync(AdminB, StaffRoles.Administrator, StaffEnvironment.Password, Actor.System));
+
+        var refusal = await Assert.ThrowsAsync<RuleViolationException>(
+            () => env.StaffAsync(s => s.ChangeRolesAsync(AdminA, [StaffRoles.Administrator, StaffRoles.Operator], ActorA)));
+
+        Assert.Contains("cannot give yourself a role", refusal.Message, StringComparison.Ordinal);
+        Assert.Equal([StaffRoles.Administrator], (await env.MemberAsync(AdminA)).Roles);
+        await env.StaffAsync(s => s.ChangeRolesAsync(AdminA, [StaffRoles.Administrator, StaffRoles.Operator], Actor.Staff(AdminB)));
+        Assert.Equal([StaffRoles.Administrator, StaffRoles.Operator], (await env.MemberAsync(AdminA)).Roles.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task ChangeRolesAsync_LastActiveAdministrator_Refused(DatabaseProvider provider)
     {
         await using var env = await StaffEnvironment.CreateAsync(provider);

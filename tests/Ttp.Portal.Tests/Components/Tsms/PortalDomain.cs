@@ -36,6 +36,16 @@ internal sealed class PortalDomain : IAsyncDisposable
 
     public TsmService Tsms => Context.Services.GetRequiredService<TsmService>();
 
+    /// <summary>Runs SQL on the database through a connection of its own, as a database writer would.</summary>
+    public async Task<int> ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_folder, "ttp.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>A context signed in as <paramref name="email"/> in <paramref name="role"/>.</summary>
     public static async Task<PortalDomain> CreateAsync(string email, string role)
     {

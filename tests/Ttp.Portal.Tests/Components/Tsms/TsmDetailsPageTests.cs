@@ -45,6 +45,24 @@ public sealed class TsmDetailsPageTests
     }
 
     [Fact]
+    public async Task Integrity_TsmRowEditedInSql_PageNamesTheDamagedRecord()
+    {
+        await using var domain = await PortalDomain.CreateAsync(PortalDomain.OperatorB, StaffRoles.Operator);
+        await domain.Tsms.RegisterAsync("acme", "ACME", PortalDomain.Certificate(), ["A0000001"], Actor.Staff(PortalDomain.OperatorA));
+        await domain.Tsms.ApproveAsync("acme", PortalDomain.OperatorB, Actor.Staff(PortalDomain.OperatorB));
+        domain.Context.Render<MudPopoverProvider>();
+        var clean = domain.Context.Render<TsmDetailsPage>(p => p.Add(x => x.Name, "acme"));
+        clean.WaitForAssertion(() => Assert.Equal("acme", clean.Find("[data-testid=tsm-title]").TextContent));
+        Assert.Empty(clean.FindAll("[data-testid=tsm-integrity]"));
+
+        Assert.Equal(1, await domain.ExecuteSqlAsync("UPDATE tsms SET rate_limit_per_second = 9999 WHERE name = 'acme'"));
+        var cut = domain.Context.Render<TsmDetailsPage>(p => p.Add(x => x.Name, "acme"));
+
+        cut.WaitForAssertion(() => Assert.Contains("TSM 'acme'", cut.Find("[data-testid=tsm-integrity]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("Integrity failure", cut.Find("[data-testid=tsm-integrity]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Actions_SecurityOfficer_ViewsWithoutActionButtons()
     {
         await using var domain = await PortalDomain.CreateAsync(PortalDomain.SecurityOfficerC, StaffRoles.SecurityOfficer);

@@ -19,6 +19,7 @@ public sealed partial class TsmDetailsPage
     private bool _busy;
     private DateTimeOffset _now;
     private IReadOnlyList<TsmChange> _pending = [];
+    private IReadOnlyList<Ttp.Domain.Integrity.RejectedRecord> _damaged = [];
     private CertificateUpload? _upload;
     private UploadedCertificate? _newCertificate;
 
@@ -47,6 +48,8 @@ public sealed partial class TsmDetailsPage
             _tsm = await Tsms.GetAsync(Name);
             _events = await Audit.ForSubjectAsync("tsm:" + _tsm.Name);
             _pending = await Changes.ListAsync(_tsm.Name);
+            var tsmId = _tsm.Id;
+            _damaged = [.. (await Directory.CurrentAsync()).Rejected.Where(r => r.TsmId == tsmId)];
             _now = Time.GetUtcNow();
             _notFound = null;
         }
