@@ -50,6 +50,12 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<Integrity.RecordKeyHolder>();
         services.AddSingleton<Integrity.IntegrityAlarm>();
         services.AddSingleton<Integrity.AccessRecordUpgrade>();
+        services.AddSingleton(sp => new AuditCheckpointFile(sp.GetRequiredService<IOptions<AuditOptions>>().Value
+            .FullAnchorsDirectory(sp.GetRequiredService<IOptions<DataOptions>>().Value)));
+        services.AddSingleton<AuditSigningKeyHolder>();
+        services.AddSingleton<AuditAnchor>();
+        services.AddSingleton<AuditTrailAnchoring>();
+        services.AddSingleton<AuditTrailVerifier>();
         services.AddSingleton<AuditedTransaction>();
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<AuditQueries>();

@@ -20,4 +20,7 @@ public enum KeyKind
 
     /// <summary>The HMAC key of the access records (TSMs, their certificates and issuer scope).</summary>
     RecordKey = 6,
+
+    /// <summary>The ECDSA P-256 private key that signs the audit trail's checkpoints (its private scalar is sealed).</summary>
+    AuditSigningKey = 7,
 }
