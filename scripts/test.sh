@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the solution on a fresh Debian machine that has only the .NET SDK.
-#  - installs the Debian packages the tests need when they are missing (chromium, softhsm2, python3-zeep);
+#  - installs the Debian packages the tests need when they are missing (chromium, softhsm2, python3-zeep, python3-cryptography, openssl);
 #  - starts a throw-away PostgreSQL cluster on 127.0.0.1 for the PostgreSQL tests and stops it at the end;
 #  - runs `dotnet test` over Portal.sln and prints a last line "N passed, N failed";
 #  - exits non-zero on any failure (a build failure counts as one, and so does a run in which no test ran).
@@ -21,6 +21,8 @@ install_packages() {
   command -v chromium >/dev/null 2>&1 || missing+=(chromium)
   [ -e /usr/lib/softhsm/libsofthsm2.so ] || missing+=(softhsm2)
   /usr/bin/python3 -c 'import zeep' >/dev/null 2>&1 || missing+=(python3-zeep)
+  /usr/bin/python3 -c 'import cryptography' >/dev/null 2>&1 || missing+=(python3-cryptography)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   if [ ${#missing[@]} -eq 0 ]; then
     return 0
   fi

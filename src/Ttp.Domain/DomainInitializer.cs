@@ -10,10 +10,11 @@ namespace Ttp.Domain;
 
 /// <summary>
 /// Brings an installation up: tightens the modes of the data directory and the SQLite files (<see cref="DataFiles"/>),
-/// applies the database migrations, creates (or loads) the LMK and the audit key, and runs the one-time conversions of
-/// an older installation (<see cref="EnvelopeAttributeUpgrade"/>, <see cref="Integrity.AccessRecordUpgrade"/>,
-/// <see cref="Staff.StaffSecretUpgrade"/>).
-/// Idempotent. Run by the portal at start-up and by <c>ttpctl init</c>, so both edges do exactly the same.
+/// applies the database migrations, creates (or loads) the LMK, the audit key and the audit signing key, anchors the
+/// audit trail (<see cref="Audit.AuditTrailAnchoring"/>: the first checkpoint, or one covering what a stop left
+/// uncovered), and runs the one-time conversions of an older installation (<see cref="EnvelopeAttributeUpgrade"/>,
+/// <see cref="Integrity.AccessRecordUpgrade"/>, <see cref="Staff.StaffSecretUpgrade"/>). Idempotent. Run by the portal
+/// at start-up and by <c>ttpctl init</c>, so both edges do exactly the same.
 /// </summary>
 public static class DomainInitializer
 {
@@ -29,14 +30,18 @@ public static class DomainInitializer
         await TtpDatabase.MigrateAsync(factory, cancellationToken);
         var lmk = services.GetRequiredService<ILmkProvider>();
         await services.GetRequiredService<AuditKeyHolder>().GetAsync(cancellationToken);
+        var signingKey = await services.GetRequiredService<Audit.AuditTrailAnchoring>().RunAsync(cancellationToken);
         await services.GetRequiredService<EnvelopeAttributeUpgrade>().RunAsync(cancellationToken);
         await services.GetRequiredService<Integrity.AccessRecordUpgrade>().RunAsync(cancellationToken);
         await services.GetRequiredService<Staff.StaffSecretUpgrade>().RunAsync(cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var provider = factory is TtpDbContextFactory ttp ? ttp.Provider : DatabaseProvider.Sqlite;
-        return new DomainStatus(provider, lmk.CurrentLmkId, lmk.IsSoftware, await db.AuditEvents.LongCountAsync(cancellationToken));
+        return new DomainStatus(provider, lmk.CurrentLmkId, lmk.IsSoftware, await db.AuditEvents.LongCountAsync(cancellationToken), signingKey);
     }
 }
 
-/// <summary>What an installation runs on: database provider, LMK id (never the key), whether the LMK is in software.</summary>
-public sealed record DomainStatus(DatabaseProvider Database, string LmkId, bool SoftwareLmk, long AuditRecords);
+/// <summary>
+/// What an installation runs on: database provider, LMK id (never the key), whether the LMK is in software, how many
+/// audit records, and the fingerprint of the audit signing key (the public key's SHA-256).
+/// </summary>
+public sealed record DomainStatus(DatabaseProvider Database, string LmkId, bool SoftwareLmk, long AuditRecords, string? AuditSigningKey = null);

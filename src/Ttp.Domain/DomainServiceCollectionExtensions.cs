@@ -51,6 +51,12 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<Integrity.IntegrityAlarm>();
         services.AddSingleton<Integrity.AccessRecordUpgrade>();
         services.AddSingleton<StaffSecretUpgrade>();
+        services.AddSingleton(sp => new AuditCheckpointFile(sp.GetRequiredService<IOptions<AuditOptions>>().Value
+            .FullAnchorsDirectory(sp.GetRequiredService<IOptions<DataOptions>>().Value)));
+        services.AddSingleton<AuditSigningKeyHolder>();
+        services.AddSingleton<AuditAnchor>();
+        services.AddSingleton<AuditTrailAnchoring>();
+        services.AddSingleton<AuditTrailVerifier>();
         services.AddSingleton<AuditedTransaction>();
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<AuditQueries>();

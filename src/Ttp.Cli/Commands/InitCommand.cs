@@ -8,7 +8,7 @@ internal static class InitCommand
 {
     public static Command Create(CliOutput output)
     {
-        var command = new Command("init", "Create (or bring up to date) the database, the LMK and the audit key; idempotent.");
+        var command = new Command("init", "Create (or bring up to date) the database, the LMK, the audit keys and the anchored audit trail; idempotent.");
         command.SetServiceAction(async (_, services, cancellationToken) =>
         {
             var status = await DomainInitializer.InitializeAsync(services, cancellationToken);
@@ -17,6 +17,7 @@ internal static class InitCommand
                 Database = status.Database.ToString(),
                 Lmk = new { Id = status.LmkId, Software = status.SoftwareLmk },
                 status.AuditRecords,
+                AuditSigningKey = status.AuditSigningKey,
             });
             return ExitCodes.Success;
         }, initialize: false);

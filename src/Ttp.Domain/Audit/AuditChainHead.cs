@@ -17,4 +17,11 @@ public sealed class AuditChainHead
 
     /// <summary>Hash of the last record; 32 zero bytes before the first.</summary>
     public byte[] LastHash { get; set; } = new byte[32];
+
+    /// <summary>
+    /// The last record chained with HMAC-SHA256 by the previous release (set once by the migration that introduced the
+    /// SHA-256 chain: the head's sequence then; 0 on an installation created since). Later records are SHA-256 chained.
+    /// Every checkpoint signs this value too, so that a change here is detected.
+    /// </summary>
+    public long HmacThrough { get; set; }
 }

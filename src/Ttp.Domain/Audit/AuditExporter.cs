@@ -15,10 +15,12 @@ namespace Ttp.Domain.Audit;
 /// key can recompute the chain from an export of all of it.
 /// </summary>
 /// <remarks>
+/// The overload with the anchors writes the verifiable export (<c>ttpctl audit export</c>): see
+/// <see cref="ExportAsync(IDbContextFactory{TtpDbContext}, TextWriter, AuditExportFormat, AuditCheckpointFile, DateTimeOffset?, DateTimeOffset?, CancellationToken)"/>.
 /// CSV values are written as stored: a spreadsheet may read a value that starts with <c>=</c>, <c>+</c>, <c>-</c> or
 /// <c>@</c> as a formula; open exports as text. Recording the export itself in the chain is the caller's part.
 /// </remarks>
-public static class AuditExporter
+public static partial class AuditExporter
 {
     private const string CsvHeader = "sequence,occurred_at,stream,action,actor,subject,outcome,details,hash";
     private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
@@ -117,7 +119,7 @@ public static class AuditExporter
         line.Append('"').Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
     }
 
-    private static void AppendJsonLine(StringBuilder line, ArrayBufferWriter<byte> buffer, AuditEvent record)
+    private static void AppendJsonLine(StringBuilder line, ArrayBufferWriter<byte> buffer, AuditEvent record, bool detailsAsText = false)
     {
         buffer.Clear();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -132,7 +134,12 @@ public static class AuditExporter
             writer.WriteString("outcome", record.Outcome);
             writer.WritePropertyName("details");
             var details = Encoding.UTF8.GetBytes(record.Details);
-            if (IsOneLineJson(details))
+            if (detailsAsText)
+            {
+                // The stored text exactly, as a JSON string: what the canonical form hashes, whatever parser reads it.
+                writer.WriteStringValue(record.Details);
+            }
+            else if (IsOneLineJson(details))
             {
                 writer.WriteRawValue(details, skipInputValidation: true);
             }

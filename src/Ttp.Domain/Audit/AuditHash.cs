@@ -5,12 +5,14 @@ using System.Text;
 namespace Ttp.Domain.Audit;
 
 /// <summary>
-/// The canonical form of an audit record and its chain hash,
-/// <c>hash(n) = HMAC-SHA256(audit key, hash(n-1) || canonical(n))</c>, with <c>hash(0)</c> = 32 zero bytes
-/// (<see cref="Genesis"/>).
+/// The canonical form of an audit record and its chain hash, <c>hash(n) = SHA-256(hash(n-1) || canonical(n))</c>, with
+/// <c>hash(0)</c> = 32 zero bytes (<see cref="Genesis"/>): recomputable by anyone, without a secret. Records of the
+/// previous release (up to <see cref="AuditChainHead.HmacThrough"/>) carry
+/// <c>HMAC-SHA256(audit key, hash(n-1) || canonical(n))</c> instead, over the same canonical form; the SHA-256 chain
+/// continues from the last of them.
 /// </summary>
 /// <remarks>
-/// <para>The canonical form (version 1) covers every field of <see cref="AuditEvent"/> but the hash, in this order:</para>
+/// <para>The canonical form (version 1) covers every field of <see cref="AuditEvent"/> but the hash and MAC, in this order:</para>
 /// <list type="table">
 /// <item><term>version</term><description>1 byte, <c>0x01</c></description></item>
 /// <item><term>sequence</term><description>signed 64-bit integer, big-endian</description></item>
@@ -22,12 +24,14 @@ namespace Ttp.Domain.Audit;
 /// byte for byte)</description></item>
 /// </list>
 /// <para>Every variable field is length-prefixed, so no two different records share a canonical form. The sequence
-/// is inside the MAC and each MAC covers its predecessor, so that changing, removing, inserting or reordering a record
-/// breaks the chain from that record on. Only the holder of the audit key (derived from the LMK) can recompute it.</para>
+/// is inside the hash and each hash covers its predecessor, so that changing, removing, inserting or reordering a record
+/// breaks the chain from that record on; a signed checkpoint (<see cref="AuditCheckpoint"/>) pins the chain's hash at a
+/// sequence, so that a chain recomputed after a change, or cut short, no longer matches it. Each SHA-256-chained record
+/// also carries <see cref="AuditEvent.Mac"/> (<see cref="ComputeMac"/>), which only the TTP can compute.</para>
 /// </remarks>
 public static class AuditHash
 {
-    /// <summary>Length of a hash in bytes (HMAC-SHA256).</summary>
+    /// <summary>Length of a hash in bytes (SHA-256, HMAC-SHA256).</summary>
     public const int Size = 32;
 
     /// <summary>Version byte at the start of the canonical form.</summary>
@@ -52,15 +56,34 @@ public static class AuditHash
     }
 
     /// <summary>
-    /// <c>HMAC-SHA256(key, previousHash || canonical(record))</c>: the hash <paramref name="record"/> must carry when it
-    /// follows a record whose hash is <paramref name="previousHash"/>.
+    /// <c>SHA-256(previousHash || canonical(record))</c>: the hash <paramref name="record"/> must carry when it follows a
+    /// record whose hash is <paramref name="previousHash"/>.
     /// </summary>
-    public static byte[] Compute(AuditKey key, ReadOnlySpan<byte> previousHash, AuditEvent record)
+    public static byte[] ComputeSha256(ReadOnlySpan<byte> previousHash, AuditEvent record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        using var hasher = new AuditHasher(null);
+        return hasher.Compute(previousHash, record);
+    }
+
+    /// <summary>
+    /// <c>HMAC-SHA256(key, previousHash || canonical(record))</c>: the hash of a record written by the previous release
+    /// (up to <see cref="AuditChainHead.HmacThrough"/>).
+    /// </summary>
+    public static byte[] ComputeHmac(AuditKey key, ReadOnlySpan<byte> previousHash, AuditEvent record)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(record);
         using var hasher = new AuditHasher(key);
-        return hasher.Compute(previousHash, record);
+        return hasher.ComputeHmac(previousHash, record);
+    }
+
+    /// <summary><c>HMAC-SHA256(key, hash)</c>: the <see cref="AuditEvent.Mac"/> of a SHA-256-chained record with this hash.</summary>
+    public static byte[] ComputeMac(AuditKey key, ReadOnlySpan<byte> hash)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        using var hasher = new AuditHasher(key);
+        return hasher.ComputeMac(hash);
     }
 
     /// <summary>Writes the canonical form into <paramref name="buffer"/> (grown as needed); returns its length.</summary>

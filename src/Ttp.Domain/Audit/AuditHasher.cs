@@ -3,19 +3,24 @@ using System.Security.Cryptography;
 namespace Ttp.Domain.Audit;
 
 /// <summary>
-/// Computes chain hashes with one HMAC instance and one canonical buffer, for a batch or a verification run (the key
-/// schedule is set up once, not per record). Not thread-safe.
+/// Computes chain hashes (SHA-256; HMAC-SHA256 for records of the previous release) and record MACs with one instance of
+/// each algorithm and one canonical buffer, for a batch or a verification run (the HMAC key schedule is set up once, not
+/// per record). Without an audit key only the SHA-256 chain can be computed. Not thread-safe.
 /// </summary>
 internal sealed class AuditHasher : IDisposable
 {
-    private readonly IncrementalHash _hmac;
+    private readonly IncrementalHash _sha256 = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private readonly IncrementalHash? _hmac;
     private byte[] _buffer = new byte[512];
 
-    public AuditHasher(AuditKey key) => _hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key.Bytes);
+    public AuditHasher(AuditKey? key) =>
+        _hmac = key is null ? null : IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key.Bytes);
 
+    /// <summary>SHA-256 chain hash of <paramref name="record"/> after <paramref name="previousHash"/>.</summary>
     public byte[] Compute(ReadOnlySpan<byte> previousHash, AuditEvent record) =>
         Compute(previousHash, record.Sequence, record.OccurredAt, (int)record.Stream, record.Action, record.Actor, record.Subject, record.Outcome, record.Details);
 
+    /// <summary>SHA-256 chain hash of a record given by its fields.</summary>
     public byte[] Compute(
         ReadOnlySpan<byte> previousHash,
         long sequence,
@@ -28,12 +33,42 @@ internal sealed class AuditHasher : IDisposable
         string details)
     {
         var length = AuditHash.WriteCanonical(ref _buffer, sequence, occurredAt, stream, action, actor, subject, outcome, details);
-        _hmac.AppendData(previousHash);
-        _hmac.AppendData(_buffer, 0, length);
-        var hash = new byte[AuditHash.Size];
-        _hmac.GetHashAndReset(hash);
-        return hash;
+        return Finish(_sha256, previousHash, length);
     }
 
-    public void Dispose() => _hmac.Dispose();
+    /// <summary>HMAC-SHA256 chain hash of a record of the previous release.</summary>
+    public byte[] ComputeHmac(ReadOnlySpan<byte> previousHash, AuditEvent record)
+    {
+        var hmac = Hmac;
+        var length = AuditHash.WriteCanonical(
+            ref _buffer, record.Sequence, record.OccurredAt, (int)record.Stream, record.Action, record.Actor, record.Subject, record.Outcome, record.Details);
+        return Finish(hmac, previousHash, length);
+    }
+
+    /// <summary><c>HMAC-SHA256(audit key, hash)</c>: the record's MAC.</summary>
+    public byte[] ComputeMac(ReadOnlySpan<byte> hash)
+    {
+        var hmac = Hmac;
+        hmac.AppendData(hash);
+        var mac = new byte[AuditHash.Size];
+        hmac.GetHashAndReset(mac);
+        return mac;
+    }
+
+    public void Dispose()
+    {
+        _sha256.Dispose();
+        _hmac?.Dispose();
+    }
+
+    private IncrementalHash Hmac => _hmac ?? throw new InvalidOperationException("The audit key is needed for HMAC-chained records and record MACs.");
+
+    private byte[] Finish(IncrementalHash hash, ReadOnlySpan<byte> previousHash, int length)
+    {
+        hash.AppendData(previousHash);
+        hash.AppendData(_buffer, 0, length);
+        var result = new byte[AuditHash.Size];
+        hash.GetHashAndReset(result);
+        return result;
+    }
 }

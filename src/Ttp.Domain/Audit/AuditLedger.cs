@@ -1,6 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
-using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Ttp.Domain.Data;
@@ -20,6 +18,9 @@ namespace Ttp.Domain.Audit;
 /// lock is held, so that every writer (threads, <c>ttpctl</c> and the portal, several portal nodes) extends the same
 /// chain. The lock is held until the caller's transaction ends: append late and commit soon. On PostgreSQL the transaction must be READ COMMITTED (the
 /// default): under REPEATABLE READ a concurrent append makes the lock fail with a serialization error.</para>
+/// <para>Each record's hash is <c>SHA-256(previous hash || canonical record)</c> and its MAC
+/// <c>HMAC-SHA256(audit key, hash)</c> (<see cref="AuditHash"/>). Checkpoints are not written here: the callers that
+/// commit (<see cref="AuditWriter"/>, <c>AuditedTransaction</c>) hand the committed head to <see cref="AuditAnchor"/>.</para>
 /// <para>The rows are written with plain SQL on the context's connection and transaction, without change tracking:
 /// on PostgreSQL one multi-row <c>INSERT</c> per chunk of rows (one round trip), on SQLite one prepared single-row
 /// <c>INSERT</c> executed per row (in-process, no round trip). That keeps the group commit of key requests above
@@ -27,9 +28,6 @@ namespace Ttp.Domain.Audit;
 /// </remarks>
 public static class AuditLedger
 {
-    // Rows per multi-row INSERT on PostgreSQL: 9 parameters each, far below its limit of 65535 per statement.
-    private const int RowsPerStatement = 128;
-
     private const string LockHeadSql =
         $"UPDATE {AuditSchema.HeadTable} SET {AuditSchema.HeadLastSequence} = {AuditSchema.HeadLastSequence} " +
         $"WHERE {AuditSchema.HeadId} = 1 RETURNING {AuditSchema.HeadLastSequence}, {AuditSchema.HeadLastHash}";
@@ -37,18 +35,6 @@ public static class AuditLedger
     private const string UpdateHeadSql =
         $"UPDATE {AuditSchema.HeadTable} SET {AuditSchema.HeadLastSequence} = @last, {AuditSchema.HeadLastHash} = @hash " +
         $"WHERE {AuditSchema.HeadId} = 1 AND {AuditSchema.HeadLastSequence} = @previous";
-
-    private const string InsertPrefix =
-        $"INSERT INTO {AuditSchema.EventsTable} ({AuditSchema.Sequence}, {AuditSchema.OccurredAt}, {AuditSchema.Stream}, " +
-        $"{AuditSchema.Action}, {AuditSchema.Actor}, {AuditSchema.Subject}, {AuditSchema.Outcome}, {AuditSchema.Details}, " +
-        $"{AuditSchema.Hash}) VALUES ";
-
-    // Parameter name prefixes, in column order: sequence, time, stream, action, actor, subject, outcome, details, hash.
-    private static readonly string[] ColumnParameterNames = ["s", "t", "m", "a", "r", "j", "o", "d", "h"];
-
-    private static readonly string SingleRowInsertSql = BuildInsertSql(1);
-
-    private static readonly string FullChunkInsertSql = BuildInsertSql(RowsPerStatement);
 
     /// <summary>
     /// Takes the chain's lock in the caller's transaction now, before the change it will record: on SQLite a
@@ -104,6 +90,20 @@ public static class AuditLedger
             }
         }
 
+        return (await AppendAndTellAsync(db, records, key, timeProvider, cancellationToken)).First;
+    }
+
+    /// <summary>
+    /// <see cref="AppendAsync(TtpDbContext, IReadOnlyList{AuditRecord}, AuditKey, TimeProvider, CancellationToken)"/>,
+    /// telling also the new head (for the checkpoint that follows the commit).
+    /// </summary>
+    internal static async Task<AuditAppendResult> AppendAndTellAsync(
+        TtpDbContext db,
+        IReadOnlyList<AuditRecord> records,
+        AuditKey key,
+        TimeProvider timeProvider,
+        CancellationToken cancellationToken)
+    {
         var now = AuditRecord.TruncateToMicroseconds(timeProvider.GetUtcNow());
         if (db.Database.CurrentTransaction is not null)
         {
@@ -111,12 +111,12 @@ public static class AuditLedger
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var first = await AppendCoreAsync(db, records, key, now, cancellationToken);
+        var result = await AppendCoreAsync(db, records, key, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return first;
+        return result;
     }
 
-    private static async Task<long> AppendCoreAsync(TtpDbContext db, IReadOnlyList<AuditRecord> records, AuditKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<AuditAppendResult> AppendCoreAsync(TtpDbContext db, IReadOnlyList<AuditRecord> records, AuditKey key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
@@ -125,6 +125,7 @@ public static class AuditLedger
         var (previousSequence, previousHash) = await LockAndReadHeadAsync(connection, transaction, cancellationToken);
 
         var hashes = new byte[records.Count][];
+        var macs = new byte[records.Count][];
         var times = new DateTimeOffset[records.Count];
         using (var hasher = new AuditHasher(key))
         {
@@ -143,16 +144,18 @@ public static class AuditLedger
                     record.Subject,
                     record.Outcome,
                     record.Details);
+                macs[i] = hasher.ComputeMac(previous);
             }
         }
 
+        var rows = new AuditRows(records, previousSequence, times, hashes, macs);
         if (isSqlite)
         {
-            await InsertRowByRowAsync(connection, transaction, records, previousSequence, times, hashes, cancellationToken);
+            await rows.InsertRowByRowAsync(connection, transaction, cancellationToken);
         }
         else
         {
-            await InsertMultiRowAsync(connection, transaction, records, previousSequence, times, hashes, cancellationToken);
+            await rows.InsertMultiRowAsync(connection, transaction, cancellationToken);
         }
 
         var last = previousSequence + records.Count;
@@ -160,90 +163,16 @@ public static class AuditLedger
         {
             update.Transaction = transaction;
             update.CommandText = UpdateHeadSql;
-            AddParameter(update, "@last", last);
-            AddParameter(update, "@hash", hashes[^1]);
-            AddParameter(update, "@previous", previousSequence);
+            AuditRows.AddParameter(update, "@last", last);
+            AuditRows.AddParameter(update, "@hash", hashes[^1]);
+            AuditRows.AddParameter(update, "@previous", previousSequence);
             if (await update.ExecuteNonQueryAsync(cancellationToken) != 1)
             {
                 throw new IntegrityException("The audit chain head moved while it was locked.");
             }
         }
 
-        return previousSequence + 1;
-    }
-
-    // SQLite runs in-process, so a round trip costs nothing; one prepared single-row statement re-bound per row is the
-    // fastest (SQLite finds a named parameter by a linear search, so binding a statement with n rows costs n^2).
-    private static async Task InsertRowByRowAsync(
-        DbConnection connection,
-        DbTransaction transaction,
-        IReadOnlyList<AuditRecord> records,
-        long previousSequence,
-        DateTimeOffset[] times,
-        byte[][] hashes,
-        CancellationToken cancellationToken)
-    {
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = SingleRowInsertSql;
-        var parameters = new DbParameter[9];
-        for (var p = 0; p < parameters.Length; p++)
-        {
-            parameters[p] = insert.CreateParameter();
-            parameters[p].ParameterName = "@" + ColumnParameterNames[p] + "0";
-            insert.Parameters.Add(parameters[p]);
-        }
-
-        for (var i = 0; i < records.Count; i++)
-        {
-            var record = records[i];
-            parameters[0].Value = previousSequence + 1 + i;
-            parameters[1].Value = AuditHash.ToUnixMicroseconds(times[i]);
-            parameters[2].Value = (int)record.Stream;
-            parameters[3].Value = record.Action;
-            parameters[4].Value = record.Actor;
-            parameters[5].Value = record.Subject;
-            parameters[6].Value = record.Outcome;
-            parameters[7].Value = record.Details;
-            parameters[8].Value = hashes[i];
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
-
-    // PostgreSQL is a network round trip away: one multi-row INSERT per chunk of rows.
-    private static async Task InsertMultiRowAsync(
-        DbConnection connection,
-        DbTransaction transaction,
-        IReadOnlyList<AuditRecord> records,
-        long previousSequence,
-        DateTimeOffset[] times,
-        byte[][] hashes,
-        CancellationToken cancellationToken)
-    {
-        for (var start = 0; start < records.Count; start += RowsPerStatement)
-        {
-            var count = Math.Min(RowsPerStatement, records.Count - start);
-            await using var insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = count == RowsPerStatement ? FullChunkInsertSql : BuildInsertSql(count);
-            for (var row = 0; row < count; row++)
-            {
-                var i = start + row;
-                var record = records[i];
-                var suffix = row.ToString(CultureInfo.InvariantCulture);
-                object[] values =
-                [
-                    previousSequence + 1 + i, times[i], (int)record.Stream, record.Action, record.Actor, record.Subject,
-                    record.Outcome, record.Details, hashes[i],
-                ];
-                for (var column = 0; column < values.Length; column++)
-                {
-                    AddParameter(insert, "@" + ColumnParameterNames[column] + suffix, values[column]);
-                }
-            }
-
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
+        return new AuditAppendResult(new AuditChainPosition(previousSequence, previousHash), previousSequence + 1, new AuditChainPosition(last, hashes[^1]));
     }
 
     private static async Task<(long Sequence, byte[] Hash)> LockAndReadHeadAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
@@ -265,35 +194,5 @@ public static class AuditLedger
         }
 
         return (sequence, hash);
-    }
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
-    }
-
-    private static string BuildInsertSql(int rows)
-    {
-        var sql = new StringBuilder(InsertPrefix, InsertPrefix.Length + (rows * 48));
-        for (var row = 0; row < rows; row++)
-        {
-            if (row > 0)
-            {
-                sql.Append(',');
-            }
-
-            sql.Append('(');
-            for (var column = 0; column < ColumnParameterNames.Length; column++)
-            {
-                sql.Append(column == 0 ? "@" : ",@").Append(ColumnParameterNames[column]).Append(row.ToString(CultureInfo.InvariantCulture));
-            }
-
-            sql.Append(')');
-        }
-
-        return sql.ToString();
     }
 }

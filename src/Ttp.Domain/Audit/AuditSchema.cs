@@ -15,9 +15,11 @@ internal static class AuditSchema
     public const string Outcome = "outcome";
     public const string Details = "details";
     public const string Hash = "hash";
+    public const string Mac = "mac";
 
     public const string HeadTable = "audit_chain_head";
     public const string HeadId = "id";
     public const string HeadLastSequence = "last_sequence";
     public const string HeadLastHash = "last_hash";
+    public const string HeadHmacThrough = "hmac_through";
 }

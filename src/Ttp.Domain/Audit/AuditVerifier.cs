@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Ttp.Domain.Data;
@@ -5,48 +6,109 @@ using Ttp.Domain.Data;
 namespace Ttp.Domain.Audit;
 
 /// <summary>
-/// Recomputes the audit chain (<c>ttpctl audit verify</c>, the auditor's page): every hash, sequences from 1 without
-/// gap or duplicate, and the head against the last record. Streams the records in sequence order, so memory does not
-/// grow with the chain.
+/// Recomputes the audit chain (<c>ttpctl audit verify</c>, the portal): every hash (HMAC with the audit key up to the
+/// transition, SHA-256 after it) and every record MAC, sequences from 1 without gap or duplicate, the head against the
+/// last record, and, with the anchors, every checkpoint (signature, link to the one before) against the chain: a record
+/// that differs from a checkpoint's hash, or a chain that ends before the latest checkpoint (a cut tail, a wipe), is
+/// named. Streams records and checkpoints in sequence order, so memory does not grow with the trail.
 /// </summary>
 public static class AuditVerifier
 {
     /// <summary>
-    /// Verifies the whole chain as of one snapshot (appends that commit meanwhile are not seen) and names the first
-    /// broken record. A broken chain is a result, not an exception; see <see cref="AuditVerificationResult.ThrowIfBroken"/>.
+    /// Verifies the chain alone, without the checkpoints (a cut tail or a wipe is not seen: use the overload with the
+    /// anchors, as <see cref="AuditTrailVerifier"/> does), as of one snapshot, and names the first broken record. A broken
+    /// chain is a result, not an exception; see <see cref="AuditVerificationResult.ThrowIfBroken"/>.
     /// </summary>
-    public static async Task<AuditVerificationResult> VerifyAsync(IDbContextFactory<TtpDbContext> factory, AuditKey key, CancellationToken cancellationToken = default)
+    public static Task<AuditVerificationResult> VerifyAsync(IDbContextFactory<TtpDbContext> factory, AuditKey key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(key);
+        return VerifyCoreAsync(factory, key, null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Verifies the chain and the checkpoints of <paramref name="anchors"/> under <paramref name="publicKey"/>, as of
+    /// one snapshot of the database, and names the first problem.
+    /// </summary>
+    public static Task<AuditVerificationResult> VerifyAsync(
+        IDbContextFactory<TtpDbContext> factory, AuditKey key, AuditCheckpointFile anchors, AuditPublicKey publicKey, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(anchors);
+        ArgumentNullException.ThrowIfNull(publicKey);
+        return VerifyCoreAsync(factory, key, new AuditCheckpointReader(anchors, publicKey, cancellationToken), cancellationToken);
+    }
+
+    private static async Task<AuditVerificationResult> VerifyCoreAsync(
+        IDbContextFactory<TtpDbContext> factory, AuditKey key, AuditCheckpointReader? checkpoints, CancellationToken cancellationToken)
+    {
+        await using var reader = checkpoints;
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         await using var snapshot = await AuditReadSnapshot.BeginAsync(db, cancellationToken);
 
         var head = await db.AuditChainHeads.AsNoTracking().SingleOrDefaultAsync(h => h.Id == AuditChainHead.SingletonId, cancellationToken);
+        var hmacThrough = head?.HmacThrough ?? 0;
+        var count = 0L;
+        AuditVerificationResult Broken(long brokenSequence, AuditBreakReason reason, string problem) =>
+            AuditVerificationResult.Broken(count, count, brokenSequence, reason, problem)
+                .WithAnchors(hmacThrough, reader?.Count, reader?.Latest);
+
+        // The first checkpoint names the transition from HMAC to SHA-256, signed: the head row's copy must agree.
+        AuditCheckpoint? next = null;
+        if (reader is not null)
+        {
+            (next, var problem) = await reader.NextAsync();
+            if (problem is not null)
+            {
+                return Broken(1, AuditBreakReason.CheckpointInvalid, problem);
+            }
+
+            if (next is not null && head is not null && next.HmacThrough != head.HmacThrough)
+            {
+                return Broken(Math.Min(next.HmacThrough, head.HmacThrough) + 1, AuditBreakReason.CheckpointInvalid, string.Create(CultureInfo.InvariantCulture,
+                    $"the chain head says records up to {head.HmacThrough} are HMAC-chained, the signed checkpoints say up to {next.HmacThrough}: changed in the database"));
+            }
+
+            hmacThrough = next?.HmacThrough ?? hmacThrough;
+        }
+
         using var hasher = new AuditHasher(key);
         var previousHash = AuditHash.Genesis.ToArray();
         long expected = 1;
-        long count = 0;
-
-        var records = db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken);
-        await foreach (var record in records)
+        await foreach (var record in db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
         {
+            // Checkpoints of the records verified so far (sequence 0: the empty chain).
+            while (next is not null && next.Sequence < expected)
+            {
+                if (!CryptographicOperations.FixedTimeEquals(next.ChainHash, previousHash))
+                {
+                    return Broken(next.Sequence, AuditBreakReason.CheckpointMismatch, Mismatch(next));
+                }
+
+                (next, var problem) = await reader!.NextAsync();
+                if (problem is not null)
+                {
+                    return Broken(expected, AuditBreakReason.CheckpointInvalid, problem);
+                }
+            }
+
             if (record.Sequence < expected)
             {
                 return AuditVerificationResult.Broken(count, expected - 1, record.Sequence, AuditBreakReason.Duplicate,
-                    $"record {record.Sequence} appears again after record {expected - 1}");
+                    $"record {record.Sequence} appears again after record {expected - 1}").WithAnchors(hmacThrough, reader?.Count, reader?.Latest);
             }
 
             if (record.Sequence > expected)
             {
                 var missing = record.Sequence - 1 == expected ? $"record {expected} is missing" : $"records {expected} to {record.Sequence - 1} are missing";
-                return AuditVerificationResult.Broken(count, expected - 1, expected, AuditBreakReason.Gap, missing);
+                return Broken(expected, AuditBreakReason.Gap, missing);
             }
 
-            if (!HashMatches(hasher, previousHash, record))
+            var reason = AuditChainCheck.Check(hasher, previousHash, record, hmacThrough);
+            if (reason != AuditBreakReason.None)
             {
-                return AuditVerificationResult.Broken(count, expected - 1, record.Sequence, AuditBreakReason.HashMismatch,
-                    $"record {record.Sequence} does not match its hash: it or its hash was changed");
+                return Broken(record.Sequence, reason, AuditChainCheck.Describe(reason, record.Sequence));
             }
 
             previousHash = record.Hash;
@@ -55,6 +117,51 @@ public static class AuditVerifier
         }
 
         var last = expected - 1;
+        while (next is not null && next.Sequence <= last)
+        {
+            if (!CryptographicOperations.FixedTimeEquals(next.ChainHash, previousHash))
+            {
+                return Broken(next.Sequence, AuditBreakReason.CheckpointMismatch, Mismatch(next));
+            }
+
+            (next, var problem) = await reader!.NextAsync();
+            if (problem is not null)
+            {
+                return Broken(last, AuditBreakReason.CheckpointInvalid, problem);
+            }
+        }
+
+        if (next is not null)
+        {
+            // Checkpoints past the end: find the latest (checking the rest too) to name the gap.
+            string? problem;
+            AuditCheckpoint? later;
+            do
+            {
+                (later, problem) = await reader!.NextAsync();
+            }
+            while (later is not null);
+
+            return problem is not null
+                ? Broken(last + 1, AuditBreakReason.CheckpointInvalid, problem)
+                : Broken(last + 1, AuditBreakReason.BehindCheckpoint, string.Create(CultureInfo.InvariantCulture,
+                    $"{reader!.Latest}, chain ends at {last:N0}: {(last == 0 ? "the whole trail was deleted" : "records were removed from the end")}"));
+        }
+
+        if (reader is { Count: 0 } && last > hmacThrough)
+        {
+            return Broken(hmacThrough + 1, AuditBreakReason.CheckpointInvalid, string.Create(CultureInfo.InvariantCulture,
+                $"no checkpoint covers the trail although records {hmacThrough + 1} to {last} were chained under checkpoints: the anchors were removed"));
+        }
+
+        return CheckHead(head, count, last, previousHash).WithAnchors(hmacThrough, reader?.Count, reader?.Latest);
+    }
+
+    private static string Mismatch(AuditCheckpoint checkpoint) => string.Create(CultureInfo.InvariantCulture,
+        $"record {checkpoint.Sequence:N0} does not match the {checkpoint} signed {checkpoint.TimeText}: the records up to it were changed and the chain recomputed, or replaced");
+
+    private static AuditVerificationResult CheckHead(AuditChainHead? head, long count, long last, byte[] lastHash)
+    {
         if (head is null)
         {
             return AuditVerificationResult.Broken(count, last, last + 1, AuditBreakReason.HeadMismatch, "the chain head row is missing");
@@ -73,28 +180,12 @@ public static class AuditVerifier
                 $"record {head.LastSequence + 1} lies past the chain head (record {head.LastSequence})");
         }
 
-        if (!CryptographicOperations.FixedTimeEquals(head.LastHash, previousHash))
+        if (!CryptographicOperations.FixedTimeEquals(head.LastHash, lastHash))
         {
             return AuditVerificationResult.Broken(count, last, last, AuditBreakReason.HeadMismatch,
                 $"the chain head's hash does not match record {last}");
         }
 
         return AuditVerificationResult.Intact(count, last);
-    }
-
-    private static bool HashMatches(AuditHasher hasher, byte[] previousHash, AuditEvent record)
-    {
-        byte[] computed;
-        try
-        {
-            computed = hasher.Compute(previousHash, record);
-        }
-        catch (ArgumentException)
-        {
-            // Text that has no UTF-8 form cannot have been appended: changed.
-            return false;
-        }
-
-        return CryptographicOperations.FixedTimeEquals(computed, record.Hash);
     }
 }

@@ -20,12 +20,16 @@ namespace Ttp.Domain.Audit;
 /// <para>Batching: the loop takes what is queued and, while the batch is smaller than the previous one (a busy
 /// server's callers come back together) and smaller than the maximum, waits for more, never longer than
 /// <see cref="AuditOptions.BatchMaxDelayMs"/>; records that arrive during a commit form the next batch.</para>
+/// <para>After each commit the batch is handed to <see cref="AuditAnchor"/>, which checkpoints it right after (at
+/// once, or coalesced within <see cref="AuditOptions.CheckpointIntervalMs"/> when busy), without holding up the callers
+/// or the next batch.</para>
 /// <para>Disposal stops accepting records, commits those already queued, and returns when the loop has ended.</para>
 /// </remarks>
 public sealed class AuditWriter : IAsyncDisposable
 {
     private readonly IDbContextFactory<TtpDbContext> _factory;
     private readonly Func<CancellationToken, Task<AuditKey>> _key;
+    private readonly AuditAnchor? _anchor;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<AuditWriter> _logger;
     private readonly int _batchMaxSize;
@@ -33,34 +37,51 @@ public sealed class AuditWriter : IAsyncDisposable
     private readonly Channel<PendingRecord> _queue;
     private readonly Task _loop;
 
-    /// <summary>A writer with the audit key in hand (tests, tools).</summary>
+    /// <summary>A writer with the audit key in hand (tests, tools); it writes no checkpoints.</summary>
     public AuditWriter(
         IDbContextFactory<TtpDbContext> factory,
         AuditKey key,
         IOptions<AuditOptions> options,
         TimeProvider timeProvider,
         ILogger<AuditWriter> logger)
-        : this(factory, KeySource(key), options, timeProvider, logger)
+        : this(factory, KeySource(key), null, options, timeProvider, logger)
     {
+    }
+
+    /// <summary>A writer with the audit key in hand whose batches <paramref name="anchor"/> checkpoints (tools, benchmarks).</summary>
+    public AuditWriter(
+        IDbContextFactory<TtpDbContext> factory,
+        AuditKey key,
+        AuditAnchor anchor,
+        IOptions<AuditOptions> options,
+        TimeProvider timeProvider,
+        ILogger<AuditWriter> logger)
+        : this(factory, KeySource(key), anchor, options, timeProvider, logger)
+    {
+        ArgumentNullException.ThrowIfNull(anchor);
     }
 
     /// <summary>
     /// A writer that takes the audit key from <paramref name="keyHolder"/> when its first batch commits (the dependency
     /// injection constructor); while the key cannot be loaded, appends fail with <see cref="AuditUnavailableException"/>.
+    /// Each committed batch is handed to <paramref name="anchor"/> for a checkpoint.
     /// </summary>
     public AuditWriter(
         IDbContextFactory<TtpDbContext> factory,
         AuditKeyHolder keyHolder,
+        AuditAnchor anchor,
         IOptions<AuditOptions> options,
         TimeProvider timeProvider,
         ILogger<AuditWriter> logger)
-        : this(factory, KeySource(keyHolder), options, timeProvider, logger)
+        : this(factory, KeySource(keyHolder), anchor, options, timeProvider, logger)
     {
+        ArgumentNullException.ThrowIfNull(anchor);
     }
 
     private AuditWriter(
         IDbContextFactory<TtpDbContext> factory,
         Func<CancellationToken, Task<AuditKey>> key,
+        AuditAnchor? anchor,
         IOptions<AuditOptions> options,
         TimeProvider timeProvider,
         ILogger<AuditWriter> logger)
@@ -74,6 +95,7 @@ public sealed class AuditWriter : IAsyncDisposable
 
         _factory = factory;
         _key = key;
+        _anchor = anchor;
         _timeProvider = timeProvider;
         _logger = logger;
         _batchMaxSize = settings.BatchMaxSize;
@@ -184,13 +206,13 @@ public sealed class AuditWriter : IAsyncDisposable
             records.Add(pending.Record);
         }
 
-        long first;
+        AuditAppendResult appended;
         try
         {
             var key = await _key(CancellationToken.None).ConfigureAwait(false);
             await using var db = await _factory.CreateDbContextAsync().ConfigureAwait(false);
             await using var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
-            first = await AuditLedger.AppendAsync(db, records, key, _timeProvider).ConfigureAwait(false);
+            appended = await AuditLedger.AppendAndTellAsync(db, records, key, _timeProvider, CancellationToken.None).ConfigureAwait(false);
             await transaction.CommitAsync().ConfigureAwait(false);
         }
         catch (Exception exception)
@@ -206,9 +228,11 @@ public sealed class AuditWriter : IAsyncDisposable
             return;
         }
 
+        // Committed: the checkpoint follows (coalesced, off this loop); the callers are answered now.
+        _anchor?.Submit(appended.Previous, appended.Head);
         for (var i = 0; i < batch.Count; i++)
         {
-            batch[i].Completion.TrySetResult(first + i);
+            batch[i].Completion.TrySetResult(appended.First + i);
         }
     }
 

@@ -23,4 +23,7 @@ public enum KeyKind
 
     /// <summary>A staff member's authenticator (TOTP) secret.</summary>
     AuthenticatorKey = 7,
+
+    /// <summary>The ECDSA P-256 private key that signs the audit trail's checkpoints (its private scalar is sealed).</summary>
+    AuditSigningKey = 8,
 }

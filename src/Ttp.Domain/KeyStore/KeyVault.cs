@@ -158,13 +158,15 @@ public sealed class KeyVault
     }
 
     /// <summary>
-    /// A 32-byte key of the server, stored as a <see cref="SystemKey"/> envelope; created when missing unless
+    /// A key of the server of <paramref name="length"/> bytes, stored as a <see cref="SystemKey"/> envelope; created when
+    /// missing (random bytes, or <paramref name="generate"/>'s pinned buffer of that length) unless
     /// <paramref name="dependents"/> names data that the missing key protected (then the key was deleted, and a new one
     /// would hide that: an integrity failure).
     /// </summary>
     /// <returns>The key in a pinned buffer; the caller owns and clears it.</returns>
     internal async Task<byte[]> GetOrCreateSystemKeyAsync(
-        TtpDbContext db, Guid id, KeyKind kind, int length, Func<Task<string?>> dependents, CancellationToken cancellationToken)
+        TtpDbContext db, Guid id, KeyKind kind, int length, Func<Task<string?>> dependents, CancellationToken cancellationToken,
+        Func<byte[]>? generate = null)
     {
         var existing = await db.SystemKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == id, cancellationToken);
         if (existing is not null)
@@ -178,8 +180,18 @@ public sealed class KeyVault
                 $"The {kind} ({id:D}) is missing from the database although {protectedData}: it was deleted. Restore the database from a backup; a new key would hide the change");
         }
 
-        var key = GC.AllocateArray<byte>(length, pinned: true);
-        RandomNumberGenerator.Fill(key);
+        byte[] key;
+        if (generate is null)
+        {
+            key = GC.AllocateArray<byte>(length, pinned: true);
+            RandomNumberGenerator.Fill(key);
+        }
+        else if ((key = generate()).Length != length)
+        {
+            CryptographicOperations.ZeroMemory(key);
+            throw new InvalidOperationException($"The generated {kind} is not {length} bytes.");
+        }
+
         var record = new SystemKey { Id = id, Kind = kind, CreatedAt = _time.GetUtcNow() };
         record.Envelope = Seal(record.EnvelopeContext, key);
         db.SystemKeys.Add(record);

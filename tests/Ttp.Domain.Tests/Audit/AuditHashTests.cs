@@ -17,6 +17,20 @@ public sealed class AuditHashTests
         Details = "{}",
     };
 
+    // The documented canonical layout of Sample(), byte by byte.
+    private static readonly byte[] SampleCanonical =
+    [
+        0x01,                                           // version
+        0, 0, 0, 0, 0, 0, 0x01, 0x02,                   // sequence 258
+        0, 0, 0, 0x01, 0x02, 0x03, 0x04, 0x05,          // microseconds since the epoch
+        0, 0, 0, 0x02,                                  // stream KeyRequest
+        0, 0, 0, 2, (byte)'a', (byte)'b',               // action
+        0, 0, 0, 5, (byte)'t', (byte)'s', (byte)'m', (byte)':', (byte)'x', // actor
+        0, 0, 0, 2, 0xC3, 0xA9,                         // subject "é" in UTF-8
+        0, 0, 0, 2, (byte)'o', (byte)'k',               // outcome
+        0, 0, 0, 2, (byte)'{', (byte)'}',               // details
+    ];
+
     [Fact]
     public void GetCanonicalBytes_SampleRecord_IsTheDocumentedLayout()
     {
@@ -37,15 +51,37 @@ public sealed class AuditHashTests
     }
 
     [Fact]
-    public void Compute_SampleRecord_IsHmacSha256OfPreviousHashAndCanonicalForm()
+    public void ComputeSha256_SampleRecord_IsSha256OfPreviousHashAndDocumentedCanonicalForm()
+    {
+        var previous = Enumerable.Range(100, 32).Select(i => (byte)i).ToArray();
+
+        var hash = AuditHash.ComputeSha256(previous, Sample());
+
+        Assert.Equal(SHA256.HashData([.. previous, .. SampleCanonical]), hash);
+        // The same value from Python's hashlib, as an auditor's tool computes it:
+        // hashlib.sha256(bytes(range(100, 132)) + canonical).hexdigest()
+        Assert.Equal("0984ffb7ab608f4aa60ecfdd3232f4fc364494516702db40c325e6a4676eb9c2", Convert.ToHexStringLower(hash));
+    }
+
+    [Fact]
+    public void ComputeHmac_SampleRecord_IsHmacSha256OfPreviousHashAndCanonicalForm()
     {
         using var key = AuditTestSupport.NewKey();
         var previous = Enumerable.Range(100, 32).Select(i => (byte)i).ToArray();
 
-        var hash = AuditHash.Compute(key, previous, Sample());
+        var hash = AuditHash.ComputeHmac(key, previous, Sample());
 
-        Assert.Equal(HMACSHA256.HashData(key.Bytes, [.. previous, .. AuditHash.GetCanonicalBytes(Sample())]), hash);
+        Assert.Equal(HMACSHA256.HashData(key.Bytes, [.. previous, .. SampleCanonical]), hash);
         Assert.Equal(AuditHash.Size, hash.Length);
+    }
+
+    [Fact]
+    public void ComputeMac_Hash_IsHmacSha256OfTheHashUnderTheAuditKey()
+    {
+        using var key = AuditTestSupport.NewKey();
+        var hash = SHA256.HashData(SampleCanonical);
+
+        Assert.Equal(HMACSHA256.HashData(key.Bytes, hash), AuditHash.ComputeMac(key, hash));
     }
 
     [Fact]
@@ -76,9 +112,8 @@ public sealed class AuditHashTests
     [InlineData("subject")]
     [InlineData("outcome")]
     [InlineData("details")]
-    public void Compute_AnyFieldChanged_ChangesHash(string field)
+    public void ComputeSha256_AnyFieldChanged_ChangesHash(string field)
     {
-        using var key = AuditTestSupport.NewKey();
         var changed = Sample();
         switch (field)
         {
@@ -92,16 +127,15 @@ public sealed class AuditHashTests
             case "details": changed.Details = "{\"a\":1}"; break;
         }
 
-        Assert.NotEqual(AuditHash.Compute(key, AuditHash.Genesis, Sample()), AuditHash.Compute(key, AuditHash.Genesis, changed));
+        Assert.NotEqual(AuditHash.ComputeSha256(AuditHash.Genesis, Sample()), AuditHash.ComputeSha256(AuditHash.Genesis, changed));
     }
 
     [Fact]
-    public void Compute_OtherPreviousHash_ChangesHash()
+    public void ComputeSha256_OtherPreviousHash_ChangesHash()
     {
-        using var key = AuditTestSupport.NewKey();
         var previous = new byte[32];
         previous[31] = 1;
 
-        Assert.NotEqual(AuditHash.Compute(key, AuditHash.Genesis, Sample()), AuditHash.Compute(key, previous, Sample()));
+        Assert.NotEqual(AuditHash.ComputeSha256(AuditHash.Genesis, Sample()), AuditHash.ComputeSha256(previous, Sample()));
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
 using Ttp.Domain.Audit;
 using Ttp.Domain.Data;
@@ -42,8 +43,11 @@ public sealed class AuditLedgerTests
         Assert.Equal("issuer-key:A0000001/1", stored[1].Subject);
         Assert.Equal("ScopeDenied", stored[1].Outcome);
         Assert.Equal("{\"iin\":\"A0000001\",\"note\":\"é ✓ 🔑\"}", stored[1].Details);
-        Assert.Equal(AuditHash.Compute(key, AuditHash.Genesis, stored[0]), stored[0].Hash);
-        Assert.Equal(AuditHash.Compute(key, stored[0].Hash, stored[1]), stored[1].Hash);
+        // SHA-256 over the previous hash and the canonical form (public), and the MAC over the hash (the TTP's).
+        Assert.Equal(SHA256.HashData([.. AuditHash.Genesis, .. AuditHash.GetCanonicalBytes(stored[0])]), stored[0].Hash);
+        Assert.Equal(SHA256.HashData([.. stored[0].Hash, .. AuditHash.GetCanonicalBytes(stored[1])]), stored[1].Hash);
+        Assert.Equal(HMACSHA256.HashData(key.Bytes, stored[0].Hash), stored[0].Mac);
+        Assert.Equal(HMACSHA256.HashData(key.Bytes, stored[1].Hash), stored[1].Mac);
         Assert.Equal(2, head.LastSequence);
         Assert.Equal(stored[1].Hash, head.LastHash);
         Assert.True((await AuditVerifier.VerifyAsync(database.Factory, key)).IsValid);

@@ -162,7 +162,7 @@ public sealed class AuditVerifierTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
-    public async Task VerifyAsync_OtherKey_FirstRecordMismatch(DatabaseProvider provider)
+    public async Task VerifyAsync_OtherKey_FirstRecordMacMismatch(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
         using var key = AuditTestSupport.NewKey();
@@ -172,6 +172,6 @@ public sealed class AuditVerifierTests
         var result = await AuditVerifier.VerifyAsync(database.Factory, otherKey);
 
         Assert.Equal(1, result.FirstBrokenSequence);
-        Assert.Equal(AuditBreakReason.HashMismatch, result.Reason);
+        Assert.Equal(AuditBreakReason.MacMismatch, result.Reason);
     }
 }

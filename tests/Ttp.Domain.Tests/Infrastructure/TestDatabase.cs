@@ -1,4 +1,6 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Npgsql;
 using Ttp.Domain.Data;
 
@@ -40,7 +42,9 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>The temporary folder of a SQLite database (also usable for LMK files); null for PostgreSQL.</summary>
     public string? Folder => _folder;
 
-    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider)
+    /// <summary>A new database, migrated to the latest migration or to <paramref name="migration"/> (a migration's name:
+    /// the schema of an earlier release, for upgrade tests).</summary>
+    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, string? migration = null)
     {
         TestDatabase database;
         if (provider == DatabaseProvider.Sqlite)
@@ -70,7 +74,16 @@ public sealed class TestDatabase : IAsyncDisposable
             database = new TestDatabase(provider, builder.ToString(), null, name, admin);
         }
 
-        await TtpDatabase.MigrateAsync(database.Factory);
+        if (migration is null)
+        {
+            await TtpDatabase.MigrateAsync(database.Factory);
+        }
+        else
+        {
+            await using var db = database.Factory.CreateDbContext();
+            await db.GetService<IMigrator>().MigrateAsync(migration);
+        }
+
         return database;
     }
 

@@ -30,12 +30,16 @@ internal sealed class KeyRequestEnvironment : IAsyncDisposable
     public static readonly Actor Registrar = Actor.Staff(OperatorA);
 
     private readonly string _folder;
+    private readonly IConfiguration _configuration;
+    private readonly Action<IServiceCollection>? _configure;
 
-    private KeyRequestEnvironment(TestDatabase database, string folder, ServiceProvider services)
+    private KeyRequestEnvironment(TestDatabase database, string folder, ServiceProvider services, IConfiguration configuration, Action<IServiceCollection>? configure)
     {
         Database = database;
         _folder = folder;
         Services = services;
+        _configuration = configuration;
+        _configure = configure;
     }
 
     public TestDatabase Database { get; }
@@ -68,14 +72,9 @@ internal sealed class KeyRequestEnvironment : IAsyncDisposable
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
-        services.AddTtpDomain(configuration);
-        configure?.Invoke(services);
-        var provider2 = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        var provider2 = BuildServices(configuration, configure);
         await DomainInitializer.InitializeAsync(provider2);
-        var environment = new KeyRequestEnvironment(database, folder, provider2);
+        var environment = new KeyRequestEnvironment(database, folder, provider2, configuration, configure);
         await using (var scope = provider2.CreateAsyncScope())
         {
             var staff = scope.ServiceProvider.GetRequiredService<StaffService>();
@@ -85,6 +84,12 @@ internal sealed class KeyRequestEnvironment : IAsyncDisposable
 
         return environment;
     }
+
+    /// <summary>
+    /// The services of another process on the same installation (same database, data directory and LMK), not yet
+    /// initialized: a restarted portal, or <c>ttpctl</c>. The caller disposes it.
+    /// </summary>
+    public ServiceProvider NewProcess() => BuildServices(_configuration, _configure);
 
     /// <summary>Registers and (unless <paramref name="approve"/> is false) approves a TSM; returns the caller its certificate makes.</summary>
     public async Task<KeyRequestCaller> AddTsmAsync(string name, IReadOnlyList<string> issuers, bool approve = true)
@@ -130,6 +135,16 @@ internal sealed class KeyRequestEnvironment : IAsyncDisposable
         var issuerKeys = Services.GetRequiredService<IssuerKeyService>();
         var set = await issuerKeys.ImportAsync(new IssuerKeyImport(iin, kvn, scheme, method), [first, mask], Registrar);
         return activate ? await issuerKeys.ActivateAsync(iin, kvn, Actor.Staff(OperatorB)) : set;
+    }
+
+    private static ServiceProvider BuildServices(IConfiguration configuration, Action<IServiceCollection>? configure)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(configuration);
+        services.AddLogging();
+        services.AddTtpDomain(configuration);
+        configure?.Invoke(services);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 
     /// <summary>The key-request records of the audit chain, oldest first.</summary>

@@ -21,6 +21,7 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.Property(e => e.Outcome).HasColumnName(AuditSchema.Outcome).HasMaxLength(AuditRecord.MaxOutcomeLength).IsRequired();
         builder.Property(e => e.Details).HasColumnName(AuditSchema.Details).IsRequired();
         builder.Property(e => e.Hash).HasColumnName(AuditSchema.Hash).IsRequired();
+        builder.Property(e => e.Mac).HasColumnName(AuditSchema.Mac);
         builder.HasIndex(e => e.OccurredAt);
         builder.HasIndex(e => new { e.Stream, e.OccurredAt });
     }
@@ -35,6 +36,7 @@ internal sealed class AuditChainHeadConfiguration : IEntityTypeConfiguration<Aud
         builder.Property(h => h.Id).HasColumnName(AuditSchema.HeadId).ValueGeneratedNever();
         builder.Property(h => h.LastSequence).HasColumnName(AuditSchema.HeadLastSequence);
         builder.Property(h => h.LastHash).HasColumnName(AuditSchema.HeadLastHash).IsRequired();
+        builder.Property(h => h.HmacThrough).HasColumnName(AuditSchema.HeadHmacThrough);
         builder.HasData(new AuditChainHead { Id = AuditChainHead.SingletonId, LastSequence = 0, LastHash = new byte[AuditHash.Size] });
     }
 }

@@ -190,6 +190,10 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("id");
 
+                    b.Property<long>("HmacThrough")
+                        .HasColumnType("bigint")
+                        .HasColumnName("hmac_through");
+
                     b.Property<byte[]>("LastHash")
                         .IsRequired()
                         .HasColumnType("bytea")
@@ -208,6 +212,7 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         new
                         {
                             Id = 1,
+                            HmacThrough = 0L,
                             LastHash = new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
                             LastSequence = 0L
                         });
@@ -240,6 +245,10 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("bytea")
                         .HasColumnName("hash");
+
+                    b.Property<byte[]>("Mac")
+                        .HasColumnType("bytea")
+                        .HasColumnName("mac");
 
                     b.Property<DateTimeOffset>("OccurredAt")
                         .HasColumnType("timestamp with time zone")

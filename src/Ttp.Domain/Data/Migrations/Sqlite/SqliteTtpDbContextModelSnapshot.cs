@@ -181,6 +181,10 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
+                    b.Property<long>("HmacThrough")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hmac_through");
+
                     b.Property<byte[]>("LastHash")
                         .IsRequired()
                         .HasColumnType("BLOB")
@@ -199,6 +203,7 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         new
                         {
                             Id = 1,
+                            HmacThrough = 0L,
                             LastHash = new byte[] { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 },
                             LastSequence = 0L
                         });
@@ -231,6 +236,10 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("BLOB")
                         .HasColumnName("hash");
+
+                    b.Property<byte[]>("Mac")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("mac");
 
                     b.Property<long>("OccurredAt")
                         .HasColumnType("INTEGER")
