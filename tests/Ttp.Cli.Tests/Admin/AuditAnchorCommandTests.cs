@@ -201,7 +201,8 @@ public sealed class AuditAnchorCommandTests
         var add = await env.RunWithInputAsync("Correct-Horse-Battery-9\n", "user", "add", "--email", "ops.a@ttp.test", "--role", "Operator", "--password-stdin");
         Assert.True(add.ExitCode == 0, add.Stderr);
         await env.OkAsync("tsm", "add", "--name", "acme", "--certificate", TestCertificates.WriteClientCertificate(env.Folder, "acme"));
-        await env.OkAsync("tsm", "approve", "--name", "acme", "--approver", "ops.a@ttp.test");
+        var approved = await env.RunWithInputAsync("Correct-Horse-Battery-9\n", "tsm", "approve", "--name", "acme", "--approver", "ops.a@ttp.test", "--password-stdin");
+        Assert.True(approved.ExitCode == 0, approved.Stderr);
         return env;
     }
 
