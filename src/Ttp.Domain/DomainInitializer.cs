@@ -44,4 +44,4 @@ public static class DomainInitializer
 /// What an installation runs on: database provider, LMK id (never the key), whether the LMK is in software, how many
 /// audit records, and the fingerprint of the audit signing key (the public key's SHA-256).
 /// </summary>
-public sealed record DomainStatus(DatabaseProvider Database, string LmkId, bool SoftwareLmk, long AuditRecords, string? AuditSigningKey = null);
+public sealed record DomainStatus(DatabaseProvider Database, string LmkId, bool SoftwareLmk, long AuditRecords, string? AuditSigningKeyFingerprint = null);

@@ -17,7 +17,7 @@ internal static class InitCommand
                 Database = status.Database.ToString(),
                 Lmk = new { Id = status.LmkId, Software = status.SoftwareLmk },
                 status.AuditRecords,
-                AuditSigningKey = status.AuditSigningKey,
+                AuditSigningKey = status.AuditSigningKeyFingerprint,
             });
             return ExitCodes.Success;
         }, initialize: false);

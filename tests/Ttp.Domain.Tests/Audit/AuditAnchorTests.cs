@@ -80,6 +80,21 @@ public sealed class AuditAnchorTests
         Assert.Equal(after.LastSequence, after.LatestCheckpoint);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Initialize_AnchorsFileRemovedAfterAnchoring_RefusesRatherThanAnchoringAgain(DatabaseProvider provider)
+    {
+        await using var env = await AnchoredTrail.WithTrafficAsync(provider, keyRequests: 1);
+        var path = AnchoredTrail.AnchorsPath(env);
+        File.Delete(path);
+
+        await using var restarted = env.NewProcess();
+        var error = await Assert.ThrowsAsync<IntegrityException>(() => DomainInitializer.InitializeAsync(restarted));
+
+        Assert.Contains($"The anchors file {path} holds no checkpoint although the audit trail holds records chained after record 0", error.Message, StringComparison.Ordinal);
+        Assert.False(File.Exists(path));
+    }
+
     [Fact]
     public async Task TornLastLine_IgnoredByVerificationAndRemovedByTheNextCheckpoint()
     {

@@ -136,6 +136,12 @@ public sealed class AuditExportVerifierTests
         var foreign = AuditCheckpoint.Sign(stranger, kept.Position, kept.Time, kept.Previous, kept.HmacThrough);
         var refused = await AuditExportVerifier.VerifyAsync(new StringReader(string.Join('\n', lines)), key, [foreign]);
         Assert.Equal("the kept checkpoint at sequence 2 is not signed by this public key", refused.Problem);
+
+        // A kept checkpoint of another history, signed with the TTP's own key (a rewrite by someone holding it).
+        var signingKey = await env.Services.GetRequiredService<AuditSigningKeyHolder>().GetAsync();
+        var rewritten = AuditCheckpoint.Sign(signingKey, new AuditChainPosition(2, SHA256.HashData([2])), kept.Time, kept.Previous, kept.HmacThrough);
+        var mismatch = await AuditExportVerifier.VerifyAsync(new StringReader(string.Join('\n', lines)), key, [rewritten]);
+        Assert.Equal("record 2 does not match the kept checkpoint at sequence 2: the trail was rewritten since that checkpoint", mismatch.Problem);
     }
 
     internal static async Task<List<string>> ExportAsync(KeyRequestEnvironment env, DateTimeOffset? from = null)
