@@ -11,7 +11,7 @@ using Ttp.Domain.Tsms;
 namespace Ttp.Portal.Tests.Soap;
 
 /// <summary>
-/// Every fault code of DESIGN.md section 5 produced through SOAP (raw HTTP over real mutual TLS), on SQLite and on
+/// Every fault code of the contract (README, "For TSMs") produced through SOAP (raw HTTP over real mutual TLS), on SQLite and on
 /// PostgreSQL: the HTTP status of the binding (SOAP 1.1: 500; SOAP 1.2: 400 for InvalidRequest, else 500), the SOAP
 /// fault code (Client/Sender for InvalidRequest, else Server/Receiver), the typed detail, no key in the answer, and the
 /// refusal audited for the identified TSM.
