@@ -39,6 +39,7 @@ public sealed class AuditExportVerifierTests
     {
         { "record altered", "does not match its hash: it (or its hash) was altered" },
         { "record removed", "is missing: removed from the export" },
+        { "record before its checkpoint removed", "not the record it covers: records were removed, inserted or moved" },
         { "record appended", "is not covered by a checkpoint: it was appended after the export was made" },
         { "record altered, hashes recomputed", "does not match the checkpoint at sequence" },
         { "checkpoint removed", "does not follow the checkpoint at sequence" },
@@ -62,6 +63,9 @@ public sealed class AuditExportVerifierTests
                 break;
             case "record removed":
                 lines.RemoveAt(records.First(i => !lines[i + 1].StartsWith("{\"checkpoint\":", StringComparison.Ordinal)));
+                break;
+            case "record before its checkpoint removed":
+                lines.RemoveAt(checkpoints[^1] - 1);
                 break;
             case "record appended":
                 lines.Add(NextRecord(lines[records[^1]]));
@@ -100,22 +104,27 @@ public sealed class AuditExportVerifierTests
     }
 
     [Fact]
-    public async Task VerifyAsync_RangeExport_StartsAtTheChainStartLineAndEndsAtACheckpoint()
+    public async Task VerifyAsync_RangeExport_StartsAtTheChainStartLineAndRunsOnToTheCoveringCheckpoint()
     {
-        await using var env = await AnchoredTrail.WithTrafficAsync(DatabaseProvider.Sqlite, keyRequests: 4);
-        DateTimeOffset from;
+        // Key requests coalesced under one checkpoint (written by the flush at the end).
+        await using var env = await AnchoredTrail.WithTrafficAsync(DatabaseProvider.Sqlite, keyRequests: 4,
+            new Dictionary<string, string?> { ["Ttp:Audit:CheckpointIntervalMs"] = "60000" });
+        List<AuditEvent> requests;
         await using (var db = env.Database.Factory.CreateDbContext())
         {
-            from = (await db.AuditEvents.AsNoTracking().Where(e => e.Stream == AuditStream.KeyRequest).OrderBy(e => e.Sequence).FirstAsync()).OccurredAt;
+            requests = await db.AuditEvents.AsNoTracking().Where(e => e.Stream == AuditStream.KeyRequest).OrderBy(e => e.Sequence).ToListAsync();
         }
 
-        var lines = await ExportAsync(env, from);
+        // From the first request to (before) the third: the run goes on to the checkpoint after the fourth.
+        var lines = await ExportAsync(env, requests[0].OccurredAt, requests[2].OccurredAt);
         var result = await VerifyAsync(lines, await PemOfAsync(env));
 
         Assert.True(result.IsValid, result.Problem);
-        Assert.True(result.FirstSequence > 1);
+        Assert.Equal(requests[0].Sequence, result.FirstSequence);
+        Assert.Equal(requests[3].Sequence, result.LastSequence);
+        Assert.Equal(requests[3].Sequence, result.LatestCheckpoint);
         using var start = JsonDocument.Parse(lines[0]);
-        Assert.Equal(result.FirstSequence - 1, start.RootElement.GetProperty("chain_start").GetProperty("sequence").GetInt64());
+        Assert.Equal(requests[0].Sequence - 1, start.RootElement.GetProperty("chain_start").GetProperty("sequence").GetInt64());
         Assert.StartsWith("{\"checkpoint\":", lines[^1], StringComparison.Ordinal);
     }
 
@@ -144,11 +153,11 @@ public sealed class AuditExportVerifierTests
         Assert.Equal("record 2 does not match the kept checkpoint at sequence 2: the trail was rewritten since that checkpoint", mismatch.Problem);
     }
 
-    internal static async Task<List<string>> ExportAsync(KeyRequestEnvironment env, DateTimeOffset? from = null)
+    internal static async Task<List<string>> ExportAsync(KeyRequestEnvironment env, DateTimeOffset? from = null, DateTimeOffset? to = null)
     {
         using var output = new StringWriter();
         await AuditExporter.ExportAsync(env.Database.Factory, output, AuditExportFormat.JsonLines,
-            env.Services.GetRequiredService<AuditCheckpointFile>(), from);
+            env.Services.GetRequiredService<AuditCheckpointFile>(), from, to);
         return [.. output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)];
     }
 
