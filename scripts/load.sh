@@ -68,7 +68,7 @@ openssl pkcs12 -export -inkey "$work/tsm.key" -in "$work/tsm.pem" -out "$work/ts
 
 iin=000001
 ttpctl tsm add --name load-tsm --organisation Load --certificate "$work/tsm.pem" --issuer "$iin"
-ttpctl tsm approve --name load-tsm --approver ops2@ttp.example
+echo 'Correct-Horse-Battery-9' | ttpctl tsm approve --name load-tsm --approver ops2@ttp.example --password-stdin
 # AES-256 KEK, two components (test values, not secrets), on standard input: never on a command line.
 ttpctl kek import --tsm load-tsm --index 1 --algorithm aes256 --components-stdin <<'EOF'
 00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF
