@@ -41,7 +41,7 @@ public sealed partial class AuditAnchor
                         ? null
                         : AuditCheckpoint.Sign(signingKey, reached, now, current.ComputeHash(), current.HmacThrough),
                     cancellationToken);
-                _lastWritten = now;
+                Volatile.Write(ref _lastWrittenTicks, now.UtcTicks);
             }
 
             return problem is null ? written : throw problem;
