@@ -40,6 +40,7 @@ public sealed partial class AuditAnchor
                     current => current is null || current.Sequence >= reached.Sequence
                         ? null
                         : AuditCheckpoint.Sign(signingKey, reached, now, current.ComputeHash(), current.HmacThrough),
+                    create: false,
                     cancellationToken);
                 Volatile.Write(ref _lastWrittenTicks, now.UtcTicks);
             }

@@ -167,6 +167,7 @@ public sealed partial class AuditAnchor : IAsyncDisposable
             var now = _time.GetUtcNow();
             var first = await File.AppendAsync(
                 latest => latest is null ? AuditCheckpoint.Sign(signingKey, covered, now, new byte[AuditHash.Size], head.HmacThrough) : null,
+                create: true,
                 cancellationToken);
             if (first is not null)
             {
@@ -206,6 +207,10 @@ public sealed partial class AuditAnchor : IAsyncDisposable
         catch (IntegrityException e)
         {
             Log.CheckpointRefused(_logger, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.CheckpointFailed(_logger, e);
         }
     }
 
