@@ -251,9 +251,23 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing && Directory.Exists(DataDirectory))
+        if (!disposing)
         {
-            Directory.Delete(DataDirectory, recursive: true);
+            return;
+        }
+
+        // The application disposes its services on its own thread once it has stopped (minimal hosting), and the last
+        // audit checkpoint is written then: retry until it is done.
+        for (var attempt = 1; Directory.Exists(DataDirectory); attempt++)
+        {
+            try
+            {
+                Directory.Delete(DataDirectory, recursive: true);
+            }
+            catch (IOException) when (attempt < 50)
+            {
+                Thread.Sleep(100);
+            }
         }
 
         if (disposing)

@@ -40,8 +40,9 @@ public sealed partial class AuditAnchor
                     current => current is null || current.Sequence >= reached.Sequence
                         ? null
                         : AuditCheckpoint.Sign(signingKey, reached, now, current.ComputeHash(), current.HmacThrough),
+                    create: false,
                     cancellationToken);
-                _lastWritten = now;
+                Volatile.Write(ref _lastWrittenTicks, now.UtcTicks);
             }
 
             return problem is null ? written : throw problem;

@@ -40,7 +40,7 @@ public sealed partial class AuditAnchor : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _pump;
     private AuditChainPosition? _trusted;
-    private DateTimeOffset _lastWritten = DateTimeOffset.MinValue;
+    private long _lastWrittenTicks = DateTimeOffset.MinValue.UtcTicks; // read by the timer outside the gate
 
     /// <summary>The anchor of the installation (dependency injection): keys from their holders.</summary>
     public AuditAnchor(
@@ -167,11 +167,12 @@ public sealed partial class AuditAnchor : IAsyncDisposable
             var now = _time.GetUtcNow();
             var first = await File.AppendAsync(
                 latest => latest is null ? AuditCheckpoint.Sign(signingKey, covered, now, new byte[AuditHash.Size], head.HmacThrough) : null,
+                create: true,
                 cancellationToken);
             if (first is not null)
             {
                 _trusted = first.Position;
-                _lastWritten = now;
+                Volatile.Write(ref _lastWrittenTicks, now.UtcTicks);
             }
 
             return first;
@@ -207,6 +208,10 @@ public sealed partial class AuditAnchor : IAsyncDisposable
         {
             Log.CheckpointRefused(_logger, e.Message);
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.CheckpointFailed(_logger, e);
+        }
     }
 
     private void Add(AuditChainPosition previous, AuditChainPosition head)
@@ -224,7 +229,7 @@ public sealed partial class AuditAnchor : IAsyncDisposable
             while (await _signal.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
             {
                 _signal.Reader.TryRead(out _);
-                var wait = _lastWritten + _interval - _time.GetUtcNow();
+                var wait = new DateTimeOffset(Volatile.Read(ref _lastWrittenTicks), TimeSpan.Zero) + _interval - _time.GetUtcNow();
                 if (wait > TimeSpan.Zero)
                 {
                     await Task.Delay(wait, _time, _stopping.Token).ConfigureAwait(false);

@@ -83,14 +83,19 @@ public sealed class AuditCheckpointFile(string directory)
 
     /// <summary>
     /// Under the file's lock: removes a torn last line, reads the latest checkpoint, asks <paramref name="next"/> for the
-    /// one to append after it (null: none), appends it and flushes it to disk.
+    /// one to append after it (null: none), appends it and flushes it to disk. Only the first checkpoint
+    /// (<paramref name="create"/>) creates the directory and the file; later ones fail when they are gone.
     /// </summary>
     /// <returns>The checkpoint appended, or null.</returns>
-    internal async Task<AuditCheckpoint?> AppendAsync(Func<AuditCheckpoint?, AuditCheckpoint?> next, CancellationToken cancellationToken)
+    internal async Task<AuditCheckpoint?> AppendAsync(Func<AuditCheckpoint?, AuditCheckpoint?> next, bool create, CancellationToken cancellationToken)
     {
-        EnsureDirectory();
+        if (create)
+        {
+            EnsureDirectory();
+        }
+
         await using var held = await LockAsync(cancellationToken);
-        await using var stream = new FileStream(Path, OwnerOnly(FileMode.OpenOrCreate, FileAccess.ReadWrite));
+        await using var stream = new FileStream(Path, OwnerOnly(create ? FileMode.OpenOrCreate : FileMode.Open, FileAccess.ReadWrite));
         var length = EndOfLastLineWithin(stream, stream.Length);
         if (length != stream.Length)
         {
@@ -112,7 +117,7 @@ public sealed class AuditCheckpointFile(string directory)
     private static FileStreamOptions OwnerOnly(FileMode mode, FileAccess access)
     {
         var options = new FileStreamOptions { Mode = mode, Access = access, Share = FileShare.ReadWrite | FileShare.Delete };
-        if (!OperatingSystem.IsWindows())
+        if (!OperatingSystem.IsWindows() && mode != FileMode.Open)
         {
             options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         }
@@ -146,7 +151,7 @@ public sealed class AuditCheckpointFile(string directory)
             {
                 return new FileStream(System.IO.Path.Combine(Directory, LockFileName), options);
             }
-            catch (IOException) when (DateTime.UtcNow < deadline)
+            catch (IOException e) when (e is not DirectoryNotFoundException && DateTime.UtcNow < deadline)
             {
                 // Another process appends a checkpoint: a few milliseconds.
                 await Task.Delay(10, cancellationToken);
