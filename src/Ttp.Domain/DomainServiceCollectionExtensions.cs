@@ -49,6 +49,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<AuditKeyHolder>();
         services.AddSingleton<Integrity.RecordKeyHolder>();
         services.AddSingleton<Integrity.IntegrityAlarm>();
+        services.AddSingleton<Integrity.StoredKeyCheck>();
         services.AddSingleton<Integrity.AccessRecordUpgrade>();
         services.AddSingleton<StaffSecretUpgrade>();
         services.AddSingleton(sp => new AuditCheckpointFile(sp.GetRequiredService<IOptions<AuditOptions>>().Value

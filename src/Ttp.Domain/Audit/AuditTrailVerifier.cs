@@ -22,6 +22,29 @@ public sealed class AuditTrailVerifier(
         return await AuditVerifier.VerifyAsync(factory, key, anchors, signing.PublicKey, cancellationToken);
     }
 
+    /// <summary>
+    /// The chain's last record in the database against the latest checkpoint, without walking the chain: names a cut
+    /// tail or a wipe at once (a full verification names a changed record).
+    /// </summary>
+    /// <exception cref="IntegrityException">The signing key is missing while the trail depends on it, or does not open.</exception>
+    public async Task<AuditAnchorStatus> AnchorStatusAsync(CancellationToken cancellationToken = default)
+    {
+        var signing = await signingKey.GetAsync(cancellationToken);
+        AuditCheckpoint? latest;
+        try
+        {
+            latest = anchors.ReadLatest();
+        }
+        catch (IntegrityException e)
+        {
+            return new AuditAnchorStatus(AuditAnchorState.CheckpointInvalid, 0, null, null, e.Message);
+        }
+
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var last = await db.AuditEvents.MaxAsync(e => (long?)e.Sequence, cancellationToken) ?? 0;
+        return AuditAnchorStatus.Of(last, latest, signing.PublicKey);
+    }
+
     /// <summary>The public key that verifies the checkpoints (what auditors keep outside the TTP).</summary>
     public async Task<AuditPublicKey> PublicKeyAsync(CancellationToken cancellationToken = default) =>
         (await signingKey.GetAsync(cancellationToken)).PublicKey;

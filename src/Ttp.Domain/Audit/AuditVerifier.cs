@@ -144,8 +144,7 @@ public static class AuditVerifier
 
             return problem is not null
                 ? Broken(last + 1, AuditBreakReason.CheckpointInvalid, problem)
-                : Broken(last + 1, AuditBreakReason.BehindCheckpoint, string.Create(CultureInfo.InvariantCulture,
-                    $"{reader!.Latest}, chain ends at {last:N0}: {(last == 0 ? "the whole trail was deleted" : "records were removed from the end")}"));
+                : Broken(last + 1, AuditBreakReason.BehindCheckpoint, BehindCheckpoint(reader!.Latest!, last));
         }
 
         if (reader is { Count: 0 } && last > hmacThrough)
@@ -156,6 +155,10 @@ public static class AuditVerifier
 
         return CheckHead(head, count, last, previousHash).WithAnchors(hmacThrough, reader?.Count, reader?.Latest);
     }
+
+    /// <summary>Names the gap between a checkpoint and a chain that ends before it ("checkpoint at sequence 1,204,332, chain ends at 1,204,329: ...").</summary>
+    internal static string BehindCheckpoint(AuditCheckpoint latest, long last) => string.Create(CultureInfo.InvariantCulture,
+        $"{latest}, chain ends at {last:N0}: {(last == 0 ? "the whole trail was deleted" : "records were removed from the end")}");
 
     private static string Mismatch(AuditCheckpoint checkpoint) => string.Create(CultureInfo.InvariantCulture,
         $"record {checkpoint.Sequence:N0} does not match the {checkpoint} signed {checkpoint.TimeText}: the records up to it were changed and the chain recomputed, or replaced");

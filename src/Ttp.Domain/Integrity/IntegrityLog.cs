@@ -13,4 +13,7 @@ internal static partial class IntegrityLog
 
     [LoggerMessage(EventId = 4602, Level = LogLevel.Warning, Message = "Upgrade: {Count} TSM, certificate and scope records received their MACs")]
     public static partial void RecordsAuthenticated(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 4603, Level = LogLevel.Critical, Message = "Integrity failure: the stored key of {Record} does not open: {Problem}")]
+    public static partial void KeyDamaged(ILogger logger, string record, string problem);
 }

@@ -31,7 +31,13 @@ public static class PortalPolicies
     /// </summary>
     public const string ViewTsms = nameof(ViewTsms);
 
-    /// <summary>Registers one policy per role, plus <see cref="ViewTsms"/>; every policy requires a signed-in user.</summary>
+    /// <summary>
+    /// The audit trail's integrity (anchoring status, the audit public key, damaged records, verification): Auditors, and
+    /// Security officers who answer for the keys.
+    /// </summary>
+    public const string ReviewAudit = nameof(ReviewAudit);
+
+    /// <summary>Registers one policy per role, plus <see cref="ViewTsms"/> and <see cref="ReviewAudit"/>; every policy requires a signed-in user.</summary>
     public static AuthorizationBuilder AddPortalPolicies(this AuthorizationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -40,6 +46,8 @@ public static class PortalPolicies
             builder.AddPolicy(role, p => p.RequireAuthenticatedUser().RequireRole(role));
         }
 
-        return builder.AddPolicy(ViewTsms, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Operator, StaffRoles.SecurityOfficer));
+        return builder
+            .AddPolicy(ViewTsms, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Operator, StaffRoles.SecurityOfficer))
+            .AddPolicy(ReviewAudit, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Auditor, StaffRoles.SecurityOfficer));
     }
 }
