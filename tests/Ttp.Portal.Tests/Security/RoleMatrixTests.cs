@@ -30,6 +30,7 @@ public sealed class RoleMatrixTests
         ("/tsms/acme", [O, S]),
         ("/tsms/register", [O]),
         ("/staff", [A]),
+        ("/audit/integrity", [S, U]),
     ];
 
     [Fact]

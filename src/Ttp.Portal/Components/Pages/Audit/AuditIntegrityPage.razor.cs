@@ -53,6 +53,12 @@ public sealed partial class AuditIntegrityPage
         ? string.Empty
         : "data:application/x-pem-file;base64," + Convert.ToBase64String(Encoding.ASCII.GetBytes(_publicKey.Pem));
 
+    private static readonly Dictionary<string, object> DownloadAttributes = new(StringComparer.Ordinal)
+    {
+        ["download"] = "ttp-audit-public-key.pem",
+        ["data-testid"] = "public-key-download",
+    };
+
     private string VerificationText => _verification switch
     {
         null => string.Empty,
