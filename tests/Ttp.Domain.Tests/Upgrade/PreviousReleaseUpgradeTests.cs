@@ -57,7 +57,7 @@ public sealed class PreviousReleaseUpgradeTests
         }
 
         // The second start converts nothing and appends nothing: every row, the trail and the anchors are as they were.
-        Assert.Equal(afterUpgrade, await StateAsync(install));
+        AssertUnchanged(afterUpgrade, await StateAsync(install));
         await AssertConvertedAsync(install, old);
         await AssertEachConversionAuditedOnceAsync(install, old);
         await AssertKeysDeliveredWithinScopeAsync(install.Services, old);
@@ -91,8 +91,8 @@ public sealed class PreviousReleaseUpgradeTests
         Assert.Equal(1, kekBefore.Format);
         Assert.True(install.OpensToTheSameKey(old.Kek, kekBefore, old.Kek.Format1AssociatedData), "the KEK's format-1 envelope was lost");
         Assert.Equal(old.KeySets.Select(k => k.Id).Order(), await ResealedRecordsAsync(install));
-        Assert.False(File.Exists(markers.Envelopes));
-        Assert.False(File.Exists(markers.AccessRecords));
+        Assert.False(File.Exists(markers.Envelopes), "envelope marker written while a format-1 envelope is left");
+        Assert.False(File.Exists(markers.AccessRecords), "access-record marker written before that conversion ran");
         var setEnvelopes = await Task.WhenAll(old.KeySets.Select(install.ReadEnvelopeAsync));
 
         // 2. Power cut in the access records' conversion (one transaction for all rows): the KEK is done now, no row has a
@@ -115,8 +115,8 @@ public sealed class PreviousReleaseUpgradeTests
         }
 
         Assert.Equal(old.Keys.Select(k => k.Id).Order(), await ResealedRecordsAsync(install));
-        Assert.True(File.Exists(markers.Envelopes));
-        Assert.False(File.Exists(markers.AccessRecords));
+        Assert.True(File.Exists(markers.Envelopes), "no envelope marker once every envelope is converted");
+        Assert.False(File.Exists(markers.AccessRecords), "access-record marker written although its transaction failed");
         Assert.Equal(0, await install.CountAsync(
             "SELECT (SELECT COUNT(*) FROM tsms WHERE record_mac IS NOT NULL) + (SELECT COUNT(*) FROM tsm_certificates WHERE record_mac IS NOT NULL) " +
             "+ (SELECT COUNT(*) FROM tsm_issuer_scope WHERE record_mac IS NOT NULL)"));
@@ -132,7 +132,7 @@ public sealed class PreviousReleaseUpgradeTests
             await DomainInitializer.InitializeAsync(restarted);
         }
 
-        Assert.Equal(completed, await StateAsync(install));
+        AssertUnchanged(completed, await StateAsync(install));
         await AssertConvertedAsync(install, old);
         await AssertEachConversionAuditedOnceAsync(install, old);
         await AssertKeysDeliveredWithinScopeAsync(install.Services, old);
@@ -182,8 +182,8 @@ public sealed class PreviousReleaseUpgradeTests
         Assert.All(records, r => Assert.True(authenticator.IsAuthentic(r), $"{r.Describe()}: no valid MAC"));
 
         var markers = Markers(install.Services);
-        Assert.True(File.Exists(markers.Envelopes));
-        Assert.True(File.Exists(markers.AccessRecords));
+        Assert.True(File.Exists(markers.Envelopes), "no envelope marker");
+        Assert.True(File.Exists(markers.AccessRecords), "no access-record marker");
         Assert.Equal(install.DataDirectory, Path.GetDirectoryName(markers.Envelopes));
         Assert.Equal(install.DataDirectory, Path.GetDirectoryName(markers.AccessRecords));
     }
@@ -317,6 +317,15 @@ public sealed class PreviousReleaseUpgradeTests
         }
 
         return state;
+    }
+
+    private static void AssertUnchanged(Dictionary<string, string> before, Dictionary<string, string> after)
+    {
+        Assert.Equal(before.Keys.Order(StringComparer.Ordinal), after.Keys.Order(StringComparer.Ordinal));
+        foreach (var (part, digest) in before)
+        {
+            Assert.True(digest == after[part], $"changed by a start that had nothing to convert: {part}");
+        }
     }
 
     private static string Digest(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
