@@ -1,27 +1,27 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Ttp.Domain.Audit;
 using Ttp.Domain.Data;
 using Ttp.Domain.KeyStore;
 using Ttp.Domain.Tests.Infrastructure;
+using Ttp.Domain.Tests.Upgrade;
 
 namespace Ttp.Domain.Tests.Audit;
 
 /// <summary>
-/// An installation of the previous release (schema up to AccessRecordMacs, records HMAC-chained as that release wrote
-/// them, no signing key, no anchors) started after this change: anchored once at its head, audited, verified.
+/// An installation of the previous release (<see cref="PreviousReleaseInstallation"/>: its schema, its audit key, records
+/// HMAC-chained as that release wrote them, no signing key, no anchors) started after this change: anchored once at its
+/// head, audited, verified.
 /// </summary>
 public sealed class AuditUpgradeTests
 {
-    private const string PreviousReleaseMigration = "AccessRecordMacs";
     private const int OldRecords = 5;
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Initialize_PreviousReleaseTrail_AnchoredOnceAtItsHeadAuditedAndVerified(DatabaseProvider provider)
     {
-        await using var install = await PreviousRelease.CreateAsync(provider);
+        await using var install = await PreviousReleaseInstallation.CreateAsync(provider, OldRecords);
         byte[] oldHead;
         await using (var db = install.Database.Factory.CreateDbContext())
         {
@@ -74,58 +74,12 @@ public sealed class AuditUpgradeTests
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task Initialize_PreviousReleaseTrailAlreadyBroken_RefusesToAnchorItNamingTheRecord(DatabaseProvider provider)
     {
-        await using var install = await PreviousRelease.CreateAsync(provider);
+        await using var install = await PreviousReleaseInstallation.CreateAsync(provider, OldRecords);
         await AuditTestSupport.ExecuteRawAsync(install.Database, "UPDATE audit_events SET subject = 'tsm:other' WHERE sequence = 3");
 
         var error = await Assert.ThrowsAsync<IntegrityException>(() => DomainInitializer.InitializeAsync(install.Services));
 
         Assert.Equal("record 3 does not match its hash: it or its hash was changed", error.Message);
         Assert.Null(install.Services.GetRequiredService<AuditCheckpointFile>().ReadLatest());
-    }
-
-    /// <summary>The previous release's installation: its schema, its audit key, its HMAC-chained records.</summary>
-    private sealed class PreviousRelease : IAsyncDisposable
-    {
-        private readonly string _folder;
-
-        private PreviousRelease(TestDatabase database, string folder, ServiceProvider services)
-        {
-            Database = database;
-            _folder = folder;
-            Services = services;
-        }
-
-        public TestDatabase Database { get; }
-
-        public ServiceProvider Services { get; }
-
-        public static async Task<PreviousRelease> CreateAsync(DatabaseProvider provider)
-        {
-            var database = await TestDatabase.CreateAsync(provider, PreviousReleaseMigration);
-            var folder = Directory.CreateTempSubdirectory("ttp-upgrade-").FullName;
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["ConnectionStrings:Ttp"] = database.ConnectionString,
-                ["Ttp:DataDirectory"] = Path.Combine(folder, "data"),
-                ["Ttp:Database:Provider"] = provider.ToString(),
-            }).Build();
-            var services = new ServiceCollection()
-                .AddSingleton<IConfiguration>(configuration)
-                .AddLogging()
-                .AddTtpDomain(configuration)
-                .BuildServiceProvider();
-
-            // The previous release created its audit key on first use and chained its records with it.
-            var key = await services.GetRequiredService<AuditKeyHolder>().GetAsync();
-            await LegacyAuditChain.AppendAsync(database, key, OldRecords, schemaHasTransition: false);
-            return new PreviousRelease(database, folder, services);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await Services.DisposeAsync();
-            await Database.DisposeAsync();
-            Directory.Delete(_folder, recursive: true);
-        }
     }
 }
