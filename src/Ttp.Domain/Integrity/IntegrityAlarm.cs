@@ -42,6 +42,16 @@ public sealed class IntegrityAlarm(AuditWriter audit, ILogger<IntegrityAlarm> lo
     internal Task StoredKeyDamagedAsync(string description, string envelopeDigest, string problem, CancellationToken cancellationToken) =>
         RaiseAsync(KeyDamagedAction, description, envelopeDigest, problem, () => IntegrityLog.KeyDamaged(logger, description, problem), cancellationToken);
 
+    /// <summary>
+    /// Reports a staff authenticator secret or recovery-code list stored in clear after the one-time conversion (written
+    /// with SQL or from an old backup): ignored by the store, never converted.
+    /// </summary>
+    internal Task ClearStaffSecretRefusedAsync(string description, CancellationToken cancellationToken) =>
+        RaiseAsync(RecordRejectedAction, description, "clear",
+            "a staff secret in clear after the conversion: written outside the product; ignored (the sealed secret stays), never converted",
+            () => IntegrityLog.ClearStaffSecret(logger, description),
+            cancellationToken);
+
     private async Task RaiseAsync(string action, string description, string value, string reason, Action log, CancellationToken cancellationToken)
     {
         var key = action + "|" + description + "|" + value;

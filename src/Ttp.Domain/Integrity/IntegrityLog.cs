@@ -16,4 +16,7 @@ internal static partial class IntegrityLog
 
     [LoggerMessage(EventId = 4603, Level = LogLevel.Critical, Message = "Integrity failure: the stored key of {Record} does not open: {Problem}")]
     public static partial void KeyDamaged(ILogger logger, string record, string problem);
+
+    [LoggerMessage(EventId = 4604, Level = LogLevel.Critical, Message = "Integrity failure: {Record} after the one-time conversion; ignored, the sealed secret stays")]
+    public static partial void ClearStaffSecret(ILogger logger, string record);
 }

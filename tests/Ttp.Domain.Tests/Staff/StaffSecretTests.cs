@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Ttp.Domain.Data;
 using Ttp.Domain.KeyStore;
 using Ttp.Domain.Staff;
@@ -66,7 +67,8 @@ public sealed class StaffSecretTests
             userId = (await AddUserAsync(scope)).Id;
         }
 
-        // The previous release's shape: Identity's own clear tokens.
+        // The previous release's shape: Identity's own clear tokens, and no marker (that release wrote none).
+        File.Delete(env.Services.GetRequiredService<StaffSecretUpgrade>().MarkerPath);
         await using (var db = env.Database.Factory.CreateDbContext())
         {
             db.UserTokens.Add(new IdentityUserToken<Guid> { UserId = userId, LoginProvider = StaffUserStore.InternalProvider, Name = StaffUserStore.AuthenticatorKeyName, Value = clearKey });
@@ -92,6 +94,51 @@ public sealed class StaffSecretTests
         await using var check = env.Database.Factory.CreateDbContext();
         var conversion = Assert.Single(await check.AuditEvents.AsNoTracking().Where(e => e.Action == "staff.2fa-secrets-sealed").ToListAsync());
         Assert.Contains("\"accounts\":1", conversion.Details, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Initialize_ClearTokenWrittenInSqlAfterTheConversion_IgnoredNotConvertedRaisedOnce(DatabaseProvider provider)
+    {
+        // Test values, not secrets.
+        const string plantedKey = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
+        await using var env = await KeyRequestEnvironment.CreateAsync(provider, configure: services => services.AddFakeLogging());
+        Assert.True(File.Exists(env.Services.GetRequiredService<StaffSecretUpgrade>().MarkerPath));
+        Guid userId;
+        string realKey;
+        await using (var scope = env.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+            var user = await AddUserAsync(scope);
+            userId = user.Id;
+            Assert.True((await users.ResetAuthenticatorKeyAsync(user)).Succeeded);
+            realKey = (await users.GetAuthenticatorKeyAsync(user))!;
+        }
+
+        await using (var db = env.Database.Factory.CreateDbContext())
+        {
+            db.UserTokens.Add(new IdentityUserToken<Guid> { UserId = userId, LoginProvider = StaffUserStore.InternalProvider, Name = StaffUserStore.AuthenticatorKeyName, Value = plantedKey });
+            await db.SaveChangesAsync();
+        }
+
+        await DomainInitializer.InitializeAsync(env.Services);
+        await DomainInitializer.InitializeAsync(env.Services);
+
+        await using (var scope = env.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<StaffUser>>();
+            Assert.Equal(realKey, await users.GetAuthenticatorKeyAsync((await users.FindByIdAsync(userId.ToString()))!));
+        }
+
+        await using var check = env.Database.Factory.CreateDbContext();
+        Assert.Empty(await check.AuditEvents.AsNoTracking().Where(e => e.Action == "staff.2fa-secrets-sealed").ToListAsync());
+        var alarm = Assert.Single(await check.AuditEvents.AsNoTracking().Where(e => e.Action == Ttp.Domain.Integrity.IntegrityAlarm.RecordRejectedAction).ToListAsync());
+        Assert.Equal($"staff account {Email}: AuthenticatorKey token in clear", alarm.Subject);
+        Assert.DoesNotContain(plantedKey, alarm.Details, StringComparison.Ordinal);
+        var critical = Assert.Single(env.Services.GetRequiredService<Microsoft.Extensions.Logging.Testing.FakeLogCollector>().GetSnapshot(),
+            r => r.Level == Microsoft.Extensions.Logging.LogLevel.Critical);
+        Assert.Contains(Email, critical.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(plantedKey, critical.Message, StringComparison.Ordinal);
     }
 
     [Theory]
