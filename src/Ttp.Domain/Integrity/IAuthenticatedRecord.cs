@@ -13,7 +13,7 @@ internal interface IAuthenticatedRecord
     /// <summary>What the MAC covers: kind, ids and every deciding value, invariant, times in Unix microseconds.</summary>
     string CanonicalForm();
 
-    /// <summary>The TSM the row belongs to (its own id for a TSM).</summary>
+    /// <summary>The TSM the row belongs to (its own id for a TSM; <see cref="Guid.Empty"/> for a staff invitation).</summary>
     Guid OwningTsmId { get; }
 
     /// <summary>Names the row in messages and audit records (no secret).</summary>
