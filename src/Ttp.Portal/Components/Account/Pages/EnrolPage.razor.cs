@@ -71,8 +71,10 @@ public sealed partial class EnrolPage
         }
         catch (DomainInputException e)
         {
-            // The password does not meet the policy: the link stays usable, the form stays.
+            // The password does not meet the policy: the link stays usable, the form stays (empty: no password is
+            // written back into the page).
             _message = Sentence(e.Message);
+            Input.Password = Input.ConfirmPassword = string.Empty;
             return;
         }
         catch (DomainException e)
