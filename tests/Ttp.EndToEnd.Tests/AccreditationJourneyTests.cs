@@ -23,7 +23,7 @@ public sealed partial class AccreditationJourneyTests
     private const string Iin = "A0000001";
 
     [Fact]
-    public async Task Journey_SetupAdminOperatorsFourEyesApproval_TsmCertificateAcceptedBySoap()
+    public async Task Journey_SetupAdminInvitesStaffWhoEnrolThemselvesFourEyesApproval_TsmCertificateAcceptedBySoap()
     {
         // Request logging on, so that an enrolment token in a request line would be seen in the log.
         using var host = new PortalHost(new Dictionary<string, string> { ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information" });
