@@ -133,8 +133,14 @@ public sealed class StaffInvitationService(
         }
         catch (DbUpdateException)
         {
-            // The account's unique sign-in name: someone else created it in between.
-            throw new RuleViolationException("this enrolment link was already used: sign in with the password chosen then, or ask an Administrator");
+            // The account's unique sign-in name: it was created in between (by this link or otherwise). Anything else
+            // goes on as it was.
+            if (await users.FindByEmailAsync(found.Email) is null)
+            {
+                throw;
+            }
+
+            throw new RuleViolationException($"a staff account for {found.Email} already exists: sign in, or ask an Administrator");
         }
     }
 
