@@ -1,9 +1,10 @@
 namespace Ttp.Domain.Integrity;
 
 /// <summary>
-/// A row that decides who gets which key (a TSM's state and rate limit, a pinned certificate, a scope entry), carrying
-/// a MAC under the access-record key over <see cref="CanonicalForm"/>. The canonical form holds the row's own id and its
-/// TSM's id, so a row copied onto another TSM, or re-pointed, fails as surely as a changed value.
+/// A row that decides who gets which key (a TSM's state and rate limit, a pinned certificate, a scope entry) or who gets
+/// a staff role (an invitation, <see cref="Staff.StaffInvitation"/>), carrying a MAC under the access-record key over
+/// <see cref="CanonicalForm"/>. The canonical form holds the row's own id and its TSM's id (an invitation: its token hash
+/// and address), so a row copied onto another TSM, or re-pointed, fails as surely as a changed value.
 /// </summary>
 internal interface IAuthenticatedRecord
 {

@@ -6,9 +6,9 @@ using Ttp.Domain.Data;
 namespace Ttp.Domain.Staff;
 
 /// <summary>
-/// Staff accounts: create (the CLI's bootstrap path and the first-run setup; the administration page invites instead, see
-/// <see cref="StaffInvitationService"/>), roles, disable and enable, second-factor reset, unlock. Every change is audited with its actor and the state before and after; no record
-/// holds a password, a hash or an authenticator key.
+/// Staff accounts: create (the CLI's bootstrap path and the first-run setup; staff are otherwise invited, see
+/// <see cref="StaffInvitationService"/>), roles, disable and enable, second-factor reset, unlock. Every change is audited
+/// with its actor and the state before and after; no record holds a password, a hash or an authenticator key.
 /// </summary>
 public sealed class StaffService(
     UserManager<StaffUser> users,
