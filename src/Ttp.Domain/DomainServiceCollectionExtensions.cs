@@ -75,6 +75,7 @@ public static class DomainServiceCollectionExtensions
             .AddUserStore<StaffUserStore>();
 
         services.AddScoped<StaffService>();
+        services.AddScoped<StaffInvitationService>();
         services.AddScoped<ApproverAuthentication>();
         services.AddSingleton<TsmService>();
         services.AddSingleton<TsmChangeService>();

@@ -11,9 +11,11 @@ namespace Ttp.EndToEnd.Tests;
 
 /// <summary>
 /// The accreditation journey in a real browser against the real portal (Kestrel, TLS, SQLite): first-run setup, an
-/// Administrator with TOTP, two Operators, four-eyes approval of a TSM, then that TSM's certificate opens the SOAP
-/// endpoint; an Auditor cannot reach accreditation. A screenshot of each step is kept (see <see cref="Browser"/>); no
-/// screenshot is taken while a password or an authenticator key is on screen.
+/// Administrator with TOTP who invites two Operators and an Auditor (each gets a one-time enrolment link and sets their
+/// own password and authenticator: the Administrator never types one), four-eyes approval of a TSM, then that TSM's
+/// certificate opens the SOAP endpoint; an Auditor cannot reach accreditation. A screenshot of each step is kept (see
+/// <see cref="Browser"/>); none is taken while a password, an authenticator key, a recovery code or an enrolment link is
+/// on screen (the link is masked).
 /// </summary>
 public sealed partial class AccreditationJourneyTests
 {
@@ -21,9 +23,10 @@ public sealed partial class AccreditationJourneyTests
     private const string Iin = "A0000001";
 
     [Fact]
-    public async Task Journey_SetupAdminOperatorsFourEyesApproval_TsmCertificateAcceptedBySoap()
+    public async Task Journey_SetupAdminInvitesStaffWhoEnrolThemselvesFourEyesApproval_TsmCertificateAcceptedBySoap()
     {
-        using var host = new PortalHost();
+        // Request logging on, so that an enrolment token in a request line would be seen in the log.
+        using var host = new PortalHost(new Dictionary<string, string> { ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information" });
         host.StartServer();
         await using var browser = await Browser.LaunchAsync("accreditation");
         var setupLink = SetupLinkPattern().Match(string.Join('\n', host.Log.Lines.Select(l => l.Message))).Value;
@@ -44,19 +47,88 @@ public sealed partial class AccreditationJourneyTests
         await again.GotoAsync(new Uri(setupLink).PathAndQuery);
         Assert.True(await again.GetByTestId("setup-closed").Or(again.GetByTestId("setup-invalid")).IsVisibleAsync());
 
-        // 2. The Administrator invites two Operators and an Auditor.
+        // 2. The Administrator invites two Operators and an Auditor: address and role only, and gets a link for each.
         await GoToAsync(admin, "staff");
-        await InviteAsync(admin, "ops-a@ttp.example", "Operator");
-        await InviteAsync(admin, "ops-b@ttp.example", "Operator");
-        await InviteAsync(admin, "audit@ttp.example", "Auditor");
+        var links = new Dictionary<string, string>
+        {
+            ["ops-a@ttp.example"] = await InviteAsync(browser, admin, "ops-a@ttp.example", "Operator", screenshot: true),
+            ["ops-b@ttp.example"] = await InviteAsync(browser, admin, "ops-b@ttp.example", "Operator"),
+            ["audit@ttp.example"] = await InviteAsync(browser, admin, "audit@ttp.example", "Auditor"),
+        };
         await browser.ScreenshotAsync(admin, "staff-invited");
+
+        // 2b. Each invitee opens their link in a browser of their own, sets their password and enrols an authenticator.
+        var opsA = await browser.NewPageAsync(host.BaseAddress);
+        var opsB = await browser.NewPageAsync(host.BaseAddress);
+        var auditor = await browser.NewPageAsync(host.BaseAddress);
+        var enrolled = new List<Enrolment>
+        {
+            await EnrolAsync(browser, opsA, links["ops-a@ttp.example"], "ops-a@ttp.example", "Operator", "operator-a"),
+            await EnrolAsync(browser, opsB, links["ops-b@ttp.example"], "ops-b@ttp.example", "Operator", "operator-b"),
+            await EnrolAsync(browser, auditor, links["audit@ttp.example"], "audit@ttp.example", "Auditor", "auditor"),
+        };
+
+        // Neither an authenticator secret nor a recovery code is in any table in clear (Identity's tokens, the sealed
+        // keys, everything), and no enrolment token is in the log or the database.
+        var stored = await host.StoredTextAsync();
+        var log = string.Join('\n', host.Log.Lines.Select(l => l.Message));
+        Assert.Contains("Request starting", log, StringComparison.Ordinal);
+        foreach (var enrolment in enrolled)
+        {
+            Assert.DoesNotContain(enrolment.Key, stored, StringComparison.OrdinalIgnoreCase);
+            Assert.All(enrolment.RecoveryCodes, c =>
+            {
+                Assert.DoesNotContain(c, stored, StringComparison.OrdinalIgnoreCase);
+                Assert.DoesNotContain(c.Replace("-", string.Empty, StringComparison.Ordinal), stored, StringComparison.OrdinalIgnoreCase);
+            });
+        }
+
+        // The Administrator's recovery codes and the three invitees', each list stored as hashes.
+        Assert.Equal(4, Regex.Count(stored, @"AspNetUserTokens\|[^\n]*\|name=RecoveryCodes\|value=sha256:"));
+        foreach (var token in links.Values.Select(l => l[(l.IndexOf('#', StringComparison.Ordinal) + 1)..]))
+        {
+            Assert.DoesNotContain(token, stored, StringComparison.Ordinal);
+            Assert.DoesNotContain(token, log, StringComparison.Ordinal);
+        }
+
+        // A link works once.
+        var reused = await browser.NewPageAsync(host.BaseAddress);
+        await reused.GotoAsync(links["ops-b@ttp.example"]);
+        await Assertions.Expect(reused.GetByTestId("enrol-invalid")).ToContainTextAsync("already used");
+        await browser.ScreenshotAsync(reused, "link-used");
+
+        // The Administrator sees three enrolled accounts and no pending invitation.
+        await GoToAsync(admin, "staff");
+        await Assertions.Expect(admin.GetByTestId("no-invitations")).ToBeVisibleAsync();
+        foreach (var email in links.Keys)
+        {
+            await Assertions.Expect(admin.GetByTestId("staff-grid")).ToContainTextAsync(email);
+        }
+
+        // Each signs out and in again with their own password and the next authenticator code.
+        var step = await TestTotp.StableStepAsync();
+        while (step <= enrolled.Max(e => e.Step))
+        {
+            await Task.Delay(1_000);
+            step = await TestTotp.StableStepAsync();
+        }
+
+        foreach (var (page, enrolment) in new[] { opsA, opsB, auditor }.Zip(enrolled))
+        {
+            await SignOutAsync(page);
+            await SignInAsync(page, enrolment.Email, Password);
+            await page.WaitForURLAsync("**/account/login-with-2fa**");
+            await page.GetByLabel("Code").FillAsync(TestTotp.Code(enrolment.Key, step));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
+            await page.GetByTestId("signed-in-as").WaitForAsync();
+            await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync(enrolment.Email);
+            await browser.ScreenshotAsync(page, enrolment.Who + "-signed-in");
+        }
 
         // 3. Operator A registers a TSM with a freshly generated client certificate...
         using var certificate = TestClientCertificates.Create("acme-tsm");
         var pem = Path.Combine(Directory.CreateTempSubdirectory("ttp-e2e-").FullName, "acme-tsm.pem");
         await File.WriteAllTextAsync(pem, certificate.ExportCertificatePem());
-        var opsA = await browser.NewPageAsync(host.BaseAddress);
-        await SignInAndEnrolAsync(browser, opsA, "ops-a@ttp.example", Password, "operator-a");
         await GoToAsync(opsA, "tsms/register");
         await opsA.GetByTestId("tsm-name").FillAsync("acme");
         await opsA.GetByTestId("tsm-organisation").FillAsync("Acme Wallets");
@@ -78,8 +150,6 @@ public sealed partial class AccreditationJourneyTests
         await browser.ScreenshotAsync(opsA, "registrar-cannot-approve");
 
         // 4. Operator B approves.
-        var opsB = await browser.NewPageAsync(host.BaseAddress);
-        await SignInAndEnrolAsync(browser, opsB, "ops-b@ttp.example", Password, "operator-b");
         await GoToAsync(opsB, "tsms/acme");
         await ClickUntilAsync(opsB.GetByTestId("tsm-approve"), opsB.GetByTestId("tsm-state").GetByText("Active"));
         await browser.ScreenshotAsync(opsB, "approved");
@@ -109,9 +179,7 @@ public sealed partial class AccreditationJourneyTests
             Assert.Equal(HttpStatusCode.OK, wsdl.StatusCode);
         }
 
-        // 6. The Auditor signs in (no second factor required) and cannot open accreditation pages.
-        var auditor = await browser.NewPageAsync(host.BaseAddress);
-        await SignInAsync(auditor, "audit@ttp.example", Password);
+        // 6. The Auditor (signed in above) cannot open accreditation pages.
         foreach (var path in new[] { "tsms", "tsms/register", "tsms/acme" })
         {
             await auditor.GotoAsync(path);
@@ -146,17 +214,64 @@ public sealed partial class AccreditationJourneyTests
         await browser.ScreenshotAsync(page, who + "-signed-in");
     }
 
-    private static async Task InviteAsync(IPage admin, string email, string role)
+    // The Administrator invites (address and role: the dialog has no password field) and reads the link the dialog shows
+    // once; a screenshot, when asked for, paints the link over.
+    private static async Task<string> InviteAsync(Browser browser, IPage admin, string email, string role, bool screenshot = false)
     {
         var dialog = admin.Locator(".mud-dialog");
         await ClickUntilAsync(admin.GetByTestId("invite"), dialog);
         await dialog.GetByLabel("E-mail").FillAsync(email);
         await dialog.GetByText(role, new() { Exact = true }).ClickAsync();
-        await dialog.GetByText("Generate the initial password (shown once)").ClickAsync();
-        await dialog.GetByLabel("Initial password (at least 12 characters)").FillAsync(Password);
-        await dialog.GetByRole(AriaRole.Button, new() { Name = "Invite" }).ClickAsync();
-        await Assertions.Expect(admin.GetByTestId("staff-grid")).ToContainTextAsync(email);
+        Assert.Equal(0, await dialog.Locator("input[type=password]").CountAsync());
+        await dialog.GetByTestId("invite-submit").ClickAsync();
+        var link = dialog.GetByTestId("enrolment-link");
+        await Assertions.Expect(dialog.GetByTestId("invitation-shown-once")).ToContainTextAsync("Shown once");
+        await Assertions.Expect(dialog.GetByTestId("invitation-shown-once")).ToContainTextAsync("until");
+        var url = await link.InputValueAsync();
+        Assert.Matches(@"^https://127\.0\.0\.1:\d+/account/enrol#[A-Za-z0-9_-]{43}$", url);
+        if (screenshot)
+        {
+            await browser.ScreenshotAsync(admin, "invitation-link", link);
+        }
+
+        await dialog.GetByTestId("invite-done").ClickAsync();
+        await Assertions.Expect(dialog).ToHaveCountAsync(0);
+        await Assertions.Expect(admin.GetByTestId("invitations")).ToContainTextAsync(email);
+        return url;
     }
+
+    // The invitee opens the link in their own browser, sees the address and role, chooses a password (the test's), and
+    // enrols an authenticator (the test computes the code from the key on the page, as an app would).
+    private static async Task<Enrolment> EnrolAsync(Browser browser, IPage page, string link, string email, string role, string who)
+    {
+        await page.GotoAsync(link);
+        await Assertions.Expect(page.GetByTestId("enrol-email")).ToHaveTextAsync(email);
+        await Assertions.Expect(page.GetByTestId("enrol-roles")).ToHaveTextAsync(role);
+        Assert.DoesNotContain("#", page.Url, StringComparison.Ordinal);
+        await browser.ScreenshotAsync(page, who + "-invitation");
+        await page.GetByLabel("Password (at least 12 characters)").FillAsync(Password);
+        await page.GetByLabel("Password again").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Set password and continue" }).ClickAsync();
+        await page.WaitForURLAsync("**/account/enrol-authenticator**");
+        var key = (await page.GetByTestId("authenticator-key").InnerTextAsync()).Replace(" ", string.Empty, StringComparison.Ordinal).Trim();
+        var step = await TestTotp.StableStepAsync();
+        await page.GetByLabel("Code").FillAsync(TestTotp.Code(key, step));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Verify and enrol" }).ClickAsync();
+        await page.GetByTestId("recovery-codes").WaitForAsync();
+        var codes = (await page.GetByTestId("recovery-codes").Locator("li").AllInnerTextsAsync()).Select(c => c.Trim()).ToList();
+        Assert.Equal(10, codes.Count);
+        await page.GotoAsync(string.Empty);
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync(email);
+        return new Enrolment(email, who, key, codes, step);
+    }
+
+    private static async Task SignOutAsync(IPage page)
+    {
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
+        await page.WaitForURLAsync("**/account/login**");
+    }
+
+    private sealed record Enrolment(string Email, string Who, string Key, IReadOnlyList<string> RecoveryCodes, long Step);
 
     // Opens an interactive page and waits until its circuit is live (MainLayout renders the marker only then).
     private static async Task GoToAsync(IPage page, string path)

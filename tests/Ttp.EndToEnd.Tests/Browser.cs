@@ -64,12 +64,15 @@ internal sealed class Browser : IAsyncDisposable
         return await context.NewPageAsync();
     }
 
-    /// <summary>Saves a full-page screenshot named after the scenario, a step number and <paramref name="name"/>.</summary>
-    public async Task ScreenshotAsync(IPage page, string name)
+    /// <summary>
+    /// Saves a full-page screenshot named after the scenario, a step number and <paramref name="name"/>; the elements of
+    /// <paramref name="mask"/> (a secret on screen, such as an enrolment link) are painted over.
+    /// </summary>
+    public async Task ScreenshotAsync(IPage page, string name, params ILocator[] mask)
     {
         Directory.CreateDirectory(ArtifactsDirectory);
         var file = Path.Combine(ArtifactsDirectory, $"{_scenario}-{++_step:D2}-{name}.png");
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = file, FullPage = true, Mask = mask });
     }
 
     public async ValueTask DisposeAsync()

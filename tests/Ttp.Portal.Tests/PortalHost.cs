@@ -223,6 +223,56 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
         Directory.CreateDirectory(file);
     }
 
+    /// <summary>
+    /// Every value of every table of the SQLite database, read with SQL as an operator with sqlite3 would: text as it is,
+    /// blobs as UTF-8 and as hex; one line per row, prefixed with its table's name. For tests that look for a secret in clear.
+    /// </summary>
+    public async Task<string> StoredTextAsync()
+    {
+        if (_postgres is not null)
+        {
+            throw new NotSupportedException("StoredTextAsync reads the SQLite file");
+        }
+
+        var text = new System.Text.StringBuilder();
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "ttp.db")};Mode=ReadOnly;Pooling=False");
+        await connection.OpenAsync();
+        var tables = new List<string>();
+        await using (var list = connection.CreateCommand())
+        {
+            list.CommandText = "SELECT name FROM sqlite_master WHERE type = 'table'";
+            await using var names = await list.ExecuteReaderAsync();
+            while (await names.ReadAsync())
+            {
+                tables.Add(names.GetString(0));
+            }
+        }
+
+        foreach (var table in tables)
+        {
+            await using var select = connection.CreateCommand();
+            select.CommandText = $"SELECT * FROM \"{table}\"";
+            await using var rows = await select.ExecuteReaderAsync();
+            while (await rows.ReadAsync())
+            {
+                text.Append(table);
+                for (var i = 0; i < rows.FieldCount; i++)
+                {
+                    text.Append('|').Append(rows.GetName(i)).Append('=');
+                    text.Append(rows.IsDBNull(i) ? "null" : rows.GetValue(i) switch
+                    {
+                        byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes) + "/" + Convert.ToHexString(bytes),
+                        var value => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+                    });
+                }
+
+                text.Append('\n');
+            }
+        }
+
+        return text.ToString();
+    }
+
     /// <summary>Imports a KEK for <paramref name="tsm"/> as two components (the key XOR a random mask, and the mask).</summary>
     public Task<Kek> AddKekAsync(string tsm, int index, KekAlgorithm algorithm, KekFormat format, byte[] kek) =>
         Services.GetRequiredService<KekService>().ImportAsync(tsm, index, algorithm, format, Split(kek), Actor.System);

@@ -37,6 +37,9 @@ public abstract class TtpDbContext(DbContextOptions options)
     /// <summary>Staff authenticator secrets, sealed (see <see cref="StaffAuthenticatorKey"/>).</summary>
     public DbSet<StaffAuthenticatorKey> StaffAuthenticatorKeys => Set<StaffAuthenticatorKey>();
 
+    /// <summary>Invitations to join the staff, each a one-time enrolment link (see <see cref="StaffInvitation"/>).</summary>
+    public DbSet<StaffInvitation> StaffInvitations => Set<StaffInvitation>();
+
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();

@@ -31,7 +31,7 @@ public sealed class RecordKeyHolder(IDbContextFactory<TtpDbContext> factory, Key
                 await using var db = await factory.CreateDbContextAsync(cancellationToken);
                 var key = await vault.GetOrCreateSystemKeyAsync(
                     db, SystemKey.RecordKeyId, KeyKind.RecordKey, RecordAuthenticator.Length,
-                    async () => await AnyAuthenticatedAsync(db, cancellationToken) ? "TSM records carry MACs under it" : null,
+                    async () => await AnyAuthenticatedAsync(db, cancellationToken) ? "TSM records or staff invitations carry MACs under it" : null,
                     cancellationToken);
                 _authenticator = new RecordAuthenticator(key);
             }
@@ -54,5 +54,6 @@ public sealed class RecordKeyHolder(IDbContextFactory<TtpDbContext> factory, Key
     private static async Task<bool> AnyAuthenticatedAsync(TtpDbContext db, CancellationToken cancellationToken) =>
         await db.Tsms.AnyAsync(t => t.RecordMac != null, cancellationToken)
         || await db.TsmCertificates.AnyAsync(c => c.RecordMac != null, cancellationToken)
-        || await db.Set<Tsms.TsmIssuerScope>().AnyAsync(s => s.RecordMac != null, cancellationToken);
+        || await db.Set<Tsms.TsmIssuerScope>().AnyAsync(s => s.RecordMac != null, cancellationToken)
+        || await db.StaffInvitations.AnyAsync(i => i.RecordMac != null, cancellationToken);
 }

@@ -6,9 +6,9 @@ using Ttp.Domain.Data;
 namespace Ttp.Domain.Staff;
 
 /// <summary>
-/// Staff accounts: create (the CLI's bootstrap path, the first-run setup and the administration page), roles, disable and
-/// enable, second-factor reset, unlock. Every change is audited with its actor and the state before and after; no record
-/// holds a password, a hash or an authenticator key.
+/// Staff accounts: create (the CLI's bootstrap path and the first-run setup; staff are otherwise invited, see
+/// <see cref="StaffInvitationService"/>), roles, disable and enable, second-factor reset, unlock. Every change is audited
+/// with its actor and the state before and after; no record holds a password, a hash or an authenticator key.
 /// </summary>
 public sealed class StaffService(
     UserManager<StaffUser> users,
@@ -25,8 +25,9 @@ public sealed class StaffService(
         AddAsync(email, [role], password, actor, cancellationToken);
 
     /// <summary>
-    /// Creates a staff account with one or more roles (an administrator's invitation); the e-mail is its sign-in name.
-    /// The password must meet the policy.
+    /// Creates a staff account with one or more roles and a password chosen by the caller (the host operator's
+    /// <c>ttpctl user add</c>, and tests); the e-mail is its sign-in name. The password must meet the policy. Staff are
+    /// otherwise invited (<see cref="StaffInvitationService"/>), so that nobody but the invitee knows their password.
     /// </summary>
     public async Task<StaffUser> AddAsync(string email, IReadOnlyCollection<string> roleNames, string password, Actor actor, CancellationToken cancellationToken = default)
     {
@@ -253,7 +254,10 @@ public sealed class StaffService(
             return (true, AuditRecord.StaffAction(action, actor, Subject(user.Email!), new { user.Email, Before = before, After = after }));
         }, cancellationToken);
 
-    private async Task<StaffUser> NewUserAsync(string email, string password)
+    /// <summary>A new account (not yet added) for <paramref name="email"/> with <paramref name="password"/>, checked against the policy.</summary>
+    /// <exception cref="RuleViolationException">An account for the address exists.</exception>
+    /// <exception cref="DomainInputException">The password does not meet the policy.</exception>
+    internal async Task<StaffUser> NewUserAsync(string email, string password)
     {
         email = RequireEmail(email);
         if (await users.FindByEmailAsync(email) is not null)
@@ -278,7 +282,7 @@ public sealed class StaffService(
         return user;
     }
 
-    private static async Task AddUserAsync(TtpDbContext db, StaffUser user, IReadOnlyCollection<string> roleNames, CancellationToken cancellationToken)
+    internal static async Task AddUserAsync(TtpDbContext db, StaffUser user, IReadOnlyCollection<string> roleNames, CancellationToken cancellationToken)
     {
         db.Users.Add(user);
         var roleIds = await db.Roles.Where(r => roleNames.Contains(r.Name!)).Select(r => r.Id).ToListAsync(cancellationToken);
@@ -315,7 +319,7 @@ public sealed class StaffService(
         }
     }
 
-    private static string[] CanonicalRoles(IReadOnlyCollection<string> roleNames)
+    internal static string[] CanonicalRoles(IReadOnlyCollection<string> roleNames)
     {
         ArgumentNullException.ThrowIfNull(roleNames);
         if (roleNames.Count == 0)
@@ -330,19 +334,48 @@ public sealed class StaffService(
             .ToArray();
     }
 
-    private static string RequireEmail(string email) =>
+    internal static string RequireEmail(string email) =>
         string.IsNullOrWhiteSpace(email) || !email.Contains('@', StringComparison.Ordinal)
             ? throw new DomainInputException("email: expected an e-mail address")
             : email.Trim();
 
+    /// <summary>
+    /// Refuses <paramref name="actor"/> unless it may administer staff: an active Administrator's account, or the host
+    /// operator (<c>cli:</c>, who holds the LMK file) or the server itself (<c>system</c>).
+    /// </summary>
+    internal static async Task RequireAdministratorAsync(TtpDbContext db, Actor actor, CancellationToken cancellationToken)
+    {
+        if (actor.Id == Actor.System.Id || actor.Id.StartsWith("cli:", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        const string staffPrefix = "user:";
+        var isAdministrator = false;
+        if (actor.Id.StartsWith(staffPrefix, StringComparison.Ordinal))
+        {
+            var normalized = actor.Id[staffPrefix.Length..].ToUpperInvariant();
+            isAdministrator = await (from u in db.Users
+                                     join ur in db.UserRoles on u.Id equals ur.UserId
+                                     join r in db.Roles on ur.RoleId equals r.Id
+                                     where u.NormalizedEmail == normalized && !u.IsDisabled && r.Name == StaffRoles.Administrator
+                                     select u.Id).AnyAsync(cancellationToken);
+        }
+
+        if (!isAdministrator)
+        {
+            throw new RuleViolationException($"{actor.Id} is not an active Administrator; only an Administrator can invite staff or withdraw an invitation");
+        }
+    }
+
     private static bool IsSelf(Actor actor, StaffUser user) =>
         string.Equals(actor.Id, Actor.Staff(user.Email!).Id, StringComparison.Ordinal);
 
-    private static string Subject(string email) => "user:" + email.ToLowerInvariant();
+    internal static string Subject(string email) => "user:" + email.ToLowerInvariant();
 
     private static string NewStamp() => Guid.NewGuid().ToString("N");
 
-    private async Task EnsureRolesAsync()
+    internal async Task EnsureRolesAsync()
     {
         foreach (var role in StaffRoles.All)
         {

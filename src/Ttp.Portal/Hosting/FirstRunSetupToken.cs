@@ -1,14 +1,14 @@
-using System.Security.Cryptography;
 using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using Ttp.Domain;
+using Ttp.Domain.Staff;
 
 namespace Ttp.Portal.Hosting;
 
 /// <summary>
-/// The one-time setup token of the first run: 32 random bytes (base64url) of which only the SHA-256 hash is kept, in
-/// <c>setup-token.sha256</c> under the data directory (mode 0600). The token itself exists only in the link logged once.
+/// The one-time setup token of the first run (a <see cref="OneTimeToken"/>, as staff invitations use) of which only the
+/// SHA-256 hash is kept, in <c>setup-token.sha256</c> under the data directory (mode 0600). The token itself exists only
+/// in the link logged once.
 /// </summary>
 internal sealed class FirstRunSetupToken(IOptions<DataOptions> data) : IDisposable
 {
@@ -22,9 +22,7 @@ internal sealed class FirstRunSetupToken(IOptions<DataOptions> data) : IDisposab
     /// <summary>Creates a new token (replacing any earlier one) and returns it; only its hash is stored.</summary>
     public string Create()
     {
-        var bytes = RandomNumberGenerator.GetBytes(32);
-        var token = WebEncoders.Base64UrlEncode(bytes);
-        CryptographicOperations.ZeroMemory(bytes);
+        var token = OneTimeToken.Create(out var hash);
         Ttp.Domain.Data.DataFiles.CreateDirectory(data.Value.FullDataDirectory);
         Delete();
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
@@ -35,7 +33,7 @@ internal sealed class FirstRunSetupToken(IOptions<DataOptions> data) : IDisposab
 
         using (var writer = new StreamWriter(FilePath, Encoding.ASCII, options))
         {
-            writer.Write(Convert.ToHexString(Hash(token)));
+            writer.Write(Convert.ToHexString(hash));
         }
 
         return token;
@@ -44,7 +42,7 @@ internal sealed class FirstRunSetupToken(IOptions<DataOptions> data) : IDisposab
     /// <summary>Whether <paramref name="token"/> is the waiting token (constant-time comparison of the hashes).</summary>
     public bool Matches(string? token)
     {
-        if (string.IsNullOrEmpty(token) || token.Length > 128 || !IsOpen)
+        if (!OneTimeToken.IsWellFormed(token) || !IsOpen)
         {
             return false;
         }
@@ -59,7 +57,7 @@ internal sealed class FirstRunSetupToken(IOptions<DataOptions> data) : IDisposab
             return false;
         }
 
-        return CryptographicOperations.FixedTimeEquals(stored, Hash(token));
+        return OneTimeToken.Matches(stored, token);
     }
 
     /// <summary>
@@ -97,6 +95,4 @@ internal sealed class FirstRunSetupToken(IOptions<DataOptions> data) : IDisposab
     }
 
     public void Dispose() => _gate.Dispose();
-
-    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
 }

@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Authorization;
 namespace Ttp.Portal.Security;
 
 /// <summary>
-/// The pages anyone may reach without signing in, besides the account pages and <c>/setup</c> (which carry
-/// <c>[AllowAnonymous]</c> themselves): the error and not-found pages, so that an anonymous visitor sees them too.
+/// The pages anyone may reach without signing in, besides the account pages (among them the enrolment page of a staff
+/// invitation, <c>/account/enrol</c>) and <c>/setup</c>, which carry <c>[AllowAnonymous]</c> themselves: the error and
+/// not-found pages, so that an anonymous visitor sees them too.
 /// </summary>
 public static class PublicPages
 {

@@ -5,7 +5,7 @@ namespace Ttp.Portal.Staff;
 
 /// <summary>
 /// The staff page's thin edge: checks the Administrator policy for the acting staff member, then calls
-/// <see cref="StaffService"/> in a scope of its own (a circuit lives long; Identity's context should not).
+/// <see cref="StaffService"/> or <see cref="StaffInvitationService"/> in a scope of its own (a circuit lives long; Identity's context should not).
 /// </summary>
 public sealed class StaffAdministration(StaffAuthorization authorization, IServiceScopeFactory scopes)
 {
@@ -16,11 +16,29 @@ public sealed class StaffAdministration(StaffAuthorization authorization, IServi
         return await RunAsync(s => s.ListAsync());
     }
 
-    /// <summary>Creates an account with <paramref name="roles"/> and the initial <paramref name="password"/>.</summary>
-    public async Task InviteAsync(string email, IReadOnlyCollection<string> roles, string password)
+    /// <summary>
+    /// Invites <paramref name="email"/> with <paramref name="roles"/>: returns the invitation and its one-time enrolment
+    /// link on <paramref name="portal"/> (the address the Administrator reached the portal at), to be shown once.
+    /// </summary>
+    public async Task<(StaffInvitationInfo Invitation, Uri Link)> InviteAsync(string email, IReadOnlyCollection<string> roles, Uri portal)
     {
         var actor = await authorization.RequireAsync(PortalPolicies.Administrator);
-        await RunAsync(s => s.AddAsync(email, roles, password, actor));
+        var issued = await RunInvitationsAsync(s => s.InviteAsync(email, roles, actor));
+        return (issued.Invitation, issued.EnrolmentLinkOn(portal));
+    }
+
+    /// <summary>The invitations whose links can still be used.</summary>
+    public async Task<IReadOnlyList<StaffInvitationInfo>> ListInvitationsAsync()
+    {
+        await authorization.RequireAsync(PortalPolicies.Administrator);
+        return await RunInvitationsAsync(s => s.ListPendingAsync());
+    }
+
+    /// <summary>Withdraws the pending invitation <paramref name="invitationId"/>.</summary>
+    public async Task RevokeInvitationAsync(Guid invitationId)
+    {
+        var actor = await authorization.RequireAsync(PortalPolicies.Administrator);
+        await RunInvitationsAsync(async s => { await s.RevokeAsync(invitationId, actor); return true; });
     }
 
     /// <summary>Replaces the roles of <paramref name="email"/>.</summary>
@@ -62,5 +80,11 @@ public sealed class StaffAdministration(StaffAuthorization authorization, IServi
     {
         await using var scope = scopes.CreateAsyncScope();
         return await action(scope.ServiceProvider.GetRequiredService<StaffService>());
+    }
+
+    private async Task<T> RunInvitationsAsync<T>(Func<StaffInvitationService, Task<T>> action)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<StaffInvitationService>());
     }
 }

@@ -1,15 +1,22 @@
+using System.Data.Common;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Ttp.Domain.Audit;
 using Ttp.Domain.Data;
 using Ttp.Domain.Staff;
+using Npgsql;
+using Ttp.Domain.Tests.Audit;
 using Ttp.Domain.Tests.Infrastructure;
 
 namespace Ttp.Domain.Tests.Staff;
 
-/// <summary>The domain's services (as the portal registers them) over a fresh database of one provider.</summary>
+/// <summary>
+/// The domain's services (as the portal registers them) over a fresh database of one provider; with a
+/// <see cref="TimeProvider"/>, that clock replaces the domain's.
+/// </summary>
 internal sealed class StaffEnvironment : IAsyncDisposable
 {
     public const string Password = "Correct-Horse-Battery-9";
@@ -25,7 +32,9 @@ internal sealed class StaffEnvironment : IAsyncDisposable
         _services = services;
     }
 
-    public static async Task<StaffEnvironment> CreateAsync(DatabaseProvider provider)
+    public TestDatabase Database => _database;
+
+    public static async Task<StaffEnvironment> CreateAsync(DatabaseProvider provider, TimeProvider? time = null)
     {
         var database = await TestDatabase.CreateAsync(provider);
         var folder = Directory.CreateTempSubdirectory("ttp-staff-").FullName;
@@ -39,6 +48,12 @@ internal sealed class StaffEnvironment : IAsyncDisposable
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
         services.AddTtpDomain(configuration);
+        if (time is not null)
+        {
+            // Registered after the domain's TimeProvider.System: the last registration is the one resolved.
+            services.AddSingleton(time);
+        }
+
         var built = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
         await DomainInitializer.InitializeAsync(built);
         return new StaffEnvironment(database, folder, built);
@@ -56,6 +71,41 @@ internal sealed class StaffEnvironment : IAsyncDisposable
         await action(s);
         return true;
     });
+
+    /// <summary>Runs <paramref name="action"/> with a fresh scope's <see cref="StaffInvitationService"/>.</summary>
+    public async Task<T> InvitationsAsync<T>(Func<StaffInvitationService, Task<T>> action)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<StaffInvitationService>());
+    }
+
+    /// <summary>Runs <paramref name="sql"/> on a connection of its own, as an operator at the SQL prompt would.</summary>
+    public Task<int> ExecuteRawAsync(string sql) => AuditTestSupport.ExecuteRawAsync(_database, sql);
+
+    /// <summary>The rows of <paramref name="sql"/>, read on a connection of its own, each as column name to value.</summary>
+    public async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> QueryRawAsync(string sql)
+    {
+        await using DbConnection connection = _database.Provider == DatabaseProvider.Sqlite
+            ? new SqliteConnection($"Data Source={_database.SqlitePath};Pooling=False")
+            : new NpgsqlConnection(_database.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var rows = new List<IReadOnlyDictionary<string, object?>>();
+        while (await reader.ReadAsync())
+        {
+            var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                row[reader.GetName(i)] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            }
+
+            rows.Add(row);
+        }
+
+        return rows;
+    }
 
     /// <summary>Runs <paramref name="action"/> with a fresh scope's Identity <see cref="UserManager{TUser}"/>.</summary>
     public async Task<T> UsersAsync<T>(Func<UserManager<StaffUser>, Task<T>> action)

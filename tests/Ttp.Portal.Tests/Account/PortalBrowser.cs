@@ -40,8 +40,8 @@ internal sealed partial class PortalBrowser : IDisposable
     }
 
     /// <summary>
-    /// Submits the form of <paramref name="page"/> (its antiforgery token and <c>_handler</c>, plus <paramref name="fields"/>)
-    /// to <paramref name="path"/>, following redirects.
+    /// Submits the form of <paramref name="page"/> (its antiforgery token and <c>_handler</c>, plus <paramref name="fields"/>,
+    /// which may name another <c>_handler</c>) to <paramref name="path"/>, following redirects.
     /// </summary>
     public async Task<Page> SubmitAsync(string path, Page page, IReadOnlyDictionary<string, string> fields)
     {
@@ -50,7 +50,7 @@ internal sealed partial class PortalBrowser : IDisposable
             ["__RequestVerificationToken"] = Hidden(page.Html, "__RequestVerificationToken")
                 ?? throw new InvalidOperationException($"no antiforgery token on {page.Path}"),
         };
-        if (Hidden(page.Html, "_handler") is { } handler)
+        if (!form.ContainsKey("_handler") && Hidden(page.Html, "_handler") is { } handler)
         {
             form["_handler"] = handler;
         }

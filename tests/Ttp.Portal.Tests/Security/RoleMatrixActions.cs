@@ -111,11 +111,16 @@ internal static class RoleMatrixActions
             (e, x) => e.Tsms.RevokeAsync(x.Name, "contract ended"),
             StateOf,
             _ => "Revoked: contract ended"),
-        new("staff.invite", [A], "user.added",
+        new("staff.invite", [A], "user.invited",
             Nothing,
-            (e, x) => e.Staff.InviteAsync(x.Name, [K], PortalHost.StaffPassword),
-            RolesOf,
-            _ => "roles: KeyCustodian"),
+            (e, x) => e.Staff.InviteAsync(x.Name, [K], RoleMatrixWorld.PortalAddress),
+            InvitationOf,
+            _ => "account absent; invitation pending for KeyCustodian"),
+        new("staff.invitation-revoke", [A], "user.invitation-revoked",
+            x => x.World.InviteAsync(x.Name, [K]),
+            async (e, x) => await e.Staff.RevokeInvitationAsync(await x.World.InvitationIdAsync(x.Name)),
+            InvitationOf,
+            _ => "account absent; no pending invitation"),
         new("staff.roles", [A], "user.roles-changed",
             x => x.World.AddStaffAsync(x.Name, [U]),
             (e, x) => e.Staff.ChangeRolesAsync(x.Name, [S, K]),
@@ -177,6 +182,9 @@ internal static class RoleMatrixActions
 
     private static Task<string> RolesOf(MatrixSubject x) =>
         x.World.StaffAsync(x.Name, async (users, user) => "roles: " + string.Join(", ", (await users.GetRolesAsync(user)).Order(StringComparer.Ordinal)));
+
+    private static async Task<string> InvitationOf(MatrixSubject x) =>
+        $"account {await x.World.StaffAsync(x.Name, (_, _) => Task.FromResult("present"))}; {await x.World.InvitationAsync(x.Name)}";
 
     private static Task<string> EnabledOf(MatrixSubject x) =>
         x.World.StaffAsync(x.Name, (_, user) => Task.FromResult(user.IsDisabled ? "disabled" : "enabled"));

@@ -31,6 +31,9 @@ public sealed class RoleMatrixTests
         ("/tsms/register", [O]),
         ("/staff", [A]),
         ("/audit/integrity", [S, U]),
+
+        // Public: the enrolment page of an invitation (a signed-in visitor is told to sign out first).
+        ("/account/enrol", [A, O, S, K, U]),
     ];
 
     [Fact]
@@ -63,6 +66,28 @@ public sealed class RoleMatrixTests
         }
 
         Assert.Empty(failures);
+    }
+
+    [Fact]
+    public async Task Pages_NobodySignedIn_OnlyTheEnrolmentPageShown()
+    {
+        using var host = new PortalHost();
+        using var browser = host.CreateBrowser();
+        var failures = new List<string>();
+
+        foreach (var (path, _) in Pages)
+        {
+            var page = await browser.GetPageAsync(path);
+            var shown = page.Status == HttpStatusCode.OK && !page.Path.StartsWith("/account/login", StringComparison.Ordinal);
+            var expectedShown = path == "/account/enrol";
+            if (shown != expectedShown)
+            {
+                failures.Add($"nobody {path}: expected {(expectedShown ? "shown" : "sign-in")}, got {(int)page.Status} at {page.Path}");
+            }
+        }
+
+        Assert.Empty(failures);
+        Assert.Contains("data-testid=\"enrol-open\"", (await browser.GetPageAsync("/account/enrol")).Html, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -52,6 +52,9 @@ internal sealed class RoleMatrixWorld : IDisposable
         }
     }
 
+    /// <summary>The portal address the matrix's invitations build their links on.</summary>
+    public static Uri PortalAddress { get; } = new("https://portal.ttp.test/");
+
     /// <summary>The portal's clock: now, with a sub-microsecond part that the database does not keep.</summary>
     public MatrixClock Clock { get; } = new(WithTicks(DateTimeOffset.UtcNow));
 
@@ -106,6 +109,29 @@ internal sealed class RoleMatrixWorld : IDisposable
             Require(await users.SetTwoFactorEnabledAsync(user, true));
             _ = await users.GenerateNewTwoFactorRecoveryCodesAsync(user, 10);
         }
+    }
+
+    /// <summary>Invites <paramref name="email"/> through the domain as the system (arrangement only).</summary>
+    public async Task InviteAsync(string email, string[] roles)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<StaffInvitationService>().InviteAsync(email, roles, Actor.System);
+    }
+
+    /// <summary>The id of the pending invitation of <paramref name="email"/>.</summary>
+    public async Task<Guid> InvitationIdAsync(string email) =>
+        (await PendingInvitationsAsync()).Single(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase)).Id;
+
+    /// <summary>The pending invitation of <paramref name="email"/>, read through the domain: its roles, or that there is none.</summary>
+    public async Task<string> InvitationAsync(string email) =>
+        (await PendingInvitationsAsync()).SingleOrDefault(i => string.Equals(i.Email, email, StringComparison.OrdinalIgnoreCase)) is { } pending
+            ? "invitation pending for " + string.Join(", ", pending.Roles)
+            : "no pending invitation";
+
+    private async Task<IReadOnlyList<StaffInvitationInfo>> PendingInvitationsAsync()
+    {
+        await using var scope = Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<StaffInvitationService>().ListPendingAsync();
     }
 
     /// <summary>Runs <paramref name="change"/> on the domain's <see cref="StaffService"/> (arrangement only).</summary>
