@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using Ttp.Domain.Audit;
 using Ttp.Domain.KeyRequests;
 using Ttp.Portal.Tests;
 using Ttp.Portal.Tests.Account;
@@ -189,6 +190,31 @@ public sealed partial class AccreditationJourneyTests
         }
 
         await browser.ScreenshotAsync(auditor, "auditor-denied");
+
+        // 7. The Auditor opens the integrity page: the audit public key (the signing key's), the chain covered by its
+        // checkpoints, no damage; a full verification from the page says intact.
+        await auditor.GotoAsync(string.Empty);
+        await auditor.GetByRole(AriaRole.Link, new() { Name = "Audit integrity" }).ClickAsync();
+        await Assertions.Expect(auditor.GetByTestId("no-damage")).ToBeVisibleAsync();
+        var publicKey = await host.Services.GetRequiredService<AuditTrailVerifier>().PublicKeyAsync();
+        await Assertions.Expect(auditor.GetByTestId("public-key-fingerprint")).ToHaveTextAsync(publicKey.Fingerprint);
+        await ClickUntilAsync(auditor.GetByTestId("verify"), auditor.GetByTestId("verify-result"));
+        await Assertions.Expect(auditor.GetByTestId("verify-result")).ToContainTextAsync("Intact:");
+        await browser.ScreenshotAsync(auditor, "integrity-intact");
+
+        // 8. A database writer raises the TSM's rate limit: the record counts as absent and the page names it...
+        Assert.Equal(1, await host.ExecuteSqlAsync("UPDATE tsms SET rate_limit_per_second = 9999 WHERE name = 'acme'"));
+        await auditor.ReloadAsync();
+        await Assertions.Expect(auditor.GetByTestId("damaged-list")).ToContainTextAsync("TSM 'acme'");
+
+        // ...then deletes the trail's last two records and rewinds the head: the page names the gap to the checkpoint.
+        Assert.Equal(2, await host.ExecuteSqlAsync("DELETE FROM audit_events WHERE sequence >= (SELECT MAX(sequence) FROM audit_events) - 1"));
+        await host.ExecuteSqlAsync("UPDATE audit_chain_head SET last_sequence = (SELECT MAX(sequence) FROM audit_events), "
+            + "last_hash = (SELECT hash FROM audit_events WHERE sequence = (SELECT MAX(sequence) FROM audit_events))");
+        await auditor.ReloadAsync();
+        await Assertions.Expect(auditor.GetByTestId("anchor-text")).ToContainTextAsync("records were removed from the end");
+        await Assertions.Expect(auditor.GetByTestId("damaged-list")).ToContainTextAsync("TSM 'acme'");
+        await browser.ScreenshotAsync(auditor, "integrity-damaged");
     }
 
     private static async Task SignInAsync(IPage page, string email, string password)

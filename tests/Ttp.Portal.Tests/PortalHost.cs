@@ -273,6 +273,21 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
         return text.ToString();
     }
 
+    /// <summary>Runs SQL on the SQLite database through a connection of its own, as a database writer would; returns the rows changed.</summary>
+    public async Task<int> ExecuteSqlAsync(string sql)
+    {
+        if (_postgres is not null)
+        {
+            throw new NotSupportedException("ExecuteSqlAsync writes the SQLite file");
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(DataDirectory, "ttp.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Imports a KEK for <paramref name="tsm"/> as two components (the key XOR a random mask, and the mask).</summary>
     public Task<Kek> AddKekAsync(string tsm, int index, KekAlgorithm algorithm, KekFormat format, byte[] kek) =>
         Services.GetRequiredService<KekService>().ImportAsync(tsm, index, algorithm, format, Split(kek), Actor.System);
