@@ -45,13 +45,13 @@ public sealed class StaffInvitationService(
     public async Task<IssuedInvitation> InviteAsync(string email, IReadOnlyCollection<string> roleNames, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        email = StaffService.RequireEmail(email);
-        var roles = StaffService.CanonicalRoles(roleNames);
+        email = StaffRules.RequireEmail(email);
+        var roles = StaffRules.CanonicalRoles(roleNames);
         var normalized = users.NormalizeEmail(email);
         var token = OneTimeToken.Create(out var hash);
         var invitation = await audited.RunAsync(async db =>
         {
-            await StaffService.RequireAdministratorAsync(db, actor, cancellationToken);
+            await StaffRules.RequireAdministratorAsync(db, actor, cancellationToken);
             if (await db.Users.AnyAsync(u => u.NormalizedEmail == normalized, cancellationToken))
             {
                 throw new RuleViolationException($"a staff account for {email} already exists");
@@ -68,7 +68,7 @@ public sealed class StaffInvitationService(
 
             var created = StaffInvitation.Create(email, normalized, roles, hash, actor, now);
             db.StaffInvitations.Add(created);
-            return (created, AuditRecord.StaffAction(InvitedAction, actor, StaffService.Subject(email), new
+            return (created, AuditRecord.StaffAction(InvitedAction, actor, StaffRules.Subject(email), new
             {
                 Email = email,
                 Roles = roles,
@@ -120,8 +120,8 @@ public sealed class StaffInvitationService(
 
                 invitation.MarkUsed(user.Id, time.GetUtcNow());
                 var roles = invitation.RoleList;
-                await StaffService.AddUserAsync(db, user, roles, cancellationToken);
-                return (user, AuditRecord.StaffAction("user.added", Actor.Staff(invitation.Email), StaffService.Subject(invitation.Email), new
+                await StaffRules.AddUserAsync(db, user, roles, cancellationToken);
+                return (user, AuditRecord.StaffAction("user.added", Actor.Staff(invitation.Email), StaffRules.Subject(invitation.Email), new
                 {
                     invitation.Email,
                     Roles = roles,
@@ -152,11 +152,11 @@ public sealed class StaffInvitationService(
         ArgumentNullException.ThrowIfNull(actor);
         return audited.RunAsync(async db =>
         {
-            await StaffService.RequireAdministratorAsync(db, actor, cancellationToken);
+            await StaffRules.RequireAdministratorAsync(db, actor, cancellationToken);
             var invitation = await db.StaffInvitations.SingleOrDefaultAsync(i => i.Id == invitationId, cancellationToken)
                 ?? throw new NotFoundException($"no invitation {invitationId:D}");
             invitation.Revoke(actor, time.GetUtcNow());
-            return (true, AuditRecord.StaffAction(RevokedAction, actor, StaffService.Subject(invitation.Email), new
+            return (true, AuditRecord.StaffAction(RevokedAction, actor, StaffRules.Subject(invitation.Email), new
             {
                 invitation.Email,
                 Roles = invitation.RoleList,

@@ -32,13 +32,13 @@ public sealed class StaffService(
     public async Task<StaffUser> AddAsync(string email, IReadOnlyCollection<string> roleNames, string password, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var canonicalRoles = CanonicalRoles(roleNames);
+        var canonicalRoles = StaffRules.CanonicalRoles(roleNames);
         var user = await NewUserAsync(email, password);
         await EnsureRolesAsync();
         return await audited.RunAsync(async db =>
         {
-            await AddUserAsync(db, user, canonicalRoles, cancellationToken);
-            return (user, AuditRecord.StaffAction("user.added", actor, Subject(user.Email!), new { user.Email, Roles = canonicalRoles }));
+            await StaffRules.AddUserAsync(db, user, canonicalRoles, cancellationToken);
+            return (user, AuditRecord.StaffAction("user.added", actor, StaffRules.Subject(user.Email!), new { user.Email, Roles = canonicalRoles }));
         }, cancellationToken);
     }
 
@@ -52,14 +52,14 @@ public sealed class StaffService(
         await EnsureRolesAsync();
         return await audited.RunAsync(async db =>
         {
-            if (await ActiveAdministratorCountAsync(db, cancellationToken) > 0)
+            if (await StaffRules.ActiveAdministratorCountAsync(db, cancellationToken) > 0)
             {
                 throw new RuleViolationException("an administrator already exists: setup is closed");
             }
 
             string[] administrator = [StaffRoles.Administrator];
-            await AddUserAsync(db, user, administrator, cancellationToken);
-            return (user, AuditRecord.StaffAction("user.added", Actor.System, Subject(user.Email!), new { user.Email, Roles = administrator, Via = "setup" }));
+            await StaffRules.AddUserAsync(db, user, administrator, cancellationToken);
+            return (user, AuditRecord.StaffAction("user.added", Actor.System, StaffRules.Subject(user.Email!), new { user.Email, Roles = administrator, Via = "setup" }));
         }, cancellationToken);
     }
 
@@ -67,7 +67,7 @@ public sealed class StaffService(
     public async Task<bool> HasActiveAdministratorAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        return await ActiveAdministratorCountAsync(db, cancellationToken) > 0;
+        return await StaffRules.ActiveAdministratorCountAsync(db, cancellationToken) > 0;
     }
 
     /// <summary>
@@ -107,7 +107,7 @@ public sealed class StaffService(
     public Task ChangeRolesAsync(string email, IReadOnlyCollection<string> roleNames, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        var wanted = CanonicalRoles(roleNames);
+        var wanted = StaffRules.CanonicalRoles(roleNames);
         return ChangeAsync(email, "user.roles-changed", actor, async (db, user, before) =>
         {
             var isAdministrator = before.Contains(StaffRoles.Administrator);
@@ -118,7 +118,7 @@ public sealed class StaffService(
                     throw new RuleViolationException("you cannot remove your own Administrator role");
                 }
 
-                await RequireAnotherActiveAdministratorAsync(db, user, "demoted", cancellationToken);
+                await StaffRules.RequireAnotherActiveAdministratorAsync(db, user, "demoted", cancellationToken);
             }
 
             // Nobody grants themselves a role: an Administrator who could add Operator to their own account would be
@@ -163,7 +163,7 @@ public sealed class StaffService(
 
             if (roleNames.Contains(StaffRoles.Administrator))
             {
-                await RequireAnotherActiveAdministratorAsync(db, user, "disabled", cancellationToken);
+                await StaffRules.RequireAnotherActiveAdministratorAsync(db, user, "disabled", cancellationToken);
             }
 
             user.IsDisabled = true;
@@ -235,8 +235,8 @@ public sealed class StaffService(
             throw new ArgumentOutOfRangeException(nameof(action), action, "expected user.signed-in or user.2fa-enrolled");
         }
 
-        email = RequireEmail(email);
-        await audited.RunAsync(_ => Task.FromResult((true, AuditRecord.StaffAction(action, Actor.Staff(email), Subject(email), new { Method = method }))), cancellationToken);
+        email = StaffRules.RequireEmail(email);
+        await audited.RunAsync(_ => Task.FromResult((true, AuditRecord.StaffAction(action, Actor.Staff(email), StaffRules.Subject(email), new { Method = method }))), cancellationToken);
     }
 
     private delegate Task<(object Before, object After)> AccountChange(TtpDbContext db, StaffUser user, IReadOnlyList<string> roleNames);
@@ -245,13 +245,13 @@ public sealed class StaffService(
     private async Task ChangeAsync(string email, string action, Actor actor, AccountChange change, CancellationToken cancellationToken) =>
         await audited.RunAsync(async db =>
         {
-            var normalized = users.NormalizeEmail(RequireEmail(email));
+            var normalized = users.NormalizeEmail(StaffRules.RequireEmail(email));
             var user = await db.Users.SingleOrDefaultAsync(u => u.NormalizedEmail == normalized, cancellationToken)
                 ?? throw new NotFoundException($"no staff account for {email.Trim()}");
-            var roleNames = await RolesOfAsync(db, user.Id, cancellationToken);
+            var roleNames = await StaffRules.RolesOfAsync(db, user.Id, cancellationToken);
             var (before, after) = await change(db, user, roleNames);
             user.ConcurrencyStamp = NewStamp();
-            return (true, AuditRecord.StaffAction(action, actor, Subject(user.Email!), new { user.Email, Before = before, After = after }));
+            return (true, AuditRecord.StaffAction(action, actor, StaffRules.Subject(user.Email!), new { user.Email, Before = before, After = after }));
         }, cancellationToken);
 
     /// <summary>A new account (not yet added) for <paramref name="email"/> with <paramref name="password"/>, checked against the policy.</summary>
@@ -259,7 +259,7 @@ public sealed class StaffService(
     /// <exception cref="DomainInputException">The password does not meet the policy.</exception>
     internal async Task<StaffUser> NewUserAsync(string email, string password)
     {
-        email = RequireEmail(email);
+        email = StaffRules.RequireEmail(email);
         if (await users.FindByEmailAsync(email) is not null)
         {
             throw new RuleViolationException($"a staff account for {email} already exists");
@@ -282,96 +282,8 @@ public sealed class StaffService(
         return user;
     }
 
-    internal static async Task AddUserAsync(TtpDbContext db, StaffUser user, IReadOnlyCollection<string> roleNames, CancellationToken cancellationToken)
-    {
-        db.Users.Add(user);
-        var roleIds = await db.Roles.Where(r => roleNames.Contains(r.Name!)).Select(r => r.Id).ToListAsync(cancellationToken);
-        foreach (var roleId in roleIds)
-        {
-            db.UserRoles.Add(new IdentityUserRole<Guid> { UserId = user.Id, RoleId = roleId });
-        }
-    }
-
-    private static async Task<IReadOnlyList<string>> RolesOfAsync(TtpDbContext db, Guid userId, CancellationToken cancellationToken) =>
-        await (from ur in db.UserRoles
-               join r in db.Roles on ur.RoleId equals r.Id
-               where ur.UserId == userId
-               orderby r.Name
-               select r.Name!).ToListAsync(cancellationToken);
-
-    private static Task<int> ActiveAdministratorCountAsync(TtpDbContext db, CancellationToken cancellationToken) =>
-        (from ur in db.UserRoles
-         join r in db.Roles on ur.RoleId equals r.Id
-         join u in db.Users on ur.UserId equals u.Id
-         where r.Name == StaffRoles.Administrator && !u.IsDisabled
-         select u.Id).Distinct().CountAsync(cancellationToken);
-
-    private static async Task RequireAnotherActiveAdministratorAsync(TtpDbContext db, StaffUser user, string change, CancellationToken cancellationToken)
-    {
-        var others = await (from ur in db.UserRoles
-                            join r in db.Roles on ur.RoleId equals r.Id
-                            join u in db.Users on ur.UserId equals u.Id
-                            where r.Name == StaffRoles.Administrator && !u.IsDisabled && u.Id != user.Id
-                            select u.Id).AnyAsync(cancellationToken);
-        if (!others && !user.IsDisabled)
-        {
-            throw new RuleViolationException($"{user.Email} is the last active Administrator and cannot be {change}");
-        }
-    }
-
-    internal static string[] CanonicalRoles(IReadOnlyCollection<string> roleNames)
-    {
-        ArgumentNullException.ThrowIfNull(roleNames);
-        if (roleNames.Count == 0)
-        {
-            throw new DomainInputException($"role: expected at least one of {string.Join(", ", StaffRoles.All)}");
-        }
-
-        return roleNames
-            .Select(r => StaffRoles.Find(r) ?? throw new DomainInputException($"role: expected one of {string.Join(", ", StaffRoles.All)}, found '{r}'"))
-            .Distinct(StringComparer.Ordinal)
-            .Order(StringComparer.Ordinal)
-            .ToArray();
-    }
-
-    internal static string RequireEmail(string email) =>
-        string.IsNullOrWhiteSpace(email) || !email.Contains('@', StringComparison.Ordinal)
-            ? throw new DomainInputException("email: expected an e-mail address")
-            : email.Trim();
-
-    /// <summary>
-    /// Refuses <paramref name="actor"/> unless it may administer staff: an active Administrator's account, or the host
-    /// operator (<c>cli:</c>, who holds the LMK file) or the server itself (<c>system</c>).
-    /// </summary>
-    internal static async Task RequireAdministratorAsync(TtpDbContext db, Actor actor, CancellationToken cancellationToken)
-    {
-        if (actor.Id == Actor.System.Id || actor.Id.StartsWith("cli:", StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        const string staffPrefix = "user:";
-        var isAdministrator = false;
-        if (actor.Id.StartsWith(staffPrefix, StringComparison.Ordinal))
-        {
-            var normalized = actor.Id[staffPrefix.Length..].ToUpperInvariant();
-            isAdministrator = await (from u in db.Users
-                                     join ur in db.UserRoles on u.Id equals ur.UserId
-                                     join r in db.Roles on ur.RoleId equals r.Id
-                                     where u.NormalizedEmail == normalized && !u.IsDisabled && r.Name == StaffRoles.Administrator
-                                     select u.Id).AnyAsync(cancellationToken);
-        }
-
-        if (!isAdministrator)
-        {
-            throw new RuleViolationException($"{actor.Id} is not an active Administrator; only an Administrator can invite staff or withdraw an invitation");
-        }
-    }
-
     private static bool IsSelf(Actor actor, StaffUser user) =>
         string.Equals(actor.Id, Actor.Staff(user.Email!).Id, StringComparison.Ordinal);
-
-    internal static string Subject(string email) => "user:" + email.ToLowerInvariant();
 
     private static string NewStamp() => Guid.NewGuid().ToString("N");
 
