@@ -31,7 +31,7 @@ public sealed class AuditOptions
     /// Staff actions are checkpointed at once. Records committed since the latest checkpoint are not yet anchored.
     /// </summary>
     [Range(0, 60000, ErrorMessage = "Ttp:Audit:CheckpointIntervalMs must be between 0 and 60000 (milliseconds).")]
-    public int CheckpointIntervalMs { get; set; } = 1000;
+    public int CheckpointIntervalMs { get; set; } = 5000;
 
     /// <summary>The anchors directory as an absolute path, <see cref="AnchorsDirectory"/> or the default in <paramref name="data"/>.</summary>
     public string FullAnchorsDirectory(DataOptions data)
