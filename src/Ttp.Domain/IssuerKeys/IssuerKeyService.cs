@@ -104,17 +104,17 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
             return (set, Record("issuer-key.activated", actor, set, new { Before = before.ToString(), After = set.State.ToString(), SampleChecked = set.SampleKdd is not null }));
         }, cancellationToken);
 
-    /// <summary>Suspends an active key set.</summary>
-    public Task<IssuerKeySet> SuspendAsync(string iin, int kvn, Actor actor, CancellationToken cancellationToken = default) =>
-        ChangeStateAsync(iin, kvn, "issuer-key.suspended", s => s.Suspend(), actor, cancellationToken);
+    /// <summary>Suspends an active key set; <paramref name="reason"/>, when given, is recorded in the audit trail.</summary>
+    public Task<IssuerKeySet> SuspendAsync(string iin, int kvn, Actor actor, string? reason = null, CancellationToken cancellationToken = default) =>
+        ChangeStateAsync(iin, kvn, "issuer-key.suspended", s => s.Suspend(), actor, reason, cancellationToken);
 
     /// <summary>Reinstates a suspended key set (only a suspended one: a pending set is activated, a retired one stays retired).</summary>
-    public Task<IssuerKeySet> ReinstateAsync(string iin, int kvn, Actor actor, CancellationToken cancellationToken = default) =>
-        ChangeStateAsync(iin, kvn, "issuer-key.reinstated", s => s.Reinstate(), actor, cancellationToken);
+    public Task<IssuerKeySet> ReinstateAsync(string iin, int kvn, Actor actor, string? reason = null, CancellationToken cancellationToken = default) =>
+        ChangeStateAsync(iin, kvn, "issuer-key.reinstated", s => s.Reinstate(), actor, reason, cancellationToken);
 
-    /// <summary>Retires a key set for good.</summary>
-    public Task<IssuerKeySet> RetireAsync(string iin, int kvn, Actor actor, CancellationToken cancellationToken = default) =>
-        ChangeStateAsync(iin, kvn, "issuer-key.retired", s => s.Retire(), actor, cancellationToken);
+    /// <summary>Retires a key set for good; <paramref name="reason"/>, when given, is recorded in the audit trail.</summary>
+    public Task<IssuerKeySet> RetireAsync(string iin, int kvn, Actor actor, string? reason = null, CancellationToken cancellationToken = default) =>
+        ChangeStateAsync(iin, kvn, "issuer-key.retired", s => s.Retire(), actor, reason, cancellationToken);
 
     /// <summary>One key set; throws <see cref="NotFoundException"/> when there is none for the IIN and KVN.</summary>
     public async Task<IssuerKeySet> GetAsync(string iin, int kvn, CancellationToken cancellationToken = default)
@@ -165,14 +165,25 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
         }
     }
 
-    private Task<IssuerKeySet> ChangeStateAsync(string iin, int kvn, string action, Action<IssuerKeySet> change, Actor actor, CancellationToken cancellationToken) =>
-        audited.RunAsync(async db =>
+    private Task<IssuerKeySet> ChangeStateAsync(string iin, int kvn, string action, Action<IssuerKeySet> change, Actor actor, string? reason, CancellationToken cancellationToken)
+    {
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (reason is { Length: > 500 })
+        {
+            throw new DomainInputException("reason: at most 500 characters");
+        }
+
+        return audited.RunAsync(async db =>
         {
             var set = await FindAsync(db.IssuerKeySets, iin, kvn, cancellationToken);
             var before = set.State;
             change(set);
-            return (set, Record(action, actor, set, new { Before = before.ToString(), After = set.State.ToString() }));
+            object details = reason is null
+                ? new { Before = before.ToString(), After = set.State.ToString() }
+                : new { Before = before.ToString(), After = set.State.ToString(), Reason = reason };
+            return (set, Record(action, actor, set, details));
         }, cancellationToken);
+    }
 
     private static async Task<IssuerKeySet> FindAsync(IQueryable<IssuerKeySet> sets, string iin, int kvn, CancellationToken cancellationToken)
     {

@@ -102,6 +102,24 @@ public sealed class IssuerKeyLifecycleTests
         Assert.Contains("does not open", damaged.Problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task StaffTimeline_ReasonGivenAndKeyRequestOnTheSameSubject_ReasonRecordedKeyRequestLeftOut(DatabaseProvider provider)
+    {
+        await using var env = await KeyRequestEnvironment.CreateAsync(provider);
+        await env.AddKeySetAsync(Iin, 1, SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11, Hex.Parse(Master16, "m"));
+        var subject = IssuerKeyService.AuditSubject(Iin, 1);
+        await env.Services.GetRequiredService<AuditWriter>().AppendAsync(AuditRecord.KeyRequest(Actor.Tsm("acme"), subject, AuditRecord.OutcomeOk));
+
+        await Keys(env).SuspendAsync(Iin, 1, Officer, "  custodian left  ");
+
+        var queries = env.Services.GetRequiredService<AuditQueries>();
+        var timeline = await queries.StaffActionsForSubjectAsync(subject);
+        Assert.Equal(["issuer-key.suspended", "issuer-key.activated", "issuer-key.imported"], timeline.Select(e => e.Action));
+        Assert.Contains("\"custodian left\"", timeline[0].Details, StringComparison.Ordinal);
+        Assert.Equal(4, (await queries.ForSubjectAsync(subject)).Count);
+    }
+
     private static IssuerKeyService Keys(KeyRequestEnvironment env) => env.Services.GetRequiredService<IssuerKeyService>();
 
     private static async Task<int> AuditCountAsync(KeyRequestEnvironment env)
