@@ -3,6 +3,7 @@ using Ttp.Portal;
 using Ttp.Portal.Accreditation;
 using Ttp.Portal.Components;
 using Ttp.Portal.Hosting;
+using Ttp.Portal.IssuerKeys;
 using Ttp.Portal.Security;
 using Ttp.Portal.Soap;
 using Ttp.Portal.Staff;
@@ -19,6 +20,7 @@ builder.AddFirstRunSetup();
 builder.Services.AddPortalAuthorization();
 builder.Services.AddPortalStaff();
 builder.Services.AddPortalAccreditation();
+builder.Services.AddPortalIssuerKeys();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 

@@ -58,8 +58,9 @@ internal static class IssuerKeyCommand
         root.Subcommands.Add(import);
 
         root.Subcommands.Add(StateChange(output, "activate", "Activate a key set (checks the known-answer sample).", (s, i, k, c) => s.ActivateAsync(i, k, CliServices.CurrentActor, c)));
-        root.Subcommands.Add(StateChange(output, "suspend", "Suspend an active key set.", (s, i, k, c) => s.SuspendAsync(i, k, CliServices.CurrentActor, c)));
-        root.Subcommands.Add(StateChange(output, "retire", "Retire a key set for good.", (s, i, k, c) => s.RetireAsync(i, k, CliServices.CurrentActor, c)));
+        root.Subcommands.Add(StateChange(output, "suspend", "Suspend an active key set.", (s, i, k, c) => s.SuspendAsync(i, k, CliServices.CurrentActor, cancellationToken: c)));
+        root.Subcommands.Add(StateChange(output, "reinstate", "Reinstate a suspended key set.", (s, i, k, c) => s.ReinstateAsync(i, k, CliServices.CurrentActor, cancellationToken: c)));
+        root.Subcommands.Add(StateChange(output, "retire", "Retire a key set for good.", (s, i, k, c) => s.RetireAsync(i, k, CliServices.CurrentActor, cancellationToken: c)));
 
         var list = new Command("list", "List key sets (check values, never keys).");
         list.SetServiceAction(async (_, services, cancellationToken) =>

@@ -18,6 +18,18 @@ public sealed class AuditQueries(IDbContextFactory<TtpDbContext> factory, TimePr
             .OrderByDescending(e => e.Sequence).Take(limit).ToListAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// The staff actions recorded about <paramref name="subject"/>, newest first: a key set's timeline without the key
+    /// requests that name the same subject.
+    /// </summary>
+    public async Task<IReadOnlyList<AuditEvent>> StaffActionsForSubjectAsync(string subject, int limit = 200, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(subject);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await db.AuditEvents.AsNoTracking().Where(e => e.Subject == subject && e.Stream == AuditStream.StaffAction)
+            .OrderByDescending(e => e.Sequence).Take(limit).ToListAsync(cancellationToken);
+    }
+
     /// <summary>The latest staff actions, newest first.</summary>
     public async Task<IReadOnlyList<AuditEvent>> RecentStaffActionsAsync(int limit = 10, CancellationToken cancellationToken = default)
     {

@@ -46,6 +46,19 @@ public sealed class StoredKeyCheck(IDbContextFactory<TtpDbContext> factory, KeyV
         return new StoredKeyReport(sets.Count + keks.Count, damaged);
     }
 
+    /// <summary>
+    /// Opens one issuer key set's master key with its record's attributes: null when it opens, else what is damaged
+    /// (raised like <see cref="RunAsync"/> does). For the key set's page.
+    /// </summary>
+    /// <exception cref="LmkUnavailableException">The LMK (file or HSM) cannot be used: nothing can be checked.</exception>
+    public async Task<DamagedKey?> CheckAsync(IssuerKeys.IssuerKeySet set, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var damaged = new List<DamagedKey>();
+        await CheckAsync(set.EnvelopeContext, set.Envelope, $"issuer key set IIN {set.Iin} KVN {set.Kvn}", damaged, cancellationToken);
+        return damaged.Count == 0 ? null : damaged[0];
+    }
+
     private async Task CheckAsync(EnvelopeContext context, KeyEnvelope envelope, string description, List<DamagedKey> damaged, CancellationToken cancellationToken)
     {
         try

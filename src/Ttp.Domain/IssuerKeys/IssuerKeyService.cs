@@ -79,7 +79,7 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
     public Task<IssuerKeySet> ActivateAsync(string iin, int kvn, Actor actor, CancellationToken cancellationToken = default) =>
         audited.RunAsync(async db =>
         {
-            var set = await FindAsync(db, iin, kvn, cancellationToken);
+            var set = await FindAsync(db.IssuerKeySets, iin, kvn, cancellationToken);
             var before = set.State;
             if (set.SampleKdd is not null && set.SampleEncKcv is not null)
             {
@@ -104,13 +104,39 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
             return (set, Record("issuer-key.activated", actor, set, new { Before = before.ToString(), After = set.State.ToString(), SampleChecked = set.SampleKdd is not null }));
         }, cancellationToken);
 
-    /// <summary>Suspends an active key set.</summary>
-    public Task<IssuerKeySet> SuspendAsync(string iin, int kvn, Actor actor, CancellationToken cancellationToken = default) =>
-        ChangeStateAsync(iin, kvn, "issuer-key.suspended", s => s.Suspend(), actor, cancellationToken);
+    /// <summary>Suspends an active key set; <paramref name="reason"/>, when given, is recorded in the audit trail.</summary>
+    public Task<IssuerKeySet> SuspendAsync(string iin, int kvn, Actor actor, string? reason = null, CancellationToken cancellationToken = default) =>
+        ChangeStateAsync(iin, kvn, "issuer-key.suspended", s => s.Suspend(), actor, reason, cancellationToken);
 
-    /// <summary>Retires a key set for good.</summary>
-    public Task<IssuerKeySet> RetireAsync(string iin, int kvn, Actor actor, CancellationToken cancellationToken = default) =>
-        ChangeStateAsync(iin, kvn, "issuer-key.retired", s => s.Retire(), actor, cancellationToken);
+    /// <summary>Reinstates a suspended key set (only a suspended one: a pending set is activated, a retired one stays retired).</summary>
+    public Task<IssuerKeySet> ReinstateAsync(string iin, int kvn, Actor actor, string? reason = null, CancellationToken cancellationToken = default) =>
+        ChangeStateAsync(iin, kvn, "issuer-key.reinstated", s => s.Reinstate(), actor, reason, cancellationToken);
+
+    /// <summary>Retires a key set for good; <paramref name="reason"/>, when given, is recorded in the audit trail.</summary>
+    public Task<IssuerKeySet> RetireAsync(string iin, int kvn, Actor actor, string? reason = null, CancellationToken cancellationToken = default) =>
+        ChangeStateAsync(iin, kvn, "issuer-key.retired", s => s.Retire(), actor, reason, cancellationToken);
+
+    /// <summary>One key set; throws <see cref="NotFoundException"/> when there is none for the IIN and KVN.</summary>
+    public async Task<IssuerKeySet> GetAsync(string iin, int kvn, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        return await FindAsync(db.IssuerKeySets.AsNoTracking(), iin, kvn, cancellationToken);
+    }
+
+    /// <summary>
+    /// Whether the key set is its issuer's only active one: suspending or retiring it leaves the issuer without a key,
+    /// so key requests for it are refused.
+    /// </summary>
+    public async Task<bool> IsLastActiveAsync(string iin, int kvn, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var set = await FindAsync(db.IssuerKeySets.AsNoTracking(), iin, kvn, cancellationToken);
+        return set.State == IssuerKeySetState.Active
+            && !await db.IssuerKeySets.AnyAsync(k => k.Iin == set.Iin && k.Kvn != set.Kvn && k.State == IssuerKeySetState.Active, cancellationToken);
+    }
+
+    /// <summary>The audit subject of a key set's records (its timeline).</summary>
+    public static string AuditSubject(string iin, int kvn) => $"issuer-key:{iin}/{kvn}";
 
     /// <summary>Every key set, by issuer and KVN.</summary>
     public async Task<IReadOnlyList<IssuerKeySet>> ListAsync(CancellationToken cancellationToken = default)
@@ -139,22 +165,33 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
         }
     }
 
-    private Task<IssuerKeySet> ChangeStateAsync(string iin, int kvn, string action, Action<IssuerKeySet> change, Actor actor, CancellationToken cancellationToken) =>
-        audited.RunAsync(async db =>
+    private Task<IssuerKeySet> ChangeStateAsync(string iin, int kvn, string action, Action<IssuerKeySet> change, Actor actor, string? reason, CancellationToken cancellationToken)
+    {
+        reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
+        if (reason is { Length: > 500 })
         {
-            var set = await FindAsync(db, iin, kvn, cancellationToken);
+            throw new DomainInputException("reason: at most 500 characters");
+        }
+
+        return audited.RunAsync(async db =>
+        {
+            var set = await FindAsync(db.IssuerKeySets, iin, kvn, cancellationToken);
             var before = set.State;
             change(set);
-            return (set, Record(action, actor, set, new { Before = before.ToString(), After = set.State.ToString() }));
+            object details = reason is null
+                ? new { Before = before.ToString(), After = set.State.ToString() }
+                : new { Before = before.ToString(), After = set.State.ToString(), Reason = reason };
+            return (set, Record(action, actor, set, details));
         }, cancellationToken);
+    }
 
-    private static async Task<IssuerKeySet> FindAsync(TtpDbContext db, string iin, int kvn, CancellationToken cancellationToken)
+    private static async Task<IssuerKeySet> FindAsync(IQueryable<IssuerKeySet> sets, string iin, int kvn, CancellationToken cancellationToken)
     {
         var normalized = Hex.Encode(Hex.Parse(iin, "iin"));
-        return await db.IssuerKeySets.FirstOrDefaultAsync(k => k.Iin == normalized && k.Kvn == kvn, cancellationToken)
+        return await sets.FirstOrDefaultAsync(k => k.Iin == normalized && k.Kvn == kvn, cancellationToken)
             ?? throw new NotFoundException($"no key set for issuer {normalized} with KVN {kvn}");
     }
 
     private static AuditRecord Record(string action, Actor actor, IssuerKeySet set, object details) =>
-        AuditRecord.StaffAction(action, actor, $"issuer-key:{set.Iin}/{set.Kvn}", details);
+        AuditRecord.StaffAction(action, actor, AuditSubject(set.Iin, set.Kvn), details);
 }

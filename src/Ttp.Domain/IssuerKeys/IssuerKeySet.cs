@@ -113,6 +113,17 @@ public sealed class IssuerKeySet
         State = IssuerKeySetState.Suspended;
     }
 
+    /// <summary>Uses a suspended key set again (its known-answer sample was checked at activation).</summary>
+    public void Reinstate()
+    {
+        if (State != IssuerKeySetState.Suspended)
+        {
+            throw new RuleViolationException($"key set {Iin}/{Kvn} is {State}; only a suspended key set can be reinstated");
+        }
+
+        State = IssuerKeySetState.Active;
+    }
+
     /// <summary>Withdraws the key set for good.</summary>
     public void Retire()
     {

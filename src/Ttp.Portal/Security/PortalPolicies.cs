@@ -37,7 +37,13 @@ public static class PortalPolicies
     /// </summary>
     public const string ReviewAudit = nameof(ReviewAudit);
 
-    /// <summary>Registers one policy per role, plus <see cref="ViewTsms"/> and <see cref="ReviewAudit"/>; every policy requires a signed-in user.</summary>
+    /// <summary>
+    /// Read access to the issuer key sets (list, details, timelines): Security officers, who suspend, reinstate and retire
+    /// them, and Auditors, read-only.
+    /// </summary>
+    public const string ViewIssuerKeys = nameof(ViewIssuerKeys);
+
+    /// <summary>Registers one policy per role, plus <see cref="ViewTsms"/>, <see cref="ReviewAudit"/> and <see cref="ViewIssuerKeys"/>; every policy requires a signed-in user.</summary>
     public static AuthorizationBuilder AddPortalPolicies(this AuthorizationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -48,6 +54,7 @@ public static class PortalPolicies
 
         return builder
             .AddPolicy(ViewTsms, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Operator, StaffRoles.SecurityOfficer))
-            .AddPolicy(ReviewAudit, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Auditor, StaffRoles.SecurityOfficer));
+            .AddPolicy(ReviewAudit, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Auditor, StaffRoles.SecurityOfficer))
+            .AddPolicy(ViewIssuerKeys, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.SecurityOfficer, StaffRoles.Auditor));
     }
 }

@@ -239,6 +239,7 @@ public sealed class AdminCommandTests
 
         Assert.Equal("Active", (await env.OkAsync("issuer-key", "activate", "--iin", "000001", "--kvn", "1")).Field("state"));
         Assert.Equal("Suspended", (await env.OkAsync("issuer-key", "suspend", "--iin", "000001", "--kvn", "1")).Field("state"));
+        Assert.Equal("Active", (await env.OkAsync("issuer-key", "reinstate", "--iin", "000001", "--kvn", "1")).Field("state"));
         Assert.Equal("Retired", (await env.OkAsync("issuer-key", "retire", "--iin", "000001", "--kvn", "1")).Field("state"));
         (await ImportIssuerKeyRawAsync(env, "000001", 1, SampleEncKcv)).AssertFailure(3, "KVN 1");
     }

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using Ttp.Domain;
+using Ttp.Domain.IssuerKeys;
 using Ttp.Domain.Staff;
 using Ttp.Domain.Tsms;
 using Ttp.Portal.Tests.Account;
@@ -111,6 +113,25 @@ internal static class RoleMatrixActions
             (e, x) => e.Tsms.RevokeAsync(x.Name, "contract ended"),
             StateOf,
             _ => "Revoked: contract ended"),
+        new("issuer-key.suspend", [S], "issuer-key.suspended",
+            x => x.World.AddActiveKeySetAsync(x),
+            (e, x) => e.IssuerKeys.SuspendAsync(x.Iin, x.Kvn, "custodian left"),
+            x => x.World.KeySetAsync(x),
+            _ => "Suspended"),
+        new("issuer-key.reinstate", [S], "issuer-key.reinstated",
+            async x =>
+            {
+                await x.World.AddActiveKeySetAsync(x);
+                await x.World.Services.GetRequiredService<IssuerKeyService>().SuspendAsync(x.Iin, x.Kvn, Actor.System);
+            },
+            (e, x) => e.IssuerKeys.ReinstateAsync(x.Iin, x.Kvn, "custodian replaced"),
+            x => x.World.KeySetAsync(x),
+            _ => "Active"),
+        new("issuer-key.retire", [S], "issuer-key.retired",
+            x => x.World.AddActiveKeySetAsync(x),
+            (e, x) => e.IssuerKeys.RetireAsync(x.Iin, x.Kvn, "replaced"),
+            x => x.World.KeySetAsync(x),
+            _ => "Retired"),
         new("staff.invite", [A], "user.invited",
             Nothing,
             (e, x) => e.Staff.InviteAsync(x.Name, [K], RoleMatrixWorld.PortalAddress),

@@ -31,6 +31,8 @@ public sealed class RoleMatrixTests
         ("/tsms/register", [O]),
         ("/staff", [A]),
         ("/audit/integrity", [S, U]),
+        ("/issuer-keys", [S, U]),
+        ("/issuer-keys/A0000001/1", [S, U]),
 
         // Public: the enrolment page of an invitation (a signed-in visitor is told to sign out first).
         ("/account/enrol", [A, O, S, K, U]),
@@ -42,6 +44,7 @@ public sealed class RoleMatrixTests
         using var host = new PortalHost();
         using var certificate = TestClientCertificates.Create("acme");
         await host.RegisterTsmAsync("acme", certificate, "A0000001");
+        await host.AddKeySetAsync("A0000001", 1, Ttp.Domain.IssuerKeys.SecureChannelScheme.Scp02, Ttp.Crypto.GlobalPlatform.DiversificationMethod.EmvCps11, new byte[16]);
         var failures = new List<string>();
         foreach (var role in StaffRoles.All)
         {
@@ -129,7 +132,7 @@ public sealed class RoleMatrixTests
         var edges = world.EdgesFor(user, scope.ServiceProvider);
         foreach (var action in RoleMatrixActions.All)
         {
-            var subject = new MatrixSubject(world, SubjectName(action, who), email);
+            var subject = new MatrixSubject(world, SubjectName(world, action, who), email);
             await action.Arrange(subject);
             var before = await action.Observe(subject);
             var expected = action.Expected(subject);
@@ -186,9 +189,15 @@ public sealed class RoleMatrixTests
         return failures;
     }
 
-    // A TSM name or an e-mail address of the subject's own, e.g. tsm-suspend-operator, staff-roles-auditor@ttp.test.
-    private static string SubjectName(MatrixAction action, string who)
+    // A TSM name, an e-mail address or a key set of the subject's own, e.g. tsm-suspend-operator,
+    // staff-roles-auditor@ttp.test, issuer-key:B0000001/7.
+    private static string SubjectName(RoleMatrixWorld world, MatrixAction action, string who)
     {
+        if (action.Name.StartsWith("issuer-key.", StringComparison.Ordinal))
+        {
+            return world.NextKeySetSubject();
+        }
+
         var name = action.Name.Replace('.', '-') + "-" + who.ToLowerInvariant();
         return action.Name.StartsWith("staff.", StringComparison.Ordinal) ? name + "@ttp.test" : name;
     }

@@ -9,11 +9,14 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Ttp.Crypto.GlobalPlatform;
 using Ttp.Domain;
 using Ttp.Domain.Data;
+using Ttp.Domain.IssuerKeys;
 using Ttp.Domain.Staff;
 using Ttp.Domain.Tsms;
 using Ttp.Portal.Accreditation;
+using Ttp.Portal.IssuerKeys;
 using Ttp.Portal.Security;
 using Ttp.Portal.Staff;
 using Ttp.Portal.Tests.Account;
@@ -38,6 +41,7 @@ internal sealed class RoleMatrixWorld : IDisposable
     private readonly WebApplicationFactory<Program> _portal;
     private readonly Dictionary<string, X509Certificate2> _certificates = [];
     private bool _registrarAdded;
+    private int _lastKvn;
 
     public RoleMatrixWorld()
     {
@@ -209,6 +213,36 @@ internal sealed class RoleMatrixWorld : IDisposable
         }
     }
 
+    /// <summary>A key set of its own for one action and actor: the next KVN of <see cref="KeySetIin"/>, as its audit subject.</summary>
+    public string NextKeySetSubject() => IssuerKeyService.AuditSubject(KeySetIin, ++_lastKvn);
+
+    /// <summary>The issuer of the matrix's key sets.</summary>
+    public const string KeySetIin = "B0000001";
+
+    /// <summary>Imports and activates the subject's key set through the domain as the system (arrangement only).</summary>
+    public async Task AddActiveKeySetAsync(MatrixSubject subject)
+    {
+        var keys = Services.GetRequiredService<IssuerKeyService>();
+        var mask = RandomNumberGenerator.GetBytes(16);
+        await keys.ImportAsync(
+            new IssuerKeyImport(subject.Iin, subject.Kvn, SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11),
+            [mask.Select(b => (byte)(b ^ 0x5A)).ToArray(), mask], Actor.System);
+        await keys.ActivateAsync(subject.Iin, subject.Kvn, Actor.System);
+    }
+
+    /// <summary>The state of the subject's key set read through <see cref="IssuerKeyService"/>; "absent" if there is none.</summary>
+    public async Task<string> KeySetAsync(MatrixSubject subject)
+    {
+        try
+        {
+            return (await Services.GetRequiredService<IssuerKeyService>().GetAsync(subject.Iin, subject.Kvn)).State.ToString();
+        }
+        catch (NotFoundException)
+        {
+            return "absent";
+        }
+    }
+
     /// <summary>The sequence number of the audit trail's last record (0 when empty).</summary>
     public async Task<long> AuditHeadAsync()
     {
@@ -231,6 +265,7 @@ internal sealed class RoleMatrixWorld : IDisposable
         return new MatrixEdges(
             new TsmAccreditation(staff, Tsms, Changes),
             new StaffAdministration(staff, Services.GetRequiredService<IServiceScopeFactory>()),
+            new IssuerKeyAdministration(staff, Services.GetRequiredService<IssuerKeyService>()),
             this);
     }
 
@@ -267,7 +302,7 @@ internal sealed class RoleMatrixWorld : IDisposable
 }
 
 /// <summary>The edge services under test, and the world they act in (for the test's certificates).</summary>
-internal sealed record MatrixEdges(TsmAccreditation Tsms, StaffAdministration Staff, RoleMatrixWorld World);
+internal sealed record MatrixEdges(TsmAccreditation Tsms, StaffAdministration Staff, IssuerKeyAdministration IssuerKeys, RoleMatrixWorld World);
 
 /// <summary>
 /// The subject of one action for one actor: its own TSM or staff account (<see cref="Name"/>), so that no action depends
@@ -275,8 +310,23 @@ internal sealed record MatrixEdges(TsmAccreditation Tsms, StaffAdministration St
 /// </summary>
 internal sealed record MatrixSubject(RoleMatrixWorld World, string Name, string ActorEmail)
 {
-    /// <summary>The subject as the audit trail names it: <c>user:</c> and the e-mail, or <c>tsm:</c> and the name.</summary>
-    public string AuditSubject => (Name.Contains('@', StringComparison.Ordinal) ? "user:" : "tsm:") + Name;
+    /// <summary>
+    /// The subject as the audit trail names it: <c>user:</c> and the e-mail, <c>tsm:</c> and the name, or a key set's own
+    /// name (<c>issuer-key:IIN/KVN</c>).
+    /// </summary>
+    public string AuditSubject => IsKeySet ? Name : (Name.Contains('@', StringComparison.Ordinal) ? "user:" : "tsm:") + Name;
+
+    /// <summary>The IIN of a key-set subject (<c>issuer-key:IIN/KVN</c>).</summary>
+    public string Iin => KeySetPart(0);
+
+    /// <summary>The KVN of a key-set subject.</summary>
+    public int Kvn => int.Parse(KeySetPart(1), System.Globalization.CultureInfo.InvariantCulture);
+
+    private bool IsKeySet => Name.StartsWith("issuer-key:", StringComparison.Ordinal);
+
+    private string KeySetPart(int index) => IsKeySet
+        ? Name["issuer-key:".Length..].Split('/')[index]
+        : throw new InvalidOperationException($"{Name} is not a key set");
 }
 
 /// <summary>A clock that stands still: the portal's <see cref="TimeProvider"/> in the role matrix.</summary>

@@ -10,6 +10,7 @@ using Ttp.Domain;
 using Ttp.Domain.Staff;
 using Ttp.Domain.Tsms;
 using Ttp.Portal.Accreditation;
+using Ttp.Portal.IssuerKeys;
 using Ttp.Portal.Security;
 
 namespace Ttp.Portal.Tests.Components.Tsms;
@@ -65,6 +66,7 @@ internal sealed class PortalDomain : IAsyncDisposable
         context.Services.AddTtpDomain(configuration);
         context.Services.AddScoped<StaffAuthorization>();
         context.Services.AddPortalAccreditation();
+        context.Services.AddPortalIssuerKeys();
 
         // The portal's real policies (PortalPolicies) over a signed-in principal with the role, as the portal's cookie gives.
         var principal = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(

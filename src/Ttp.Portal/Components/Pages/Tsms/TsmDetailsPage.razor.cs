@@ -4,6 +4,7 @@ using Ttp.Domain;
 using Ttp.Domain.Audit;
 using Ttp.Domain.Tsms;
 using Ttp.Portal.Accreditation;
+using Ttp.Portal.Components.Shared;
 using Ttp.Portal.Security;
 
 namespace Ttp.Portal.Components.Pages.Tsms;
