@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ttp.Domain.Audit;
+using Ttp.Domain.Ceremonies;
 using Ttp.Domain.Data;
 using Ttp.Domain.IssuerKeys;
 using Ttp.Domain.Keks;
@@ -81,6 +82,8 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<TsmChangeService>();
         services.AddSingleton<KekService>();
         services.AddSingleton<IssuerKeyService>();
+        services.AddOptions<CeremonyOptions>().BindConfiguration(CeremonyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<CeremonyService>();
 
         // Key requests (WSGetDiversifiedKeys): options of Ttp:Soap, the pins of the TLS handshake, the per-TSM rate limit.
         services.AddOptions<KeyRequestOptions>().BindConfiguration(KeyRequestOptions.Section)

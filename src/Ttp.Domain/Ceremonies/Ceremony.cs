@@ -1,10 +1,14 @@
+using System.Globalization;
+using Ttp.Crypto.GlobalPlatform;
+using Ttp.Domain.IssuerKeys;
 using Ttp.Domain.KeyStore;
 
 namespace Ttp.Domain.Ceremonies;
 
 /// <summary>
-/// A key ceremony under dual control and split knowledge. The partial XOR between steps is kept only as an LMK
-/// envelope. (The state machine's steps arrive with the ceremony pages; this is its persisted shape.)
+/// A key ceremony under dual control and split knowledge (DESIGN.md section 4). The partial XOR between steps is kept
+/// only as an LMK envelope bound to the ceremony's id, its key attributes and the number of components folded in;
+/// nothing else about a component is stored (who entered which number: <see cref="CeremonyComponent"/>).
 /// </summary>
 public sealed class Ceremony
 {
@@ -21,15 +25,157 @@ public sealed class Ceremony
     /// <summary>Human label, e.g. the KEK's TSM and index or the key set's IIN/KVN.</summary>
     public string Label { get; private set; } = string.Empty;
 
+    /// <summary>
+    /// The key the ceremony builds, the same for every ceremony of that key (e.g. <c>issuer-key:A0000001/1</c>): one
+    /// person holds at most one component of it, across ceremonies.
+    /// </summary>
+    public string KeyReference { get; private set; } = string.Empty;
+
+    /// <summary>Issuer identification number (uppercase hex) of an issuer master key ceremony.</summary>
+    public string? Iin { get; private set; }
+
+    /// <summary>Key version number of an issuer master key ceremony.</summary>
+    public int? Kvn { get; private set; }
+
+    public SecureChannelScheme? Scheme { get; private set; }
+
+    public DiversificationMethod? Method { get; private set; }
+
+    /// <summary>Key length in bytes; every component has it.</summary>
+    public int KeyLength { get; private set; }
+
     public int ComponentsExpected { get; private set; }
 
     public int ComponentsReceived { get; private set; }
 
+    /// <summary>The custodians named at opening (actor ids, <c>;</c>-separated), or null when any Key custodian may enter.</summary>
+    public string? Custodians { get; private set; }
+
     public KeyEnvelope? PartialEnvelope { get; private set; }
+
+    /// <summary>The check value of the combined key, once every component is in (uppercase hex).</summary>
+    public string? FinalCheckValue { get; private set; }
 
     public string OpenedBy { get; private set; } = string.Empty;
 
     public DateTimeOffset OpenedAt { get; private set; }
 
     public DateTimeOffset ExpiresAt { get; private set; }
+
+    /// <summary>Who completed, aborted or expired the ceremony, and when.</summary>
+    public string? ClosedBy { get; private set; }
+
+    public DateTimeOffset? ClosedAt { get; private set; }
+
+    /// <summary>Incremented by every step; a concurrency token, so two writers of one step cannot both succeed.</summary>
+    public int Version { get; private set; }
+
+    /// <summary>Whether components can still be entered or the key confirmed.</summary>
+    public bool IsInProgress => State is CeremonyState.Open or CeremonyState.CollectingComponents or CeremonyState.AwaitingConfirmation;
+
+    /// <summary>
+    /// The partial envelope's associated data: the ceremony, its key attributes and the number of components folded in,
+    /// so a partial cannot be moved to another ceremony or key, nor rolled back to an earlier step.
+    /// </summary>
+    internal EnvelopeContext PartialContext(int componentsFolded) => new(Id, KeyKind.CeremonyPartial, Algorithm, componentsFolded, string.Create(
+        CultureInfo.InvariantCulture,
+        $"ceremony={Id:D};kind={(int)Kind};key={KeyReference};scheme={(int?)Scheme};method={(int?)Method};length={KeyLength};expected={ComponentsExpected};folded={componentsFolded}"));
+
+    private string Algorithm => Scheme == SecureChannelScheme.Scp02 ? "TDES2" : $"AES{KeyLength * 8}";
+
+    /// <summary>The named custodians' actor ids (empty: any Key custodian).</summary>
+    public IReadOnlyList<string> NamedCustodians => Custodians is null ? [] : Custodians.Split(';');
+
+    internal static Ceremony OpenIssuerMasterKeyImport(
+        Guid id, string iin, int kvn, SecureChannelScheme scheme, DiversificationMethod method, int keyLength, int components,
+        IReadOnlyList<Actor> custodians, Actor openedBy, DateTimeOffset now, TimeSpan lifetime) => new()
+        {
+            Id = id,
+            Kind = CeremonyKind.ImportIssuerMasterKey,
+            State = CeremonyState.Open,
+            Label = $"issuer key {iin}/{kvn}",
+            KeyReference = IssuerKeyReference(iin, kvn),
+            Iin = iin,
+            Kvn = kvn,
+            Scheme = scheme,
+            Method = method,
+            KeyLength = keyLength,
+            ComponentsExpected = components,
+            Custodians = custodians.Count == 0 ? null : string.Join(';', custodians.Select(c => c.Id)),
+            OpenedBy = openedBy.Id,
+            OpenedAt = now,
+            ExpiresAt = now + lifetime,
+        };
+
+    /// <summary>The <see cref="KeyReference"/> of an issuer key set.</summary>
+    internal static string IssuerKeyReference(string iin, int kvn) => string.Create(CultureInfo.InvariantCulture, $"issuer-key:{iin}/{kvn}");
+
+    /// <summary>Folds a component in: the new partial replaces the old; the last one leaves the final check value.</summary>
+    internal void AcceptComponent(KeyEnvelope partial, string? finalCheckValue)
+    {
+        RequireCollecting();
+        PartialEnvelope = partial;
+        ComponentsReceived++;
+        if (ComponentsReceived == ComponentsExpected)
+        {
+            State = CeremonyState.AwaitingConfirmation;
+            FinalCheckValue = finalCheckValue ?? throw new ArgumentNullException(nameof(finalCheckValue));
+        }
+        else
+        {
+            State = CeremonyState.CollectingComponents;
+        }
+
+        Version++;
+    }
+
+    /// <summary>The key was created from the partial; the partial is destroyed.</summary>
+    internal void Complete(Actor actor, DateTimeOffset now)
+    {
+        if (State != CeremonyState.AwaitingConfirmation)
+        {
+            throw new RuleViolationException($"ceremony {Id:D} is {State}; only a ceremony awaiting confirmation can be completed");
+        }
+
+        Close(CeremonyState.Completed, actor, now);
+    }
+
+    /// <summary>Stops the ceremony; the partial is destroyed.</summary>
+    internal void Abort(Actor actor, DateTimeOffset now)
+    {
+        if (!IsInProgress)
+        {
+            throw new RuleViolationException($"ceremony {Id:D} is {State}; it can no longer be aborted");
+        }
+
+        Close(CeremonyState.Aborted, actor, now);
+    }
+
+    /// <summary>Times the ceremony out; the partial is destroyed.</summary>
+    internal void Expire(Actor actor, DateTimeOffset now)
+    {
+        if (!IsInProgress || now < ExpiresAt)
+        {
+            throw new RuleViolationException($"ceremony {Id:D} is {State} until {ExpiresAt:O}; it cannot expire now");
+        }
+
+        Close(CeremonyState.Expired, actor, now);
+    }
+
+    internal void RequireCollecting()
+    {
+        if (State is not (CeremonyState.Open or CeremonyState.CollectingComponents))
+        {
+            throw new RuleViolationException($"ceremony {Id:D} is {State}; it takes no more components");
+        }
+    }
+
+    private void Close(CeremonyState state, Actor actor, DateTimeOffset now)
+    {
+        State = state;
+        PartialEnvelope = null;
+        ClosedBy = actor.Id;
+        ClosedAt = now;
+        Version++;
+    }
 }

@@ -32,6 +32,8 @@ public abstract class TtpDbContext(DbContextOptions options)
 
     public DbSet<Ceremony> Ceremonies => Set<Ceremony>();
 
+    public DbSet<CeremonyComponent> CeremonyComponents => Set<CeremonyComponent>();
+
     public DbSet<SystemKey> SystemKeys => Set<SystemKey>();
 
     /// <summary>Staff authenticator secrets, sealed (see <see cref="StaffAuthenticatorKey"/>).</summary>

@@ -18,25 +18,11 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
     {
         ArgumentNullException.ThrowIfNull(import);
         ArgumentNullException.ThrowIfNull(components);
-        string iin;
-        string? sampleKdd, sampleKcv;
-        int keyLength;
+        var keyLength = components.Count > 0 ? components[0].Length : 0;
+        Normalized normalized;
         try
         {
-            iin = Hex.Encode(CardDataObjects.ParseIssuerIdentificationNumber(Hex.Parse(import.Iin, "iin"), "iin"));
-            if (import.Kvn is < 0 or > 255)
-            {
-                throw new DomainInputException("kvn: expected a key version number from 0 to 255");
-            }
-
-            keyLength = components.Count > 0 ? components[0].Length : 0;
-            RequireSchemeFits(import.Scheme, import.Method, keyLength);
-            sampleKdd = import.SampleKdd is null ? null : Hex.Encode(Hex.Parse(import.SampleKdd, "sample-kdd", KeyDiversification.KddLength));
-            sampleKcv = import.SampleEncKcv is null ? null : Hex.Encode(Hex.Parse(import.SampleEncKcv, "sample-enc-kcv", KeyCheckValue.ShortLength));
-            if ((sampleKdd is null) != (sampleKcv is null))
-            {
-                throw new DomainInputException("sample-kdd and sample-enc-kcv: give both or neither");
-            }
+            normalized = Normalize(import, keyLength);
         }
         catch
         {
@@ -48,15 +34,7 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
         using var key = KeyComponentImport.Combine(components, keyLength, c => CheckValue(import.Scheme, c), out var componentKcvs);
         return await audited.RunAsync(async db =>
         {
-            if (await db.IssuerKeySets.AnyAsync(k => k.Iin == iin && k.Kvn == import.Kvn, cancellationToken))
-            {
-                throw new RuleViolationException($"issuer {iin} already has a key set with KVN {import.Kvn}");
-            }
-
-            var kcv = Hex.Encode(CheckValue(import.Scheme, key.Bytes));
-            var set = IssuerKeySet.Create(Guid.NewGuid(), iin, import.Kvn, import.Scheme, import.Method, keyLength, kcv, sampleKdd, sampleKcv, actor, time.GetUtcNow());
-            set.Seal(vault.Seal(set.EnvelopeContext, key.Bytes));
-            db.IssuerKeySets.Add(set);
+            var set = await AddSealedAsync(db, normalized, key.Bytes, actor, cancellationToken);
             return (set, Record("issuer-key.imported", actor, set, new
             {
                 set.Iin,
@@ -64,12 +42,54 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
                 Scheme = set.Scheme.ToString(),
                 Method = set.Method.ToString(),
                 set.KeyLength,
-                Kcv = kcv,
+                Kcv = set.KeyCheckValue,
                 Components = componentKcvs.Length,
                 ComponentKcvs = componentKcvs,
-                HasSample = sampleKdd is not null,
+                HasSample = normalized.SampleKdd is not null,
             }));
         }, cancellationToken);
+    }
+
+    /// <summary>An import's attributes checked and in canonical form (IIN and sample in uppercase hex).</summary>
+    internal sealed record Normalized(string Iin, int Kvn, SecureChannelScheme Scheme, DiversificationMethod Method, int KeyLength, string? SampleKdd, string? SampleEncKcv);
+
+    /// <summary>Checks an import's attributes for a master key of <paramref name="keyLength"/> bytes.</summary>
+    internal static Normalized Normalize(IssuerKeyImport import, int keyLength)
+    {
+        var iin = Hex.Encode(CardDataObjects.ParseIssuerIdentificationNumber(Hex.Parse(import.Iin, "iin"), "iin"));
+        if (import.Kvn is < 0 or > 255)
+        {
+            throw new DomainInputException("kvn: expected a key version number from 0 to 255");
+        }
+
+        RequireSchemeFits(import.Scheme, import.Method, keyLength);
+        var sampleKdd = import.SampleKdd is null ? null : Hex.Encode(Hex.Parse(import.SampleKdd, "sample-kdd", KeyDiversification.KddLength));
+        var sampleKcv = import.SampleEncKcv is null ? null : Hex.Encode(Hex.Parse(import.SampleEncKcv, "sample-enc-kcv", KeyCheckValue.ShortLength));
+        if ((sampleKdd is null) != (sampleKcv is null))
+        {
+            throw new DomainInputException("sample-kdd and sample-enc-kcv: give both or neither");
+        }
+
+        return new Normalized(iin, import.Kvn, import.Scheme, import.Method, keyLength, sampleKdd, sampleKcv);
+    }
+
+    /// <summary>
+    /// Adds a PendingActivation key set holding <paramref name="key"/>, sealed with its attributes, to
+    /// <paramref name="db"/> (the caller's audited transaction); refused when the issuer already has that KVN. The
+    /// single path by which a master key becomes a key set (import from components, key ceremony).
+    /// </summary>
+    internal async Task<IssuerKeySet> AddSealedAsync(TtpDbContext db, Normalized import, byte[] key, Actor actor, CancellationToken cancellationToken)
+    {
+        if (await db.IssuerKeySets.AnyAsync(k => k.Iin == import.Iin && k.Kvn == import.Kvn, cancellationToken))
+        {
+            throw new RuleViolationException($"issuer {import.Iin} already has a key set with KVN {import.Kvn}");
+        }
+
+        var kcv = Hex.Encode(CheckValue(import.Scheme, key));
+        var set = IssuerKeySet.Create(Guid.NewGuid(), import.Iin, import.Kvn, import.Scheme, import.Method, import.KeyLength, kcv, import.SampleKdd, import.SampleEncKcv, actor, time.GetUtcNow());
+        set.Seal(vault.Seal(set.EnvelopeContext, key));
+        db.IssuerKeySets.Add(set);
+        return set;
     }
 
     /// <summary>

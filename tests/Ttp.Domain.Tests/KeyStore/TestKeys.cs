@@ -111,7 +111,7 @@ public static class TestKeys
         return CertificateInfo.Read(certificate.RawData);
     }
 
-    // Ceremony has no factory yet (its steps arrive with the ceremony pages): set its persisted shape directly.
+    // A partial under a context of the seed's own (CeremonyContext), which CeremonyService would not make: set the persisted shape directly.
     private static Ceremony NewCeremony(Guid id, KeyEnvelope? partial, DateTimeOffset now)
     {
         var ceremony = (Ceremony)Activator.CreateInstance(typeof(Ceremony), nonPublic: true)!;

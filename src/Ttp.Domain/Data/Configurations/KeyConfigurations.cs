@@ -65,7 +65,33 @@ internal sealed class CeremonyConfiguration : IEntityTypeConfiguration<Ceremony>
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Label).HasMaxLength(200);
         builder.Property(c => c.OpenedBy).HasMaxLength(200);
+        builder.Property(c => c.KeyReference).HasMaxLength(200);
+        builder.Property(c => c.Iin).HasMaxLength(32);
+        builder.Property(c => c.Custodians).HasMaxLength(4000);
+        builder.Property(c => c.FinalCheckValue).HasMaxLength(16);
+        builder.Property(c => c.ClosedBy).HasMaxLength(200);
+        builder.Property(c => c.Version).IsConcurrencyToken();
+        builder.Ignore(c => c.IsInProgress);
+        builder.Ignore(c => c.NamedCustodians);
+        builder.HasIndex(c => c.KeyReference);
+        builder.HasIndex(c => c.State);
         builder.OwnsOne(c => c.PartialEnvelope, EnvelopeMapping.Map);
+    }
+}
+
+internal sealed class CeremonyComponentConfiguration : IEntityTypeConfiguration<CeremonyComponent>
+{
+    public void Configure(EntityTypeBuilder<CeremonyComponent> builder)
+    {
+        builder.ToTable("ceremony_components");
+        builder.HasKey(c => c.Id);
+        builder.Property(c => c.KeyReference).HasMaxLength(200);
+        builder.Property(c => c.Custodian).HasMaxLength(200);
+        builder.HasOne<Ceremony>().WithMany().HasForeignKey(c => c.CeremonyId).OnDelete(DeleteBehavior.Restrict);
+        builder.HasIndex(c => new { c.CeremonyId, c.Number }).IsUnique();
+
+        // One person, one component of a key, whichever ceremony of that key it was entered in.
+        builder.HasIndex(c => new { c.KeyReference, c.Custodian }).IsUnique();
     }
 }
 

@@ -289,6 +289,15 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("ClosedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("closed_by");
+
                     b.Property<int>("ComponentsExpected")
                         .HasColumnType("integer")
                         .HasColumnName("components_expected");
@@ -297,19 +306,52 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("components_received");
 
+                    b.Property<string>("Custodians")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("custodians");
+
                     b.Property<DateTimeOffset>("ExpiresAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expires_at");
 
+                    b.Property<string>("FinalCheckValue")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("final_check_value");
+
+                    b.Property<string>("Iin")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("iin");
+
+                    b.Property<int>("KeyLength")
+                        .HasColumnType("integer")
+                        .HasColumnName("key_length");
+
+                    b.Property<string>("KeyReference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key_reference");
+
                     b.Property<int>("Kind")
                         .HasColumnType("integer")
                         .HasColumnName("kind");
+
+                    b.Property<int?>("Kvn")
+                        .HasColumnType("integer")
+                        .HasColumnName("kvn");
 
                     b.Property<string>("Label")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("character varying(200)")
                         .HasColumnName("label");
+
+                    b.Property<int?>("Method")
+                        .HasColumnType("integer")
+                        .HasColumnName("method");
 
                     b.Property<DateTimeOffset>("OpenedAt")
                         .HasColumnType("timestamp with time zone")
@@ -321,14 +363,74 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("opened_by");
 
+                    b.Property<int?>("Scheme")
+                        .HasColumnType("integer")
+                        .HasColumnName("scheme");
+
                     b.Property<int>("State")
                         .HasColumnType("integer")
                         .HasColumnName("state");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_ceremonies");
 
+                    b.HasIndex("KeyReference")
+                        .HasDatabaseName("ix_ceremonies_key_reference");
+
+                    b.HasIndex("State")
+                        .HasDatabaseName("ix_ceremonies_state");
+
                     b.ToTable("ceremonies", (string)null);
+                });
+
+            modelBuilder.Entity("Ttp.Domain.Ceremonies.CeremonyComponent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CeremonyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ceremony_id");
+
+                    b.Property<string>("Custodian")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("custodian");
+
+                    b.Property<DateTimeOffset>("EnteredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("entered_at");
+
+                    b.Property<string>("KeyReference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key_reference");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("integer")
+                        .HasColumnName("number");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ceremony_components");
+
+                    b.HasIndex("CeremonyId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ceremony_components_ceremony_id_number");
+
+                    b.HasIndex("KeyReference", "Custodian")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ceremony_components_key_reference_custodian");
+
+                    b.ToTable("ceremony_components", (string)null);
                 });
 
             modelBuilder.Entity("Ttp.Domain.Data.DirectoryVersion", b =>
@@ -1044,6 +1146,16 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         });
 
                     b.Navigation("PartialEnvelope");
+                });
+
+            modelBuilder.Entity("Ttp.Domain.Ceremonies.CeremonyComponent", b =>
+                {
+                    b.HasOne("Ttp.Domain.Ceremonies.Ceremony", null)
+                        .WithMany()
+                        .HasForeignKey("CeremonyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ceremony_components_ceremonies_ceremony_id");
                 });
 
             modelBuilder.Entity("Ttp.Domain.IssuerKeys.IssuerKeySet", b =>

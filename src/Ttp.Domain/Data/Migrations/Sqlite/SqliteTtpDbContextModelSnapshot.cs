@@ -280,6 +280,15 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("closed_at");
+
+                    b.Property<string>("ClosedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("closed_by");
+
                     b.Property<int>("ComponentsExpected")
                         .HasColumnType("INTEGER")
                         .HasColumnName("components_expected");
@@ -288,19 +297,52 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("components_received");
 
+                    b.Property<string>("Custodians")
+                        .HasMaxLength(4000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("custodians");
+
                     b.Property<long>("ExpiresAt")
                         .HasColumnType("INTEGER")
                         .HasColumnName("expires_at");
 
+                    b.Property<string>("FinalCheckValue")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("final_check_value");
+
+                    b.Property<string>("Iin")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("iin");
+
+                    b.Property<int>("KeyLength")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("key_length");
+
+                    b.Property<string>("KeyReference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_reference");
+
                     b.Property<int>("Kind")
                         .HasColumnType("INTEGER")
                         .HasColumnName("kind");
+
+                    b.Property<int?>("Kvn")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kvn");
 
                     b.Property<string>("Label")
                         .IsRequired()
                         .HasMaxLength(200)
                         .HasColumnType("TEXT")
                         .HasColumnName("label");
+
+                    b.Property<int?>("Method")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("method");
 
                     b.Property<long>("OpenedAt")
                         .HasColumnType("INTEGER")
@@ -312,14 +354,74 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("opened_by");
 
+                    b.Property<int?>("Scheme")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("scheme");
+
                     b.Property<int>("State")
                         .HasColumnType("INTEGER")
                         .HasColumnName("state");
 
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_ceremonies");
 
+                    b.HasIndex("KeyReference")
+                        .HasDatabaseName("ix_ceremonies_key_reference");
+
+                    b.HasIndex("State")
+                        .HasDatabaseName("ix_ceremonies_state");
+
                     b.ToTable("ceremonies", (string)null);
+                });
+
+            modelBuilder.Entity("Ttp.Domain.Ceremonies.CeremonyComponent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("CeremonyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ceremony_id");
+
+                    b.Property<string>("Custodian")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("custodian");
+
+                    b.Property<long>("EnteredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("entered_at");
+
+                    b.Property<string>("KeyReference")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("key_reference");
+
+                    b.Property<int>("Number")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("number");
+
+                    b.HasKey("Id")
+                        .HasName("pk_ceremony_components");
+
+                    b.HasIndex("CeremonyId", "Number")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ceremony_components_ceremony_id_number");
+
+                    b.HasIndex("KeyReference", "Custodian")
+                        .IsUnique()
+                        .HasDatabaseName("ix_ceremony_components_key_reference_custodian");
+
+                    b.ToTable("ceremony_components", (string)null);
                 });
 
             modelBuilder.Entity("Ttp.Domain.Data.DirectoryVersion", b =>
@@ -1035,6 +1137,16 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         });
 
                     b.Navigation("PartialEnvelope");
+                });
+
+            modelBuilder.Entity("Ttp.Domain.Ceremonies.CeremonyComponent", b =>
+                {
+                    b.HasOne("Ttp.Domain.Ceremonies.Ceremony", null)
+                        .WithMany()
+                        .HasForeignKey("CeremonyId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ceremony_components_ceremonies_ceremony_id");
                 });
 
             modelBuilder.Entity("Ttp.Domain.IssuerKeys.IssuerKeySet", b =>

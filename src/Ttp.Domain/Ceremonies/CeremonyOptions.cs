@@ -1,0 +1,14 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Ttp.Domain.Ceremonies;
+
+/// <summary>Section <c>Ttp:Ceremonies</c>: how long a key ceremony stays open.</summary>
+public sealed class CeremonyOptions
+{
+    /// <summary>The configuration section.</summary>
+    public const string Section = "Ttp:Ceremonies";
+
+    /// <summary>Minutes from opening after which a ceremony expires and its partial is destroyed (default 60).</summary>
+    [Range(1, 24 * 60, ErrorMessage = "Ttp:Ceremonies:ExpiryMinutes must be between 1 and 1440.")]
+    public int ExpiryMinutes { get; set; } = 60;
+}
