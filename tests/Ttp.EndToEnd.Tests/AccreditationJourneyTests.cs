@@ -49,7 +49,7 @@ public sealed partial class AccreditationJourneyTests
         Assert.True(await again.GetByTestId("setup-closed").Or(again.GetByTestId("setup-invalid")).IsVisibleAsync());
 
         // 2. The Administrator invites two Operators and an Auditor: address and role only, and gets a link for each.
-        await GoToAsync(admin, "staff");
+        await PageSteps.GoToAsync(admin, "staff");
         var links = new Dictionary<string, string>
         {
             ["ops-a@ttp.example"] = await InviteAsync(browser, admin, "ops-a@ttp.example", "Operator", screenshot: true),
@@ -99,7 +99,7 @@ public sealed partial class AccreditationJourneyTests
         await browser.ScreenshotAsync(reused, "link-used");
 
         // The Administrator sees three enrolled accounts and no pending invitation.
-        await GoToAsync(admin, "staff");
+        await PageSteps.GoToAsync(admin, "staff");
         await Assertions.Expect(admin.GetByTestId("no-invitations")).ToBeVisibleAsync();
         foreach (var email in links.Keys)
         {
@@ -130,7 +130,7 @@ public sealed partial class AccreditationJourneyTests
         using var certificate = TestClientCertificates.Create("acme-tsm");
         var pem = Path.Combine(Directory.CreateTempSubdirectory("ttp-e2e-").FullName, "acme-tsm.pem");
         await File.WriteAllTextAsync(pem, certificate.ExportCertificatePem());
-        await GoToAsync(opsA, "tsms/register");
+        await PageSteps.GoToAsync(opsA, "tsms/register");
         await opsA.GetByTestId("tsm-name").FillAsync("acme");
         await opsA.GetByTestId("tsm-organisation").FillAsync("Acme Wallets");
         await opsA.GetByTestId("tsm-contact-email").FillAsync("ops@acme.example");
@@ -151,8 +151,8 @@ public sealed partial class AccreditationJourneyTests
         await browser.ScreenshotAsync(opsA, "registrar-cannot-approve");
 
         // 4. Operator B approves.
-        await GoToAsync(opsB, "tsms/acme");
-        await ClickUntilAsync(opsB.GetByTestId("tsm-approve"), opsB.GetByTestId("tsm-state").GetByText("Active"));
+        await PageSteps.GoToAsync(opsB, "tsms/acme");
+        await PageSteps.ClickUntilAsync(opsB.GetByTestId("tsm-approve"), opsB.GetByTestId("tsm-state").GetByText("Active"));
         await browser.ScreenshotAsync(opsB, "approved");
 
         // 4b. Operator B adds an issuer: it widens the TSM's access, so it waits for a second Operator...
@@ -167,8 +167,8 @@ public sealed partial class AccreditationJourneyTests
         await browser.ScreenshotAsync(opsB, "scope-proposed");
 
         // ...and Operator A approves it.
-        await GoToAsync(opsA, "tsms/acme");
-        await ClickUntilAsync(opsA.GetByTestId("change-approve"), opsA.GetByTestId("tsm-issuers").GetByText("A0000002"));
+        await PageSteps.GoToAsync(opsA, "tsms/acme");
+        await PageSteps.ClickUntilAsync(opsA.GetByTestId("change-approve"), opsA.GetByTestId("tsm-issuers").GetByText("A0000002"));
         await Assertions.Expect(opsA.GetByTestId("tsm-pending-changes")).ToHaveCountAsync(0);
         await browser.ScreenshotAsync(opsA, "scope-approved");
 
@@ -198,7 +198,7 @@ public sealed partial class AccreditationJourneyTests
         await Assertions.Expect(auditor.GetByTestId("no-damage")).ToBeVisibleAsync();
         var publicKey = await host.Services.GetRequiredService<AuditTrailVerifier>().PublicKeyAsync();
         await Assertions.Expect(auditor.GetByTestId("public-key-fingerprint")).ToHaveTextAsync(publicKey.Fingerprint);
-        await ClickUntilAsync(auditor.GetByTestId("verify"), auditor.GetByTestId("verify-result"));
+        await PageSteps.ClickUntilAsync(auditor.GetByTestId("verify"), auditor.GetByTestId("verify-result"));
         await Assertions.Expect(auditor.GetByTestId("verify-result")).ToContainTextAsync("Intact:");
         await browser.ScreenshotAsync(auditor, "integrity-intact");
 
@@ -245,7 +245,7 @@ public sealed partial class AccreditationJourneyTests
     private static async Task<string> InviteAsync(Browser browser, IPage admin, string email, string role, bool screenshot = false)
     {
         var dialog = admin.Locator(".mud-dialog");
-        await ClickUntilAsync(admin.GetByTestId("invite"), dialog);
+        await PageSteps.ClickUntilAsync(admin.GetByTestId("invite"), dialog);
         await dialog.GetByLabel("E-mail").FillAsync(email);
         await dialog.GetByText(role, new() { Exact = true }).ClickAsync();
         Assert.Equal(0, await dialog.Locator("input[type=password]").CountAsync());
@@ -298,31 +298,6 @@ public sealed partial class AccreditationJourneyTests
     }
 
     private sealed record Enrolment(string Email, string Who, string Key, IReadOnlyList<string> RecoveryCodes, long Step);
-
-    // Opens an interactive page and waits until its circuit is live (MainLayout renders the marker only then).
-    private static async Task GoToAsync(IPage page, string path)
-    {
-        await page.GotoAsync(path);
-        await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
-    }
-
-    // A prerendered button does nothing until the Blazor circuit is connected: click until the effect appears.
-    private static async Task ClickUntilAsync(ILocator button, ILocator appears)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            await button.ClickAsync();
-            try
-            {
-                await appears.First.WaitForAsync(new() { Timeout = 3_000 });
-                return;
-            }
-            catch (TimeoutException) when (attempt < 5)
-            {
-                // not interactive yet
-            }
-        }
-    }
 
     [GeneratedRegex(@"https://\S+/setup\?token=[A-Za-z0-9_\-]+")]
     private static partial Regex SetupLinkPattern();

@@ -1,0 +1,32 @@
+using Microsoft.Playwright;
+
+namespace Ttp.EndToEnd.Tests;
+
+/// <summary>Steps every journey takes on a Blazor Server page: open it with its circuit live, click until the effect shows.</summary>
+internal static class PageSteps
+{
+    // Opens an interactive page and waits until its circuit is live (MainLayout renders the marker only then).
+    public static async Task GoToAsync(IPage page, string path)
+    {
+        await page.GotoAsync(path);
+        await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    }
+
+    // A prerendered button does nothing until the Blazor circuit is connected: click until the effect appears.
+    public static async Task ClickUntilAsync(ILocator button, ILocator appears)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            await button.ClickAsync();
+            try
+            {
+                await appears.First.WaitForAsync(new() { Timeout = 3_000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 5)
+            {
+                // not interactive yet
+            }
+        }
+    }
+}
