@@ -6,7 +6,7 @@ using Ttp.Domain.KeyStore;
 namespace Ttp.Domain.Ceremonies;
 
 /// <summary>
-/// A key ceremony under dual control and split knowledge (DESIGN.md section 4). The partial XOR between steps is kept
+/// A key ceremony under dual control and split knowledge. The partial XOR between steps is kept
 /// only as an LMK envelope bound to the ceremony's id, its key attributes and the number of components folded in;
 /// nothing else about a component is stored (who entered which number: <see cref="CeremonyComponent"/>).
 /// </summary>

@@ -11,7 +11,7 @@ using Ttp.Domain.Staff;
 namespace Ttp.Domain.Ceremonies;
 
 /// <summary>
-/// The key ceremony under dual control and split knowledge (DESIGN.md section 4), for importing an issuer master key:
+/// The key ceremony under dual control and split knowledge, for importing an issuer master key:
 /// a Security officer opens it, each component is entered by a different Key custodian in their own call, the partial
 /// XOR lives only as an LMK envelope bound to the ceremony, and the Security officer confirms the final check value
 /// against the issuer's, which creates the key set (PendingActivation). Every step takes the audit chain's lock, so
