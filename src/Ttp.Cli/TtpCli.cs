@@ -39,6 +39,7 @@ internal static class TtpCli
             TsmCommand.Create(output, stdin),
             KekCommand.Create(output, input),
             IssuerKeyCommand.Create(output, input),
+            CeremonyCommand.Create(output),
             AuditCommand.Create(output, stdout),
             LmkCommand.Create(output),
         };

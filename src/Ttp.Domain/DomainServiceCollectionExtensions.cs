@@ -84,6 +84,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<IssuerKeyService>();
         services.AddOptions<CeremonyOptions>().BindConfiguration(CeremonyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<CeremonyService>();
+        services.AddSingleton<CeremonyQueries>();
 
         // Key requests (WSGetDiversifiedKeys): options of Ttp:Soap, the pins of the TLS handshake, the per-TSM rate limit.
         services.AddOptions<KeyRequestOptions>().BindConfiguration(KeyRequestOptions.Section)
