@@ -17,7 +17,7 @@ namespace Ttp.Domain.Ceremonies;
 /// against the issuer's, which creates the key set (PendingActivation). Every step takes the audit chain's lock, so
 /// steps of one ceremony never interleave; expiry is checked on every step.
 /// </summary>
-public sealed class CeremonyService(
+public sealed partial class CeremonyService(
     IDbContextFactory<TtpDbContext> factory, AuditedTransaction audited, KeyVault vault, IssuerKeyService issuerKeys, IOptions<CeremonyOptions> options, TimeProvider time)
 {
     private const string Refused = "refused";
@@ -204,38 +204,6 @@ public sealed class CeremonyService(
             return (ceremony, Record("ceremony.aborted", actor, ceremony, new { Before = before.ToString(), Reason = reason }));
         }, cancellationToken);
 
-    /// <summary>Expires every ceremony past its expiry (scheduled work); returns how many.</summary>
-    public async Task<int> ExpireOverdueAsync(CancellationToken cancellationToken = default)
-    {
-        List<Guid> overdue;
-        var now = time.GetUtcNow();
-        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
-        {
-            overdue = (await db.Ceremonies.AsNoTracking().Where(c => c.State <= CeremonyState.AwaitingConfirmation).Select(c => new { c.Id, c.ExpiresAt }).ToListAsync(cancellationToken))
-                .Where(c => c.ExpiresAt <= now).Select(c => c.Id).ToList();
-        }
-
-        var expired = 0;
-        foreach (var id in overdue)
-        {
-            try
-            {
-                await audited.RunAsync(async db =>
-                {
-                    var ceremony = await FindAsync(db, id, cancellationToken);
-                    return (true, ExpireIfOverdue(ceremony) ?? throw new RuleViolationException($"ceremony {id:D} is {ceremony.State}"));
-                }, cancellationToken);
-                expired++;
-            }
-            catch (RuleViolationException)
-            {
-                // Closed by another step since the list was read: nothing to expire, nothing written.
-            }
-        }
-
-        return expired;
-    }
-
     /// <summary>One ceremony, or null.</summary>
     public async Task<Ceremony?> GetAsync(Guid ceremonyId, CancellationToken cancellationToken = default)
     {
@@ -287,20 +255,6 @@ public sealed class CeremonyService(
         {
             CryptographicOperations.ZeroMemory(partial);
         }
-    }
-
-    /// <summary>Expires the ceremony when it is overdue; returns the record, or null when it is not overdue.</summary>
-    private AuditRecord? ExpireIfOverdue(Ceremony ceremony)
-    {
-        var now = time.GetUtcNow();
-        if (!ceremony.IsInProgress || now < ceremony.ExpiresAt)
-        {
-            return null;
-        }
-
-        var before = ceremony.State;
-        ceremony.Expire(Actor.System, now);
-        return Record("ceremony.expired", Actor.System, ceremony, new { Before = before.ToString(), ceremony.ExpiresAt, Received = ceremony.ComponentsReceived });
     }
 
     private static async Task<Ceremony> FindAsync(TtpDbContext db, Guid id, CancellationToken cancellationToken) =>
