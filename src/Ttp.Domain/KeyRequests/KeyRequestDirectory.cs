@@ -77,7 +77,21 @@ public sealed class KeyRequestDirectory(IDbContextFactory<TtpDbContext> factory,
     /// <inheritdoc />
     public void Dispose()
     {
-        CloseVersionConnection();
+        // A version read still in flight (a request, a background refresh of the pins) finishes first: closing its
+        // connection under it fails in the driver (Npgsql: "already in state Executing").
+        var held = _versionGate.Wait(TimeSpan.FromSeconds(10));
+        try
+        {
+            CloseVersionConnection();
+        }
+        finally
+        {
+            if (held)
+            {
+                _versionGate.Release();
+            }
+        }
+
         _reload.Dispose();
         _versionGate.Dispose();
     }
