@@ -1,6 +1,7 @@
 using MudBlazor.Services;
 using Ttp.Portal;
 using Ttp.Portal.Accreditation;
+using Ttp.Portal.Ceremonies;
 using Ttp.Portal.Components;
 using Ttp.Portal.Hosting;
 using Ttp.Portal.IssuerKeys;
@@ -21,6 +22,7 @@ builder.Services.AddPortalAuthorization();
 builder.Services.AddPortalStaff();
 builder.Services.AddPortalAccreditation();
 builder.Services.AddPortalIssuerKeys();
+builder.Services.AddPortalCeremonies();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 

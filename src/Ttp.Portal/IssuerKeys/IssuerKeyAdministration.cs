@@ -11,6 +11,10 @@ namespace Ttp.Portal.IssuerKeys;
 /// </summary>
 public sealed class IssuerKeyAdministration(StaffAuthorization authorization, IssuerKeyService keys)
 {
+    /// <summary>Activates a key set pending activation (e.g. one a ceremony created): key requests use it from then on.</summary>
+    public async Task<IssuerKeySet> ActivateAsync(string iin, int kvn) =>
+        await keys.ActivateAsync(iin, kvn, await authorization.RequireAsync(PortalPolicies.SecurityOfficer));
+
     /// <summary>Suspends an active key set, with a reason: key requests no longer use it.</summary>
     public async Task<IssuerKeySet> SuspendAsync(string iin, int kvn, string reason) =>
         await keys.SuspendAsync(iin, kvn, await authorization.RequireAsync(PortalPolicies.SecurityOfficer), reason);

@@ -43,7 +43,13 @@ public static class PortalPolicies
     /// </summary>
     public const string ViewIssuerKeys = nameof(ViewIssuerKeys);
 
-    /// <summary>Registers one policy per role, plus <see cref="ViewTsms"/>, <see cref="ReviewAudit"/> and <see cref="ViewIssuerKeys"/>; every policy requires a signed-in user.</summary>
+    /// <summary>
+    /// Read access to the key ceremonies (list, details, timelines): Security officers, who open, confirm and abort them,
+    /// Key custodians, who enter or receive components, and Auditors, read-only.
+    /// </summary>
+    public const string ViewCeremonies = nameof(ViewCeremonies);
+
+    /// <summary>Registers one policy per role, plus <see cref="ViewTsms"/>, <see cref="ReviewAudit"/>, <see cref="ViewIssuerKeys"/> and <see cref="ViewCeremonies"/>; every policy requires a signed-in user.</summary>
     public static AuthorizationBuilder AddPortalPolicies(this AuthorizationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -55,6 +61,7 @@ public static class PortalPolicies
         return builder
             .AddPolicy(ViewTsms, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Operator, StaffRoles.SecurityOfficer))
             .AddPolicy(ReviewAudit, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Auditor, StaffRoles.SecurityOfficer))
-            .AddPolicy(ViewIssuerKeys, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.SecurityOfficer, StaffRoles.Auditor));
+            .AddPolicy(ViewIssuerKeys, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.SecurityOfficer, StaffRoles.Auditor))
+            .AddPolicy(ViewCeremonies, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.SecurityOfficer, StaffRoles.KeyCustodian, StaffRoles.Auditor));
     }
 }
