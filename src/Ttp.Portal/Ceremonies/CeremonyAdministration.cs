@@ -13,7 +13,7 @@ namespace Ttp.Portal.Ceremonies;
 /// nothing, named custodians, one component of a key per person) and writes the audit record. Pages call nothing else
 /// to change a ceremony. A scoped service, one per circuit.
 /// </summary>
-public sealed class CeremonyAdministration(StaffAuthorization authorization, CeremonyService ceremonies, IServiceScopeFactory scopes)
+public sealed class CeremonyAdministration(StaffAuthorization authorization, CeremonyService ceremonies, CeremonyQueries queries, IServiceScopeFactory scopes)
 {
     /// <summary>Opens a ceremony importing an issuer master key of <paramref name="keyLength"/> bytes in <paramref name="components"/> components.</summary>
     public async Task<Ceremony> OpenIssuerMasterKeyImportAsync(IssuerKeyImport import, int keyLength, int components, IReadOnlyList<string>? custodians) =>
@@ -45,6 +45,43 @@ public sealed class CeremonyAdministration(StaffAuthorization authorization, Cer
     public async Task<Ceremony> AbortAsync(Guid ceremonyId, string reason) =>
         await ceremonies.AbortAsync(ceremonyId, reason, await authorization.RequireAsync(PortalPolicies.SecurityOfficer));
 
+    /// <summary>
+    /// Whether the signed-in Key custodian may enter or receive a component of <paramref name="ceremony"/>, and why not:
+    /// not the opener, one of the named custodians (if any are named), and not already holding a component of that key.
+    /// The domain decides again on the step itself; this only spares the custodian a refusal.
+    /// </summary>
+    public async Task<CustodianEligibility> EligibilityAsync(Ceremony ceremony)
+    {
+        ArgumentNullException.ThrowIfNull(ceremony);
+        if (!await authorization.IsAllowedAsync(PortalPolicies.KeyCustodian))
+        {
+            return new CustodianEligibility(false, "Only Key custodians enter or receive components.");
+        }
+
+        var actor = Actor.Staff(StaffAuthorization.EmailOf(await authorization.UserAsync()));
+        if (actor.Id == ceremony.OpenedBy)
+        {
+            return new CustodianEligibility(false, "You opened this ceremony: its opener holds no component of the key.");
+        }
+
+        if (ceremony.NamedCustodians.Count > 0 && !ceremony.NamedCustodians.Contains(actor.Id, StringComparer.Ordinal))
+        {
+            return new CustodianEligibility(false, "You are not one of the custodians named for this ceremony.");
+        }
+
+        var holders = (await queries.ListAsync(includeClosed: true))
+            .Where(c => c.Id == ceremony.Id || (c.Kind == ceremony.Kind && c.Label == ceremony.Label))
+            .ToList();
+        if (holders.FirstOrDefault(c => c.Id == ceremony.Id)?.EnteredBy.Contains(actor.Id, StringComparer.Ordinal) == true)
+        {
+            return new CustodianEligibility(false, "You already hold a component of this ceremony; one person holds one component of a key.");
+        }
+
+        return holders.Any(c => c.EnteredBy.Contains(actor.Id, StringComparer.Ordinal))
+            ? new CustodianEligibility(false, "You already hold a component of this key from an earlier ceremony; one person holds one component of a key.")
+            : new CustodianEligibility(true, null);
+    }
+
     /// <summary>The enabled Key custodians a Security officer may name when opening a ceremony (never the officer), by e-mail.</summary>
     public async Task<IReadOnlyList<string>> CustodiansAsync()
     {
@@ -56,3 +93,6 @@ public sealed class CeremonyAdministration(StaffAuthorization authorization, Cer
             .Select(m => m.Email)];
     }
 }
+
+/// <summary>Whether a Key custodian may act on a ceremony, and why not (<paramref name="Reason"/>, a sentence for the page).</summary>
+public sealed record CustodianEligibility(bool MayAct, string? Reason);

@@ -71,6 +71,9 @@ public static class CeremonyDisplay
         _ => algorithm.ToString().Replace("Aes", "AES-", StringComparison.Ordinal),
     };
 
+    /// <summary>The audit subject of a ceremony's records.</summary>
+    public static string AuditSubject(Guid id) => string.Create(CultureInfo.InvariantCulture, $"ceremony:{id:D}");
+
     /// <summary>The path of a ceremony's page.</summary>
     public static string DetailsHref(Guid id) => string.Create(CultureInfo.InvariantCulture, $"ceremonies/{id:D}");
 
