@@ -57,7 +57,7 @@ public static class CeremonyDisplay
         var span = at - now;
         var past = span < TimeSpan.Zero;
         var minutes = (int)Math.Ceiling(Math.Abs(span.TotalMinutes));
-        var text = minutes >= 60
+        var text = minutes > 60
             ? string.Create(CultureInfo.InvariantCulture, $"{minutes / 60} h {minutes % 60} min")
             : string.Create(CultureInfo.InvariantCulture, $"{minutes} min");
         return past ? $"expired {text} ago" : $"in {text}";

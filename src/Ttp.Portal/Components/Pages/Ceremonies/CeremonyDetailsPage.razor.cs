@@ -23,6 +23,7 @@ public sealed partial class CeremonyDetailsPage
     private CustodianEligibility? _eligibility;
     private CreatedKey? _created;
     private string? _notFound;
+    private string? _entered;
     private string? _documentedKcv;
     private string? _confirmError;
     private bool _isOfficer;
@@ -79,6 +80,12 @@ public sealed partial class CeremonyDetailsPage
         _events = await Audit.ForSubjectAsync(CeremonyDisplay.AuditSubject(Id));
         _eligibility = _isCustodian && _ceremony.IsInProgress ? await Administration.EligibilityAsync(_ceremony) : null;
         _created = await CreatedKeyAsync(_ceremony);
+    }
+
+    private async Task EnteredAsync(string message)
+    {
+        _entered = message;
+        await LoadAsync();
     }
 
     private async Task<CreatedKey?> CreatedKeyAsync(Ceremony ceremony)

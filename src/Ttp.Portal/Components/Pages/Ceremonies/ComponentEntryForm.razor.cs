@@ -13,19 +13,10 @@ namespace Ttp.Portal.Components.Pages.Ceremonies;
 /// </summary>
 public sealed partial class ComponentEntryForm
 {
-    private static readonly Dictionary<string, object?> NoAutofill = new(StringComparer.Ordinal)
-    {
-        ["autocomplete"] = "off",
-        ["spellcheck"] = "false",
-        ["autocapitalize"] = "off",
-        ["autocorrect"] = "off",
-    };
-
     private string _component = string.Empty;
     private string? _checkValue;
     private string? _checkValueError;
     private string? _error;
-    private string? _entered;
     private bool _busy;
 
     [Inject]
@@ -41,9 +32,9 @@ public sealed partial class ComponentEntryForm
     [EditorRequired]
     public int KeyLength { get; set; }
 
-    /// <summary>Raised after a component was accepted, for the page to reload the ceremony.</summary>
+    /// <summary>Raised after a component was accepted, with the sentence to show (number and check value), for the page to reload the ceremony.</summary>
     [Parameter]
-    public EventCallback OnEntered { get; set; }
+    public EventCallback<string> OnEntered { get; set; }
 
     private bool CanSubmit => HexDigits(_component) == KeyLength * 2 && ComponentError is null && IsCheckValue(_checkValue);
 
@@ -119,10 +110,9 @@ public sealed partial class ComponentEntryForm
             _component = string.Empty;
             var checkValue = _checkValue!.Trim().ToUpperInvariant();
             var ceremony = await Administration.EnterComponentAsync(CeremonyId, bytes, checkValue);
-            _entered = string.Create(CultureInfo.InvariantCulture,
-                $"Component {ceremony.ComponentsReceived} of {ceremony.ComponentsExpected} entered, check value {checkValue}. Thank you: the component is not kept here.");
             _checkValue = null;
-            await OnEntered.InvokeAsync();
+            await OnEntered.InvokeAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Component {ceremony.ComponentsReceived} of {ceremony.ComponentsExpected} entered, check value {checkValue}. The component is not kept here."));
         }
         catch (DomainException e) when (e.Message.Contains("check value", StringComparison.Ordinal) || e.Message.StartsWith("check-value", StringComparison.Ordinal))
         {

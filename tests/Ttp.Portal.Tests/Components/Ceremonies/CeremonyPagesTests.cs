@@ -1,0 +1,322 @@
+using AngleSharp.Dom;
+using Bunit;
+using MudBlazor;
+using Ttp.Domain.Ceremonies;
+using Ttp.Domain.IssuerKeys;
+using Ttp.Domain.Staff;
+using Ttp.Portal.Components.Pages.Ceremonies;
+using Ttp.Portal.Tests.Components.IssuerKeys;
+using Ttp.Portal.Tests.Components.Tsms;
+using static Ttp.Portal.Tests.Components.Ceremonies.CeremonyStaff;
+
+namespace Ttp.Portal.Tests.Components.Ceremonies;
+
+/// <summary>
+/// The ceremony pages over the real domain: the list and the open dialog (Security officers), the component entry
+/// (Key custodians; the component never rendered back), confirmation and activation, abort, read-only Auditors.
+/// </summary>
+public sealed class CeremonyPagesTests
+{
+    [Fact]
+    public async Task List_OfficerWithOpenCeremony_ShowsRowAndOpenButton()
+    {
+        await using var domain = await CreateAsync(Officer, StaffRoles.SecurityOfficer);
+        var opened = await domain.OpenAsync(custodians: [Custodian1, Custodian2]);
+        domain.Context.Render<MudPopoverProvider>();
+
+        var cut = domain.Context.Render<CeremoniesPage>();
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=ceremony-row]")));
+        var row = cut.Find("[data-testid=ceremony-row]");
+        string Cell(string id) => row.QuerySelector($"[data-testid={id}]")!.TextContent.Trim();
+        Assert.Equal(
+            ("Import issuer master key", "issuer key A0000001/255", "Open", "0 of 2", $"{Custodian1}, {Custodian2}", "-"),
+            (Cell("ceremony-kind"), Cell("ceremony-label"), Cell("ceremony-state"), Cell("ceremony-progress"), Cell("ceremony-custodians"), Cell("ceremony-entered-by")));
+        Assert.StartsWith("in 60 min", Cell("ceremony-expires"), StringComparison.Ordinal);
+        Assert.Equal($"ceremonies/{opened.Id:D}", row.QuerySelector("[data-testid=ceremony-link]")!.GetAttribute("href"));
+        Assert.NotNull(cut.Find("[data-testid=ceremonies-open]"));
+    }
+
+    [Theory]
+    [InlineData(Custodian1, StaffRoles.KeyCustodian)]
+    [InlineData(Auditor, StaffRoles.Auditor)]
+    public async Task List_NotSecurityOfficer_ShowsRowWithoutOpenButton(string email, string role)
+    {
+        await using var domain = await CreateAsync(email, role);
+        var opened = await domain.OpenAsync();
+        await domain.EnterAsync(opened.Id, Component1, Custodian2);
+        domain.Context.Render<MudPopoverProvider>();
+
+        var cut = domain.Context.Render<CeremoniesPage>();
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=ceremony-row]")));
+        Assert.Equal("1 of 2", cut.Find("[data-testid=ceremony-progress]").TextContent.Trim());
+        Assert.Equal("any custodian", cut.Find("[data-testid=ceremony-custodians]").TextContent.Trim());
+        Assert.Equal(Custodian2, cut.Find("[data-testid=ceremony-entered-by]").TextContent.Trim());
+        Assert.Empty(cut.FindAll("[data-testid=ceremonies-open]"));
+    }
+
+    [Fact]
+    public async Task List_ShowClosed_AbortedCeremonyAppearsOnlyThen()
+    {
+        await using var domain = await CreateAsync(Auditor, StaffRoles.Auditor);
+        var opened = await domain.OpenAsync();
+        await domain.Ceremonies().AbortAsync(opened.Id, "wrong KVN", Ttp.Domain.Actor.Staff(Officer));
+        domain.Context.Render<MudPopoverProvider>();
+        var cut = domain.Context.Render<CeremoniesPage>();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=ceremonies-none]")));
+
+        await cut.InvokeAsync(() => cut.Find("[data-testid=ceremonies-show-closed] input, input[data-testid=ceremonies-show-closed]").Change(true));
+
+        cut.WaitForAssertion(() => Assert.Equal("Aborted", cut.Find("[data-testid=ceremony-state]").TextContent.Trim()));
+    }
+
+    [Fact]
+    public async Task OpenDialog_InvalidFields_NamesEachFieldAndOpensNothing()
+    {
+        await using var domain = await CreateAsync(Officer, StaffRoles.SecurityOfficer);
+        var (_, dialogs) = await OpenDialogAsync(domain);
+
+        await dialogs.InvokeAsync(() => Input(dialogs, "iin-input").Input("A00G"));
+        await dialogs.InvokeAsync(() => Input(dialogs, "kvn-input").Input("256"));
+        await dialogs.InvokeAsync(() => Input(dialogs, "components-input").Input("1"));
+        await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=open-submit]").Click());
+
+        dialogs.WaitForAssertion(() => Assert.Contains("IIN: enter 2 to 32 hex digits", FieldText(dialogs, "iin-input"), StringComparison.Ordinal));
+        Assert.Contains("KVN: enter a number from 0 to 255", FieldText(dialogs, "kvn-input"), StringComparison.Ordinal);
+        Assert.Contains("Number of components: enter a number from 2 to 9", FieldText(dialogs, "components-input"), StringComparison.Ordinal);
+        Assert.Contains("expires after 60 minutes", dialogs.Find("[data-testid=open-expiry]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(await domain.Context.Services.GetService<CeremonyQueries>()!.ListAsync(includeClosed: true));
+    }
+
+    [Fact]
+    public async Task OpenDialog_KeyAlreadyInCeremony_ShowsRefusalInDialogAndKeepsInput()
+    {
+        await using var domain = await CreateAsync(Officer, StaffRoles.SecurityOfficer);
+        await domain.OpenAsync(kvn: 7);
+        var (_, dialogs) = await OpenDialogAsync(domain);
+
+        await dialogs.InvokeAsync(() => Input(dialogs, "iin-input").Input(Iin));
+        await dialogs.InvokeAsync(() => Input(dialogs, "kvn-input").Input("7"));
+        await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=open-submit]").Click());
+
+        dialogs.WaitForAssertion(() => Assert.Contains(
+            "A ceremony for issuer-key:A0000001/7 is already in progress", dialogs.Find("[data-testid=open-error]").TextContent, StringComparison.Ordinal));
+        Assert.Equal(Iin, Input(dialogs, "iin-input").GetAttribute("value"));
+        Assert.Equal("7", Input(dialogs, "kvn-input").GetAttribute("value"));
+        Assert.Single(await domain.Context.Services.GetService<CeremonyQueries>()!.ListAsync(includeClosed: true));
+    }
+
+    [Fact]
+    public async Task OpenDialog_ValidIssuerKey_OpensCeremonyAndListShowsIt()
+    {
+        await using var domain = await CreateAsync(Officer, StaffRoles.SecurityOfficer);
+        var (cut, dialogs) = await OpenDialogAsync(domain);
+
+        await dialogs.InvokeAsync(() => Input(dialogs, "iin-input").Input("a0000002"));
+        await dialogs.InvokeAsync(() => Input(dialogs, "kvn-input").Input("3"));
+        await dialogs.InvokeAsync(() => Input(dialogs, "components-input").Input("3"));
+        await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=open-submit]").Click());
+
+        dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=open-submit]")));
+        cut.WaitForAssertion(() => Assert.Equal("issuer key A0000002/3", cut.Find("[data-testid=ceremony-label]").TextContent.Trim()));
+        var summary = Assert.Single(await domain.Context.Services.GetService<CeremonyQueries>()!.ListAsync());
+        Assert.Equal((CeremonyKind.ImportIssuerMasterKey, 3, "user:" + Officer), (summary.Kind, summary.ComponentsExpected, summary.OpenedBy));
+    }
+
+    [Fact]
+    public async Task EnterComponent_EligibleCustodian_CeremonyAdvancesAndMarkupHoldsNoComponent()
+    {
+        await using var domain = await CreateAsync(Custodian1, StaffRoles.KeyCustodian);
+        var opened = await domain.OpenAsync();
+        var cut = RenderDetails(domain, opened.Id);
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("input[data-testid=component-input]")));
+        var field = cut.Find("input[data-testid=component-input]");
+        Assert.Equal(("password", "off", "false"), (field.GetAttribute("type"), field.GetAttribute("autocomplete"), field.GetAttribute("spellcheck")));
+
+        // Typed in groups of four, as printed on a component sheet: the spaces are ignored.
+        var grouped = string.Join(' ', Enumerable.Range(0, 8).Select(i => Component1.Substring(i * 4, 4)));
+        await cut.InvokeAsync(() => cut.Find("input[data-testid=component-input]").Input(grouped[..10]));
+        cut.WaitForAssertion(() => Assert.Contains("Component: 8 of 32 hex digits", FieldText(cut, "component-input"), StringComparison.Ordinal));
+        await cut.InvokeAsync(() => cut.Find("input[data-testid=component-input]").Input(grouped));
+        await cut.InvokeAsync(() => cut.Find("input[data-testid=component-kcv-input]").Input(CheckValue(Component1).ToLowerInvariant()));
+        cut.WaitForAssertion(() => Assert.False(cut.Find("[data-testid=component-submit]").HasAttribute("disabled")));
+        await cut.InvokeAsync(() => cut.Find("[data-testid=component-submit]").Click());
+
+        cut.WaitForAssertion(() => Assert.Contains(
+            $"Component 1 of 2 entered, check value {CheckValue(Component1)}", cut.Find("[data-testid=component-entered]").TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Equal("Collecting components", cut.Find("[data-testid=ceremony-state]").TextContent.Trim()));
+        var ceremony = await domain.Ceremonies().GetAsync(opened.Id);
+        Assert.Equal((1, CeremonyState.CollectingComponents), (ceremony!.ComponentsReceived, ceremony.State));
+        AssertNoComponent(cut.Markup, Component1);
+        Assert.Contains("Component entered", cut.Find("[data-testid=ceremony-timeline]").TextContent, StringComparison.Ordinal);
+
+        // The page as the custodian finds it again: no form, the reason instead.
+        var again = RenderDetails(domain, opened.Id, again: true);
+        again.WaitForAssertion(() => Assert.Contains("You already hold a component", again.Find("[data-testid=custodian-not-eligible]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(again.FindAll("[data-testid=component-input]"));
+        AssertNoComponent(again.Markup, Component1);
+    }
+
+    [Fact]
+    public async Task EnterComponent_WrongCheckValue_MessageOnFieldAndNothingFolded()
+    {
+        await using var domain = await CreateAsync(Custodian1, StaffRoles.KeyCustodian);
+        var opened = await domain.OpenAsync();
+        var cut = RenderDetails(domain, opened.Id);
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("input[data-testid=component-input]")));
+
+        await cut.InvokeAsync(() => cut.Find("input[data-testid=component-input]").Input(Component1));
+        await cut.InvokeAsync(() => cut.Find("input[data-testid=component-kcv-input]").Input(CheckValue(Component2)));
+        await cut.InvokeAsync(() => cut.Find("[data-testid=component-submit]").Click());
+
+        cut.WaitForAssertion(() => Assert.Contains(
+            "Component 1: the check value does not match the component; refused.", FieldText(cut, "component-kcv-input"), StringComparison.Ordinal));
+        Assert.Equal(string.Empty, cut.Find("input[data-testid=component-input]").GetAttribute("value") ?? string.Empty);
+        AssertNoComponent(cut.Markup, Component1);
+        Assert.Equal(0, (await domain.Ceremonies().GetAsync(opened.Id))!.ComponentsReceived);
+    }
+
+    [Fact]
+    public async Task EntryForm_Opener_NotShownWithReason()
+    {
+        // The officer also holds the Key custodian role, so only the opener rule keeps them out.
+        await using var domain = await CreateAsync(Officer, StaffRoles.KeyCustodian);
+        var opened = await domain.OpenAsync();
+
+        var cut = RenderDetails(domain, opened.Id);
+
+        cut.WaitForAssertion(() => Assert.Contains("You opened this ceremony", cut.Find("[data-testid=custodian-not-eligible]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(cut.FindAll("[data-testid=component-input]"));
+        Assert.Empty(cut.FindAll("[data-testid=component-submit]"));
+    }
+
+    [Fact]
+    public async Task EntryForm_CustodianNotNamed_NotShownWithReason()
+    {
+        await using var domain = await CreateAsync(Custodian3, StaffRoles.KeyCustodian);
+        var opened = await domain.OpenAsync(custodians: [Custodian1, Custodian2]);
+
+        var cut = RenderDetails(domain, opened.Id);
+
+        cut.WaitForAssertion(() => Assert.Contains("not one of the custodians named", cut.Find("[data-testid=custodian-not-eligible]").TextContent, StringComparison.Ordinal));
+        Assert.Empty(cut.FindAll("[data-testid=component-input]"));
+    }
+
+    [Fact]
+    public async Task ConfirmAndActivate_Officer_KeySetCreatedThenActive()
+    {
+        await using var domain = await CreateAsync(Officer, StaffRoles.SecurityOfficer);
+        var opened = await domain.OpenAsync();
+        await domain.EnterAsync(opened.Id, Component1, Custodian1);
+        await domain.EnterAsync(opened.Id, Component2, Custodian2);
+        var dialogs = domain.Context.Render<MudDialogProvider>();
+        var cut = RenderDetails(domain, opened.Id);
+        cut.WaitForAssertion(() => Assert.Equal("Awaiting confirmation", cut.Find("[data-testid=ceremony-state]").TextContent.Trim()));
+        Assert.Empty(cut.FindAll("[data-testid=component-input]"));
+
+        await cut.InvokeAsync(() => cut.Find("input[data-testid=confirm-kcv-input]").Input("000000"));
+        await cut.InvokeAsync(() => cut.Find("[data-testid=confirm-submit]").Click());
+        cut.WaitForAssertion(() => Assert.Contains("differs from the documented one", FieldText(cut, "confirm-kcv-input"), StringComparison.Ordinal));
+
+        await cut.InvokeAsync(() => cut.Find("input[data-testid=confirm-kcv-input]").Input(CheckValue(Combined())));
+        await cut.InvokeAsync(() => cut.Find("[data-testid=confirm-submit]").Click());
+
+        cut.WaitForAssertion(() => Assert.Equal("Completed", cut.Find("[data-testid=ceremony-state]").TextContent.Trim()));
+        Assert.Equal("issuer-keys/A0000001/255", cut.Find("[data-testid=ceremony-result-link]").GetAttribute("href"));
+        Assert.Equal(IssuerKeySetState.PendingActivation, (await domain.Keys().GetAsync(Iin, 255)).State);
+        Assert.Empty(cut.FindAll("[data-testid=abort-ceremony]"));
+
+        await cut.InvokeAsync(() => cut.Find("[data-testid=activate-key]").Click());
+        dialogs.WaitForAssertion(() => Assert.Contains("Activate key set A0000001/255?", dialogs.Markup, StringComparison.Ordinal));
+        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Activate").Click());
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=activate-key]")));
+        Assert.Equal(IssuerKeySetState.Active, (await domain.Keys().GetAsync(Iin, 255)).State);
+        Assert.Contains("Active", cut.Find("[data-testid=ceremony-result]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Ceremony completed: key created", cut.Find("[data-testid=ceremony-timeline]").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Abort_OfficerGivesReason_CeremonyAbortedAndFinal()
+    {
+        await using var domain = await CreateAsync(Officer, StaffRoles.SecurityOfficer);
+        var opened = await domain.OpenAsync();
+        await domain.EnterAsync(opened.Id, Component1, Custodian1);
+        var dialogs = domain.Context.Render<MudDialogProvider>();
+        var cut = RenderDetails(domain, opened.Id);
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=abort-ceremony]")));
+
+        await cut.InvokeAsync(() => cut.Find("[data-testid=abort-ceremony]").Click());
+        dialogs.WaitForAssertion(() => Assert.NotNull(dialogs.Find("[data-testid=reason-final]")));
+        await dialogs.InvokeAsync(() => dialogs.Find("textarea[data-testid=reason], [data-testid=reason] textarea, input[data-testid=reason]").Input("custodian 2 unavailable"));
+        dialogs.WaitForAssertion(() => Assert.False(dialogs.Find("[data-testid=confirm]").HasAttribute("disabled")));
+        await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=confirm]").Click());
+
+        cut.WaitForAssertion(() => Assert.Equal("Aborted", cut.Find("[data-testid=ceremony-state]").TextContent.Trim()));
+        Assert.Equal(CeremonyState.Aborted, (await domain.Ceremonies().GetAsync(opened.Id))!.State);
+        Assert.Contains("custodian 2 unavailable", cut.Find("[data-testid=ceremony-timeline]").TextContent, StringComparison.Ordinal);
+        Assert.Empty(cut.FindAll("[data-testid=abort-ceremony]"));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Details_Auditor_NoFormsOrButtons(bool awaitingConfirmation)
+    {
+        await using var domain = await CreateAsync(Auditor, StaffRoles.Auditor);
+        var opened = await domain.OpenAsync();
+        await domain.EnterAsync(opened.Id, Component1, Custodian1);
+        if (awaitingConfirmation)
+        {
+            await domain.EnterAsync(opened.Id, Component2, Custodian2);
+        }
+
+        var cut = RenderDetails(domain, opened.Id);
+
+        cut.WaitForAssertion(() => Assert.Contains("Component entered", cut.Find("[data-testid=ceremony-timeline]").TextContent, StringComparison.Ordinal));
+        Assert.Equal(awaitingConfirmation ? "Awaiting confirmation" : "Collecting components", cut.Find("[data-testid=ceremony-state]").TextContent.Trim());
+        Assert.Empty(cut.FindAll("button[data-testid]"));
+        Assert.Empty(cut.FindAll("input"));
+        Assert.Empty(cut.FindAll("[data-testid=custodian-not-eligible]"));
+        AssertNoComponent(cut.Markup, Component1);
+    }
+
+    private static IRenderedComponent<CeremonyDetailsPage> RenderDetails(PortalDomain domain, Guid id, bool again = false)
+    {
+        if (!again)
+        {
+            domain.Context.Render<MudPopoverProvider>();
+        }
+
+        return domain.Context.Render<CeremonyDetailsPage>(p => p.Add(x => x.Id, id));
+    }
+
+    private static async Task<(IRenderedComponent<CeremoniesPage> Page, IRenderedComponent<MudDialogProvider> Dialogs)> OpenDialogAsync(PortalDomain domain)
+    {
+        var dialogs = domain.Context.Render<MudDialogProvider>();
+        domain.Context.Render<MudPopoverProvider>();
+        var cut = domain.Context.Render<CeremoniesPage>();
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=ceremonies-open]")));
+        await cut.InvokeAsync(() => cut.Find("[data-testid=ceremonies-open]").Click());
+        dialogs.WaitForAssertion(() => Assert.NotNull(dialogs.Find("[data-testid=open-submit]")));
+        return (cut, dialogs);
+    }
+
+    private static IElement Input<T>(IRenderedComponent<T> cut, string testId)
+        where T : Microsoft.AspNetCore.Components.IComponent => cut.Find($"input[data-testid={testId}]");
+
+    // The field's control, with its label and its message.
+    private static string FieldText<T>(IRenderedComponent<T> cut, string testId)
+        where T : Microsoft.AspNetCore.Components.IComponent => Input(cut, testId).Closest(".mud-input-control")!.TextContent;
+
+    // Neither the component nor any 8-digit run of it appears, in any case.
+    private static void AssertNoComponent(string markup, string componentHex)
+    {
+        var flat = markup.Replace(" ", string.Empty, StringComparison.Ordinal);
+        for (var i = 0; i + 8 <= componentHex.Length; i += 4)
+        {
+            Assert.DoesNotContain(componentHex.Substring(i, 8), flat, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+}
