@@ -108,10 +108,10 @@ public sealed class CeremonyPagesTests
     }
 
     [Fact]
-    public async Task OpenDialog_ValidIssuerKey_OpensCeremonyAndListShowsIt()
+    public async Task OpenDialog_ValidIssuerKey_OpensCeremonyAndGoesToItsPage()
     {
         await using var domain = await CreateAsync(Officer, StaffRoles.SecurityOfficer);
-        var (cut, dialogs) = await OpenDialogAsync(domain);
+        var (_, dialogs) = await OpenDialogAsync(domain);
 
         await dialogs.InvokeAsync(() => Input(dialogs, "iin-input").Input("a0000002"));
         await dialogs.InvokeAsync(() => Input(dialogs, "kvn-input").Input("3"));
@@ -119,8 +119,8 @@ public sealed class CeremonyPagesTests
         await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=open-submit]").Click());
 
         dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=open-submit]")));
-        cut.WaitForAssertion(() => Assert.Equal("issuer key A0000002/3", cut.Find("[data-testid=ceremony-label]").TextContent.Trim()));
         var summary = Assert.Single(await domain.Context.Services.GetService<CeremonyQueries>()!.ListAsync());
+        Assert.EndsWith($"/ceremonies/{summary.Id:D}", domain.Context.Services.GetService<Microsoft.AspNetCore.Components.NavigationManager>()!.Uri, StringComparison.Ordinal);
         Assert.Equal((CeremonyKind.ImportIssuerMasterKey, 3, "user:" + Officer), (summary.Kind, summary.ComponentsExpected, summary.OpenedBy));
     }
 
@@ -228,12 +228,13 @@ public sealed class CeremonyPagesTests
         Assert.Empty(cut.FindAll("[data-testid=abort-ceremony]"));
 
         await cut.InvokeAsync(() => cut.Find("[data-testid=activate-key]").Click());
-        dialogs.WaitForAssertion(() => Assert.Contains("Activate key set A0000001/255?", dialogs.Markup, StringComparison.Ordinal));
-        await dialogs.InvokeAsync(() => dialogs.FindAll("button").Single(b => b.TextContent.Trim() == "Activate").Click());
+        dialogs.WaitForAssertion(() => Assert.Contains("Activate key set A0000001/255?", dialogs.Find("[data-testid=confirm-message]").TextContent, StringComparison.Ordinal));
+        Assert.Equal("Pending activation", cut.Find("[data-testid=key-state]").TextContent.Trim());
+        await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=confirm]").Click());
 
         cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=activate-key]")));
         Assert.Equal(IssuerKeySetState.Active, (await domain.Keys().GetAsync(Iin, 255)).State);
-        Assert.Contains("Active", cut.Find("[data-testid=ceremony-result]").TextContent, StringComparison.Ordinal);
+        Assert.Equal("Active", cut.Find("[data-testid=key-state]").TextContent.Trim());
         Assert.Contains("Ceremony completed: key created", cut.Find("[data-testid=ceremony-timeline]").TextContent, StringComparison.Ordinal);
     }
 

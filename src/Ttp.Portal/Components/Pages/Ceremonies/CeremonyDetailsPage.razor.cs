@@ -144,9 +144,14 @@ public sealed partial class CeremonyDetailsPage
             return;
         }
 
-        var yes = await Dialogs.ShowMessageBoxAsync(
-            "Activate key set", $"Activate key set {iin}/{kvn}? Key requests for issuer {iin} can use it from then on.", yesText: "Activate", cancelText: "Cancel");
-        if (yes != true)
+        var parameters = new DialogParameters<ConfirmDialog>
+        {
+            { d => d.Message, $"Activate key set {iin}/{kvn}? Key requests for issuer {iin} can use it from then on." },
+            { d => d.ConfirmText, "Activate" },
+            { d => d.ConfirmColor, Color.Success },
+        };
+        var dialog = await Dialogs.ShowAsync<ConfirmDialog>("Activate key set", parameters);
+        if (await dialog.Result is not { Canceled: false })
         {
             return;
         }
