@@ -34,7 +34,7 @@ public sealed class IssuerKeyJourneyTests
 
         // 1. The Security officer signs in (password and authenticator code) and opens the list from the menu.
         var officer = await browser.NewPageAsync(host.BaseAddress);
-        await SignInAsync(officer, Officer, TestTotp.Key);
+        await PageSteps.SignInAsync(officer, Officer, TestTotp.Key);
         await officer.GetByRole(AriaRole.Link, new() { Name = "Issuer keys" }).ClickAsync();
         var row = officer.GetByTestId("issuer-key-row");
         await Assertions.Expect(row).ToHaveCountAsync(1);
@@ -70,27 +70,11 @@ public sealed class IssuerKeyJourneyTests
 
         // 5. The Auditor (no authenticator) sees the key set and its timeline, and no action.
         var auditor = await browser.NewPageAsync(host.BaseAddress);
-        await SignInAsync(auditor, Auditor, null);
+        await PageSteps.SignInAsync(auditor, Auditor, null);
         await PageSteps.GoToAsync(auditor, $"issuer-keys/{Iin}/1");
         await Assertions.Expect(auditor.GetByTestId("issuer-key-state")).ToHaveTextAsync("Retired");
         await Assertions.Expect(auditor.GetByTestId("issuer-key-timeline")).ToContainTextAsync("issuer asked for a pause");
         Assert.Equal(0, await auditor.GetByTestId("issuer-key-actions").CountAsync());
         await browser.ScreenshotAsync(auditor, "auditor-read-only");
-    }
-
-    private static async Task SignInAsync(IPage page, string email, string? authenticatorKey)
-    {
-        await page.GotoAsync("account/login");
-        await page.GetByLabel("E-mail").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(PortalHost.StaffPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        if (authenticatorKey is not null)
-        {
-            await page.WaitForURLAsync("**/account/login-with-2fa**");
-            await page.GetByLabel("Code").FillAsync(TestTotp.Code(authenticatorKey, await TestTotp.StableStepAsync()));
-            await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
-        }
-
-        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync(email);
     }
 }

@@ -1,4 +1,6 @@
 using Microsoft.Playwright;
+using Ttp.Portal.Tests;
+using Ttp.Portal.Tests.Account;
 
 namespace Ttp.EndToEnd.Tests;
 
@@ -28,5 +30,22 @@ internal static class PageSteps
                 // not interactive yet
             }
         }
+    }
+
+    // Signs in with the seeded password and, for roles that need one, a fresh authenticator code.
+    public static async Task SignInAsync(IPage page, string email, string? authenticatorKey)
+    {
+        await page.GotoAsync("account/login");
+        await page.GetByLabel("E-mail").FillAsync(email);
+        await page.GetByLabel("Password").FillAsync(PortalHost.StaffPassword);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        if (authenticatorKey is not null)
+        {
+            await page.WaitForURLAsync("**/account/login-with-2fa**");
+            await page.GetByLabel("Code").FillAsync(TestTotp.Code(authenticatorKey, await TestTotp.StableStepAsync()));
+            await page.GetByRole(AriaRole.Button, new() { Name = "Verify" }).ClickAsync();
+        }
+
+        await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync(email);
     }
 }

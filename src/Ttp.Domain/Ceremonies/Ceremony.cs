@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ttp.Crypto.GlobalPlatform;
 using Ttp.Domain.IssuerKeys;
+using Ttp.Domain.Keks;
 using Ttp.Domain.KeyStore;
 
 namespace Ttp.Domain.Ceremonies;
@@ -39,6 +40,22 @@ public sealed class Ceremony
 
     public SecureChannelScheme? Scheme { get; private set; }
 
+    /// <summary>The TSM of a KEK ceremony.</summary>
+    public Guid? TsmId { get; private set; }
+
+    /// <summary>The index of the KEK a KEK ceremony makes (1..255).</summary>
+    public int? KekIndex { get; private set; }
+
+    /// <summary>The version of that KEK: 1, or one more than the index's latest when the ceremony rotates it.</summary>
+    public int? KekVersion { get; private set; }
+
+    public KekAlgorithm? KekAlgorithm { get; private set; }
+
+    public KekFormat? KekFormat { get; private set; }
+
+    /// <summary>The key set or KEK the ceremony made, once completed.</summary>
+    public Guid? ResultId { get; private set; }
+
     public DiversificationMethod? Method { get; private set; }
 
     /// <summary>Key length in bytes; every component has it.</summary>
@@ -70,6 +87,9 @@ public sealed class Ceremony
     /// <summary>Incremented by every step; a concurrency token, so two writers of one step cannot both succeed.</summary>
     public int Version { get; private set; }
 
+    /// <summary>True for the ceremonies that make a KEK.</summary>
+    public bool IsKek => Kind is CeremonyKind.ImportKek or CeremonyKind.GenerateKek;
+
     /// <summary>Whether components can still be entered or the key confirmed.</summary>
     public bool IsInProgress => State is CeremonyState.Open or CeremonyState.CollectingComponents or CeremonyState.AwaitingConfirmation;
 
@@ -79,9 +99,16 @@ public sealed class Ceremony
     /// </summary>
     internal EnvelopeContext PartialContext(int componentsFolded) => new(Id, KeyKind.CeremonyPartial, Algorithm, componentsFolded, string.Create(
         CultureInfo.InvariantCulture,
-        $"ceremony={Id:D};kind={(int)Kind};key={KeyReference};scheme={(int?)Scheme};method={(int?)Method};length={KeyLength};expected={ComponentsExpected};folded={componentsFolded}"));
+        $"ceremony={Id:D};kind={(int)Kind};key={KeyReference};scheme={(int?)Scheme};method={(int?)Method};length={KeyLength};expected={ComponentsExpected};folded={componentsFolded}")
+        + (IsKek ? string.Create(CultureInfo.InvariantCulture, $";tsm={TsmId:D};index={KekIndex};version={KekVersion};algorithm={(int?)KekAlgorithm};format={(int?)KekFormat}") : string.Empty));
 
-    private string Algorithm => Scheme == SecureChannelScheme.Scp02 ? "TDES2" : $"AES{KeyLength * 8}";
+    private string Algorithm => IsKek
+        ? KekAlgorithm!.Value.ToString().ToUpperInvariant()
+        : Scheme == SecureChannelScheme.Scp02 ? "TDES2" : $"AES{KeyLength * 8}";
+
+    /// <summary>The check value of a component or of the key: DES or AES GlobalPlatform, by the key's algorithm.</summary>
+    internal byte[] CheckValue(ReadOnlySpan<byte> key) =>
+        IsKek ? KekService.CheckValue(KekAlgorithm!.Value, key) : IssuerKeyService.CheckValue(Scheme!.Value, key);
 
     /// <summary>The named custodians' actor ids (empty: any Key custodian).</summary>
     public IReadOnlyList<string> NamedCustodians => Custodians is null ? [] : Custodians.Split(';');
@@ -107,6 +134,42 @@ public sealed class Ceremony
             ExpiresAt = now + lifetime,
         };
 
+    internal static Ceremony OpenKek(
+        Guid id, KekCeremonyRequest request, Guid tsmId, string tsmName, int version, IReadOnlyList<Actor> custodians, Actor openedBy, DateTimeOffset now, TimeSpan lifetime) => new()
+        {
+            Id = id,
+            Kind = request.Kind,
+            State = CeremonyState.Open,
+            Label = $"KEK {Kek.Describe(tsmName, request.Index, version)}",
+            KeyReference = KekReference(tsmId, request.Index, version),
+            TsmId = tsmId,
+            KekIndex = request.Index,
+            KekVersion = version,
+            KekAlgorithm = request.Algorithm,
+            KekFormat = request.Format,
+            KeyLength = Kek.LengthOf(request.Algorithm),
+            ComponentsExpected = request.Components,
+            Custodians = custodians.Count == 0 ? null : string.Join(';', custodians.Select(c => c.Id)),
+            OpenedBy = openedBy.Id,
+            OpenedAt = now,
+            ExpiresAt = now + lifetime,
+        };
+
+    /// <summary>The <see cref="KeyReference"/> of one version of a TSM's KEK.</summary>
+    internal static string KekReference(Guid tsmId, int index, int version) => string.Create(CultureInfo.InvariantCulture, $"kek:{tsmId:D}/{index}/v{version}");
+
+    /// <summary>A generated KEK's ceremony starts with the sealed key and its check value, before any component is handed out.</summary>
+    internal void StartGenerated(KeyEnvelope partial, string finalCheckValue)
+    {
+        if (Kind != CeremonyKind.GenerateKek || ComponentsReceived != 0)
+        {
+            throw new RuleViolationException($"ceremony {Id:D} does not generate its key");
+        }
+
+        PartialEnvelope = partial;
+        FinalCheckValue = finalCheckValue;
+    }
+
     /// <summary>The <see cref="KeyReference"/> of an issuer key set.</summary>
     internal static string IssuerKeyReference(string iin, int kvn) => string.Create(CultureInfo.InvariantCulture, $"issuer-key:{iin}/{kvn}");
 
@@ -130,13 +193,14 @@ public sealed class Ceremony
     }
 
     /// <summary>The key was created from the partial; the partial is destroyed.</summary>
-    internal void Complete(Actor actor, DateTimeOffset now)
+    internal void Complete(Guid resultId, Actor actor, DateTimeOffset now)
     {
         if (State != CeremonyState.AwaitingConfirmation)
         {
             throw new RuleViolationException($"ceremony {Id:D} is {State}; only a ceremony awaiting confirmation can be completed");
         }
 
+        ResultId = resultId;
         Close(CeremonyState.Completed, actor, now);
     }
 

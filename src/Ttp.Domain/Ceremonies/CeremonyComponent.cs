@@ -23,7 +23,21 @@ public sealed class CeremonyComponent
     /// <summary>The custodian's actor id.</summary>
     public string Custodian { get; private set; } = string.Empty;
 
+    /// <summary>When it was entered, or for a generated KEK, handed out.</summary>
     public DateTimeOffset EnteredAt { get; private set; }
+
+    /// <summary>For a generated KEK: when the custodian confirmed they recorded their component (null until then).</summary>
+    public DateTimeOffset? AcknowledgedAt { get; private set; }
+
+    internal void Acknowledge(DateTimeOffset now)
+    {
+        if (AcknowledgedAt is not null)
+        {
+            throw new RuleViolationException($"component {Number} was already acknowledged");
+        }
+
+        AcknowledgedAt = now;
+    }
 
     internal static CeremonyComponent Record(Ceremony ceremony, int number, Actor custodian, DateTimeOffset now) => new()
     {

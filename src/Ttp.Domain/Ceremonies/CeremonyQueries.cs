@@ -28,9 +28,48 @@ public sealed record CeremonySummary(
     DateTimeOffset OpenedAt,
     DateTimeOffset ExpiresAt);
 
-/// <summary>Read side of the ceremonies (ttpctl, pages): lists without changing anything.</summary>
+/// <summary>Whether a staff member may enter or receive the next component of a ceremony, and if not, why.</summary>
+public sealed record CeremonyEligibility(bool MayAct, string? Reason);
+
+/// <summary>Read side of the ceremonies (ttpctl, pages): lists, a custodian's tasks, eligibility; changes nothing.</summary>
 public sealed class CeremonyQueries(IDbContextFactory<TtpDbContext> factory)
 {
+    /// <summary>Whether <paramref name="actor"/> may enter (or receive) the ceremony's next component, by the service's own rules.</summary>
+    public async Task<CeremonyEligibility> EligibilityAsync(Guid ceremonyId, Actor actor, CancellationToken cancellationToken = default)
+    {
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var ceremony = await db.Ceremonies.AsNoTracking().FirstOrDefaultAsync(c => c.Id == ceremonyId, cancellationToken)
+            ?? throw new NotFoundException($"no ceremony {ceremonyId:D}");
+        var reason = await CeremonyStaff.WhyNotAsync(db, ceremony, actor, cancellationToken);
+        return new CeremonyEligibility(reason is null, reason);
+    }
+
+    /// <summary>
+    /// The ceremonies in progress that wait for <paramref name="actor"/>: those whose next component they may enter or
+    /// receive, and generated components they received but have not acknowledged yet.
+    /// </summary>
+    public async Task<IReadOnlyList<CeremonySummary>> TasksForAsync(Actor actor, CancellationToken cancellationToken = default)
+    {
+        var inProgress = await ListAsync(includeClosed: false, cancellationToken);
+        await using var db = await factory.CreateDbContextAsync(cancellationToken);
+        var ids = inProgress.Select(c => c.Id).ToList();
+        var unacknowledged = (await db.CeremonyComponents.AsNoTracking()
+            .Where(c => ids.Contains(c.CeremonyId) && c.Custodian == actor.Id && c.AcknowledgedAt == null)
+            .Select(c => c.CeremonyId).ToListAsync(cancellationToken)).ToHashSet();
+        var ceremonies = await db.Ceremonies.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, cancellationToken);
+        var tasks = new List<CeremonySummary>();
+        foreach (var summary in inProgress)
+        {
+            var waiting = summary.Kind == CeremonyKind.GenerateKek && unacknowledged.Contains(summary.Id);
+            if (waiting || await CeremonyStaff.WhyNotAsync(db, ceremonies[summary.Id], actor, cancellationToken) is null)
+            {
+                tasks.Add(summary);
+            }
+        }
+
+        return tasks;
+    }
+
     /// <summary>Ceremonies, newest first: those in progress, or every one with <paramref name="includeClosed"/>.</summary>
     public async Task<IReadOnlyList<CeremonySummary>> ListAsync(bool includeClosed = false, CancellationToken cancellationToken = default)
     {

@@ -5,20 +5,27 @@ using Ttp.Crypto;
 using Ttp.Domain.Audit;
 using Ttp.Domain.Data;
 using Ttp.Domain.IssuerKeys;
+using Ttp.Domain.Keks;
 using Ttp.Domain.KeyStore;
 using Ttp.Domain.Staff;
 
 namespace Ttp.Domain.Ceremonies;
 
 /// <summary>
-/// The key ceremony under dual control and split knowledge, for importing an issuer master key:
-/// a Security officer opens it, each component is entered by a different Key custodian in their own call, the partial
-/// XOR lives only as an LMK envelope bound to the ceremony, and the Security officer confirms the final check value
-/// against the issuer's, which creates the key set (PendingActivation). Every step takes the audit chain's lock, so
-/// steps of one ceremony never interleave; expiry is checked on every step.
+/// The key ceremony under dual control and split knowledge: a Security officer opens it, each component is entered (or,
+/// for a generated KEK, received: <c>CeremonyService.Kek.cs</c>) by a different Key custodian in their own call, the
+/// partial XOR lives only as an LMK envelope bound to the ceremony, and the Security officer confirms the final check
+/// value against the issuer's or TSM's, which creates the key set or KEK (PendingActivation). Every step takes the audit
+/// chain's lock, so steps of one ceremony never interleave; expiry is checked on every step.
 /// </summary>
 public sealed partial class CeremonyService(
-    IDbContextFactory<TtpDbContext> factory, AuditedTransaction audited, KeyVault vault, IssuerKeyService issuerKeys, IOptions<CeremonyOptions> options, TimeProvider time)
+    IDbContextFactory<TtpDbContext> factory,
+    AuditedTransaction audited,
+    KeyVault vault,
+    IssuerKeyService issuerKeys,
+    KekService keks,
+    IOptions<CeremonyOptions> options,
+    TimeProvider time)
 {
     private const string Refused = "refused";
 
@@ -37,32 +44,10 @@ public sealed partial class CeremonyService(
             throw new DomainInputException("sample-kdd: a ceremony confirms the key by its check value; give no known-answer sample");
         }
 
-        if (components is < KeyComponents.MinimumCount or > 9)
-        {
-            throw new DomainInputException($"components: expected 2 to 9, found {components}");
-        }
-
-        var named = (custodians ?? []).Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (named.Count > 0 && named.Count < components)
-        {
-            throw new DomainInputException($"custodians: {components} components need at least {components} different custodians, found {named.Count}");
-        }
-
+        var named = NamedCustodians(components, custodians);
         return audited.RunAsync(async db =>
         {
-            await CeremonyStaff.RequireRoleAsync(db, actor, StaffRoles.SecurityOfficer, cancellationToken);
-            var custodianActors = new List<Actor>();
-            foreach (var email in named)
-            {
-                var custodian = await CeremonyStaff.CustodianAsync(db, email, cancellationToken);
-                if (custodian == actor)
-                {
-                    throw new RuleViolationException($"{actor.Id} opens the ceremony and cannot also be one of its custodians");
-                }
-
-                custodianActors.Add(custodian);
-            }
-
+            var custodianActors = await OpenerAndCustodiansAsync(db, named, actor, cancellationToken);
             var keyReference = Ceremony.IssuerKeyReference(normalized.Iin, normalized.Kvn);
             if (await db.IssuerKeySets.AnyAsync(k => k.Iin == normalized.Iin && k.Kvn == normalized.Kvn, cancellationToken))
             {
@@ -93,6 +78,42 @@ public sealed partial class CeremonyService(
         }, cancellationToken);
     }
 
+    /// <summary>Validates the number of components and the named custodians (trimmed, distinct; none: any Key custodian).</summary>
+    private static List<string> NamedCustodians(int components, IReadOnlyList<string>? custodians)
+    {
+        if (components is < KeyComponents.MinimumCount or > 9)
+        {
+            throw new DomainInputException($"components: expected 2 to 9, found {components}");
+        }
+
+        var named = (custodians ?? []).Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (named.Count > 0 && named.Count < components)
+        {
+            throw new DomainInputException($"custodians: {components} components need at least {components} different custodians, found {named.Count}");
+        }
+
+        return named;
+    }
+
+    /// <summary>Requires the opener to be a Security officer and each named custodian an active Key custodian other than the opener.</summary>
+    private static async Task<List<Actor>> OpenerAndCustodiansAsync(TtpDbContext db, List<string> named, Actor actor, CancellationToken cancellationToken)
+    {
+        await CeremonyStaff.RequireRoleAsync(db, actor, StaffRoles.SecurityOfficer, cancellationToken);
+        var custodianActors = new List<Actor>();
+        foreach (var email in named)
+        {
+            var custodian = await CeremonyStaff.CustodianAsync(db, email, cancellationToken);
+            if (custodian == actor)
+            {
+                throw new RuleViolationException($"{actor.Id} opens the ceremony and cannot also be one of its custodians");
+            }
+
+            custodianActors.Add(custodian);
+        }
+
+        return custodianActors;
+    }
+
     /// <summary>
     /// A Key custodian enters one component with the check value they read from their document. A wrong check value
     /// is refused at once and recorded (the number and the typed check value, never the component). The component is
@@ -112,16 +133,19 @@ public sealed partial class CeremonyService(
                     return ((ceremony, $"ceremony {ceremonyId:D} has expired"), expired);
                 }
 
-                ceremony.RequireCollecting();
-                await CeremonyStaff.RequireRoleAsync(db, actor, StaffRoles.KeyCustodian, cancellationToken);
-                await RequireMayEnterAsync(db, ceremony, actor, cancellationToken);
+                if (ceremony.Kind == CeremonyKind.GenerateKek)
+                {
+                    throw new RuleViolationException($"ceremony {ceremonyId:D} generates its key; custodians receive components, they enter none");
+                }
+
+                await RequireMayActAsync(db, ceremony, actor, cancellationToken);
                 if (component.Length != ceremony.KeyLength)
                 {
                     throw new DomainInputException($"component: expected {ceremony.KeyLength} bytes, found {component.Length}");
                 }
 
                 var number = ceremony.ComponentsReceived + 1;
-                var kcv = IssuerKeyService.CheckValue(ceremony.Scheme!.Value, component);
+                var kcv = ceremony.CheckValue(component);
                 if (!KeyCheckValue.Matches(typed, kcv))
                 {
                     return ((ceremony, $"component {number}: the check value does not match the component; refused"),
@@ -149,13 +173,14 @@ public sealed partial class CeremonyService(
     }
 
     /// <summary>
-    /// The Security officer confirms the final check value against the one the issuer documented (constant time);
-    /// the key set is created in state PendingActivation, sealed with its attributes, and the partial destroyed.
+    /// The Security officer confirms the final check value against the one the issuer or TSM documented (constant time);
+    /// the key set or KEK is created in state PendingActivation, sealed with its attributes, and the partial destroyed.
+    /// A generated KEK is confirmed only once every custodian has acknowledged their component.
     /// </summary>
-    public async Task<IssuerKeySet> ConfirmAsync(Guid ceremonyId, string documentedCheckValue, Actor actor, CancellationToken cancellationToken = default)
+    public async Task<CeremonyOutcome> ConfirmAsync(Guid ceremonyId, string documentedCheckValue, Actor actor, CancellationToken cancellationToken = default)
     {
         var documented = Hex.Parse(documentedCheckValue, "check-value", KeyCheckValue.ShortLength);
-        var (set, refusal) = await audited.RunAsync<(IssuerKeySet?, string?)>(async db =>
+        var (outcome, refusal) = await audited.RunAsync<(CeremonyOutcome?, string?)>(async db =>
         {
             var ceremony = await FindAsync(db, ceremonyId, cancellationToken);
             if (ExpireIfOverdue(ceremony) is { } expired)
@@ -169,28 +194,32 @@ public sealed partial class CeremonyService(
                 throw new RuleViolationException($"ceremony {ceremonyId:D} is {ceremony.State}; only a ceremony awaiting confirmation can be confirmed");
             }
 
+            var components = await db.CeremonyComponents.Where(c => c.CeremonyId == ceremony.Id).OrderBy(c => c.Number).ToListAsync(cancellationToken);
+            if (ceremony.Kind == CeremonyKind.GenerateKek && components.FirstOrDefault(c => c.AcknowledgedAt is null) is { } unacknowledged)
+            {
+                throw new RuleViolationException(
+                    $"component {unacknowledged.Number} has not been acknowledged by {unacknowledged.Custodian}; every custodian confirms they recorded their component first");
+            }
+
             using var key = vault.Open(ceremony.PartialContext(ceremony.ComponentsReceived), ceremony.PartialEnvelope);
-            var scheme = ceremony.Scheme!.Value;
-            if (!KeyCheckValue.Matches(documented, IssuerKeyService.CheckValue(scheme, key.Bytes)))
+            if (!KeyCheckValue.Matches(documented, ceremony.CheckValue(key.Bytes)))
             {
                 return ((null, "check-value: the combined key's check value differs from the documented one; not confirmed"),
                     Record("ceremony.confirmation-refused", actor, ceremony, new { DocumentedKcv = Hex.Encode(documented), FinalKcv = ceremony.FinalCheckValue }, Refused));
             }
 
-            var normalized = new IssuerKeyService.Normalized(ceremony.Iin!, ceremony.Kvn!.Value, scheme, ceremony.Method!.Value, ceremony.KeyLength, null, null);
-            var created = await issuerKeys.AddSealedAsync(db, normalized, key.Bytes, actor, cancellationToken);
-            ceremony.Complete(actor, time.GetUtcNow());
-            var custodians = await db.CeremonyComponents.Where(c => c.CeremonyId == ceremony.Id).OrderBy(c => c.Number).Select(c => c.Custodian).ToListAsync(cancellationToken);
-            return ((created, null), Record("ceremony.completed", actor, ceremony, new
+            var made = await CreateKeyAsync(db, ceremony, key.Bytes, actor, cancellationToken);
+            ceremony.Complete(made.Id, actor, time.GetUtcNow());
+            return ((made.Outcome, null), Record("ceremony.completed", actor, ceremony, new
             {
-                KeySet = $"issuer-key:{created.Iin}/{created.Kvn}",
-                KeySetId = created.Id,
-                Kcv = created.KeyCheckValue,
-                State = created.State.ToString(),
-                Custodians = custodians,
+                Key = made.Reference,
+                KeyId = made.Id,
+                made.Kcv,
+                State = "PendingActivation",
+                Custodians = components.Select(c => c.Custodian).ToArray(),
             }));
         }, cancellationToken);
-        return refusal is null ? set! : throw new RuleViolationException(refusal);
+        return refusal is null ? outcome! : throw new RuleViolationException(refusal);
     }
 
     /// <summary>A Security officer stops the ceremony at any step before completion; the partial is destroyed.</summary>
@@ -211,22 +240,29 @@ public sealed partial class CeremonyService(
         return await db.Ceremonies.AsNoTracking().FirstOrDefaultAsync(c => c.Id == ceremonyId, cancellationToken);
     }
 
-    private static async Task RequireMayEnterAsync(TtpDbContext db, Ceremony ceremony, Actor actor, CancellationToken cancellationToken)
+    /// <summary>Refuses a custodian who may not enter or receive the next component (<see cref="CeremonyStaff.WhyNotAsync"/>).</summary>
+    private static async Task RequireMayActAsync(TtpDbContext db, Ceremony ceremony, Actor actor, CancellationToken cancellationToken)
     {
-        if (actor.Id == ceremony.OpenedBy)
+        if (await CeremonyStaff.WhyNotAsync(db, ceremony, actor, cancellationToken) is { } reason)
         {
-            throw new RuleViolationException($"{actor.Id} opened the ceremony and cannot enter a component of it");
+            throw new RuleViolationException(reason);
+        }
+    }
+
+    /// <summary>The key set or KEK the confirmed ceremony makes, pending activation, in the ceremony's transaction.</summary>
+    private async Task<(CeremonyOutcome Outcome, Guid Id, string Reference, string Kcv)> CreateKeyAsync(
+        TtpDbContext db, Ceremony ceremony, byte[] key, Actor actor, CancellationToken cancellationToken)
+    {
+        if (ceremony.IsKek)
+        {
+            var kek = await keks.AddPendingAsync(
+                db, ceremony.TsmId!.Value, ceremony.KekIndex!.Value, ceremony.KekVersion!.Value, ceremony.KekAlgorithm!.Value, ceremony.KekFormat!.Value, key, ceremony.Id, actor, cancellationToken);
+            return (new CeremonyOutcome(ceremony, null, kek), kek.Id, ceremony.Label, kek.KeyCheckValue);
         }
 
-        if (ceremony.Custodians is not null && !ceremony.NamedCustodians.Contains(actor.Id, StringComparer.Ordinal))
-        {
-            throw new RuleViolationException($"{actor.Id} is not one of the ceremony's named custodians");
-        }
-
-        if (await db.CeremonyComponents.AnyAsync(c => c.KeyReference == ceremony.KeyReference && c.Custodian == actor.Id, cancellationToken))
-        {
-            throw new RuleViolationException($"{actor.Id} already holds a component of {ceremony.KeyReference}; one person holds at most one component of a key");
-        }
+        var normalized = new IssuerKeyService.Normalized(ceremony.Iin!, ceremony.Kvn!.Value, ceremony.Scheme!.Value, ceremony.Method!.Value, ceremony.KeyLength, null, null);
+        var set = await issuerKeys.AddSealedAsync(db, normalized, key, actor, cancellationToken);
+        return (new CeremonyOutcome(ceremony, set, null), set.Id, IssuerKeyService.AuditSubject(set.Iin, set.Kvn), set.KeyCheckValue);
     }
 
     /// <summary>XORs <paramref name="component"/> into the sealed partial (or starts it) and reseals it.</summary>
@@ -248,7 +284,7 @@ public sealed partial class CeremonyService(
             }
 
             var last = folded + 1 == ceremony.ComponentsExpected;
-            var final = last ? Hex.Encode(IssuerKeyService.CheckValue(ceremony.Scheme!.Value, partial)) : null;
+            var final = last ? Hex.Encode(ceremony.CheckValue(partial)) : null;
             ceremony.AcceptComponent(vault.Seal(ceremony.PartialContext(folded + 1), partial), final);
         }
         finally

@@ -7,7 +7,10 @@ using Ttp.Domain.Tsms;
 
 namespace Ttp.Domain.Keks;
 
-/// <summary>Key-exchange keys: import from components, generate as components, list. Every change audited.</summary>
+/// <summary>
+/// Key-exchange keys: import from components and generate as components (<c>ttpctl</c>, created active), the pending KEK a
+/// ceremony makes, activation (retiring the index's earlier version), retirement, lists. Every change audited.
+/// </summary>
 public sealed class KekService(IDbContextFactory<TtpDbContext> factory, AuditedTransaction audited, KeyVault vault, TimeProvider time)
 {
     /// <summary>Imports a KEK from two or more components (XORed), sealing it under the LMK.</summary>
@@ -47,12 +50,100 @@ public sealed class KekService(IDbContextFactory<TtpDbContext> factory, AuditedT
         }
     }
 
-    /// <summary>The KEKs of one TSM, by index.</summary>
+    /// <summary>The KEKs of one TSM, by index and version.</summary>
     public async Task<IReadOnlyList<Kek>> ListAsync(string tsmName, CancellationToken cancellationToken = default)
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var tsm = await TsmService.FindAsync(db, tsmName, cancellationToken);
-        return await db.Keks.AsNoTracking().Where(k => k.TsmId == tsm.Id).OrderBy(k => k.Index).ToListAsync(cancellationToken);
+        return await db.Keks.AsNoTracking().Where(k => k.TsmId == tsm.Id).OrderBy(k => k.Index).ThenBy(k => k.Version).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Activates a KEK pending activation (made by a ceremony); the version of the same index that was active until now
+    /// is retired in the same transaction, so a TSM's index names one KEK at a time.
+    /// </summary>
+    public Task<Kek> ActivateAsync(string tsmName, int index, int version, Actor actor, CancellationToken cancellationToken = default) =>
+        audited.RunAsync(async db =>
+        {
+            var (tsm, kek) = await FindAsync(db, tsmName, index, version, cancellationToken);
+            if (tsm.State is TsmState.Revoked or TsmState.Rejected)
+            {
+                throw new RuleViolationException($"TSM '{tsm.Name}' is {tsm.State}; its KEKs cannot be activated");
+            }
+
+            var now = time.GetUtcNow();
+            kek.Activate(actor, now);
+            var replaced = await db.Keks.Where(k => k.TsmId == tsm.Id && k.Index == index && k.State == KekState.Active && k.Id != kek.Id).ToListAsync(cancellationToken);
+            foreach (var previous in replaced)
+            {
+                previous.Retire(actor, now);
+            }
+
+            return (kek, AuditRecord.StaffAction("kek.activated", actor, Subject(tsm.Name, kek), new
+            {
+                Tsm = tsm.Name,
+                kek.Index,
+                kek.Version,
+                Kcv = kek.KeyCheckValue,
+                Retired = replaced.Select(p => p.Version).ToArray(),
+            }));
+        }, cancellationToken);
+
+    /// <summary>Retires a KEK (active or pending) for good; <paramref name="reason"/>, when given, is recorded.</summary>
+    public Task<Kek> RetireAsync(string tsmName, int index, int version, Actor actor, string? reason = null, CancellationToken cancellationToken = default) =>
+        audited.RunAsync(async db =>
+        {
+            var (tsm, kek) = await FindAsync(db, tsmName, index, version, cancellationToken);
+            var before = kek.State;
+            kek.Retire(actor, time.GetUtcNow());
+            return (kek, AuditRecord.StaffAction("kek.retired", actor, Subject(tsm.Name, kek), new
+            {
+                Tsm = tsm.Name,
+                kek.Index,
+                kek.Version,
+                Before = before.ToString(),
+                Reason = reason,
+            }));
+        }, cancellationToken);
+
+    /// <summary>The audit subject of a KEK: <c>kek:TSM/index</c>, with <c> vN</c> from the second version on.</summary>
+    public static string Subject(string tsmName, Kek kek) => $"kek:{Kek.Describe(tsmName, kek.Index, kek.Version)}";
+
+    /// <summary>
+    /// Seals <paramref name="key"/> as version <paramref name="version"/> of the TSM's KEK <paramref name="index"/>, pending
+    /// activation, made by <paramref name="ceremonyId"/>: the last step of a KEK ceremony, inside its transaction.
+    /// </summary>
+    internal async Task<Kek> AddPendingAsync(
+        TtpDbContext db, Guid tsmId, int index, int version, KekAlgorithm algorithm, KekFormat format, byte[] key, Guid ceremonyId, Actor actor, CancellationToken cancellationToken)
+    {
+        var tsm = await db.Tsms.FirstOrDefaultAsync(t => t.Id == tsmId, cancellationToken) ?? throw new NotFoundException($"no TSM {tsmId:D}");
+        RequireMayReceive(tsm);
+        if (await db.Keks.AnyAsync(k => k.TsmId == tsm.Id && k.Index == index && k.Version == version, cancellationToken))
+        {
+            throw new RuleViolationException($"TSM '{tsm.Name}' already has version {version} of KEK {index}");
+        }
+
+        var kek = Kek.Create(Guid.NewGuid(), tsm.Id, index, algorithm, format, Hex.Encode(CheckValue(algorithm, key)), actor, time.GetUtcNow(), version, ceremonyId);
+        kek.Seal(vault.Seal(kek.EnvelopeContext, key));
+        db.Keks.Add(kek);
+        return kek;
+    }
+
+    /// <summary>Refuses a TSM that can no longer receive a KEK.</summary>
+    internal static void RequireMayReceive(Tsm tsm)
+    {
+        if (tsm.State is TsmState.Revoked or TsmState.Rejected)
+        {
+            throw new RuleViolationException($"TSM '{tsm.Name}' is {tsm.State}; it cannot receive a KEK");
+        }
+    }
+
+    private static async Task<(Tsm Tsm, Kek Kek)> FindAsync(TtpDbContext db, string tsmName, int index, int version, CancellationToken cancellationToken)
+    {
+        var tsm = await TsmService.FindAsync(db, tsmName, cancellationToken);
+        var kek = await db.Keks.FirstOrDefaultAsync(k => k.TsmId == tsm.Id && k.Index == index && k.Version == version, cancellationToken)
+            ?? throw new NotFoundException($"TSM '{tsm.Name}' has no KEK {index} version {version}");
+        return (tsm, kek);
     }
 
     /// <summary>The check value shown for a KEK of <paramref name="algorithm"/>: DES or AES GlobalPlatform, 3 bytes.</summary>
@@ -63,11 +154,7 @@ public sealed class KekService(IDbContextFactory<TtpDbContext> factory, AuditedT
         audited.RunAsync(async db =>
         {
             var tsm = await TsmService.FindAsync(db, tsmName, cancellationToken);
-            if (tsm.State is TsmState.Revoked or TsmState.Rejected)
-            {
-                throw new RuleViolationException($"TSM '{tsm.Name}' is {tsm.State}; it cannot receive a KEK");
-            }
-
+            RequireMayReceive(tsm);
             if (await db.Keks.AnyAsync(k => k.TsmId == tsm.Id && k.Index == index, cancellationToken))
             {
                 throw new RuleViolationException($"TSM '{tsm.Name}' already has a KEK with index {index}");

@@ -8,4 +8,7 @@ public enum KekState
 
     /// <summary>No longer used.</summary>
     Retired = 2,
+
+    /// <summary>Made by a ceremony; wraps nothing until a Security officer activates it.</summary>
+    PendingActivation = 3,
 }

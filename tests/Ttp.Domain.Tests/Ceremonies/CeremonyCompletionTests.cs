@@ -41,7 +41,7 @@ public sealed class CeremonyCompletionTests
         var full = await env.EnterAsync(ceremony.Id, second, Custodian2);
         Assert.Equal(CheckValue(Master16), full.FinalCheckValue);
         await Assert.ThrowsAsync<RuleViolationException>(() => env.Ceremonies.ConfirmAsync(ceremony.Id, "000000", Officer));
-        var set = await env.Ceremonies.ConfirmAsync(ceremony.Id, CheckValue(Master16), Officer);
+        var set = Assert.IsType<IssuerKeySet>((await env.Ceremonies.ConfirmAsync(ceremony.Id, CheckValue(Master16), Officer)).KeySet);
 
         Assert.Equal(IssuerKeySetState.PendingActivation, set.State);
         Assert.Equal(CheckValue(Master16), set.KeyCheckValue);

@@ -164,7 +164,7 @@ public sealed class CeremonyServiceTests
 
         var refused = await Assert.ThrowsAsync<RuleViolationException>(() => env.EnterAsync(second.Id, ComponentB, Custodian1));
 
-        Assert.Contains("already holds a component of issuer-key:A0000001/255", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("already holds a component of issuer key A0000001/255", refused.Message, StringComparison.Ordinal);
         Assert.Equal(1, (await env.EnterAsync(second.Id, ComponentB, Custodian2)).ComponentsReceived);
     }
 

@@ -47,10 +47,12 @@ internal sealed class KekConfiguration : IEntityTypeConfiguration<Kek>
     {
         builder.ToTable("keks");
         builder.HasKey(k => k.Id);
-        builder.HasIndex(k => new { k.TsmId, k.Index }).IsUnique();
+        builder.HasIndex(k => new { k.TsmId, k.Index, k.Version }).IsUnique();
         builder.HasOne<Ttp.Domain.Tsms.Tsm>().WithMany().HasForeignKey(k => k.TsmId).OnDelete(DeleteBehavior.Restrict);
         builder.Property(k => k.KeyCheckValue).HasMaxLength(16);
         builder.Property(k => k.CreatedBy).HasMaxLength(200);
+        builder.Property(k => k.ActivatedBy).HasMaxLength(200);
+        builder.Property(k => k.RetiredBy).HasMaxLength(200);
         builder.Ignore(k => k.EnvelopeContext);
         builder.OwnsOne(k => k.Envelope, EnvelopeMapping.Map);
         builder.Navigation(k => k.Envelope).IsRequired();
@@ -72,6 +74,7 @@ internal sealed class CeremonyConfiguration : IEntityTypeConfiguration<Ceremony>
         builder.Property(c => c.ClosedBy).HasMaxLength(200);
         builder.Property(c => c.Version).IsConcurrencyToken();
         builder.Ignore(c => c.IsInProgress);
+        builder.Ignore(c => c.IsKek);
         builder.Ignore(c => c.NamedCustodians);
         builder.HasIndex(c => c.KeyReference);
         builder.HasIndex(c => c.State);

@@ -325,6 +325,22 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .HasColumnType("character varying(32)")
                         .HasColumnName("iin");
 
+                    b.Property<int?>("KekAlgorithm")
+                        .HasColumnType("integer")
+                        .HasColumnName("kek_algorithm");
+
+                    b.Property<int?>("KekFormat")
+                        .HasColumnType("integer")
+                        .HasColumnName("kek_format");
+
+                    b.Property<int?>("KekIndex")
+                        .HasColumnType("integer")
+                        .HasColumnName("kek_index");
+
+                    b.Property<int?>("KekVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("kek_version");
+
                     b.Property<int>("KeyLength")
                         .HasColumnType("integer")
                         .HasColumnName("key_length");
@@ -363,6 +379,10 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .HasColumnType("character varying(200)")
                         .HasColumnName("opened_by");
 
+                    b.Property<Guid?>("ResultId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("result_id");
+
                     b.Property<int?>("Scheme")
                         .HasColumnType("integer")
                         .HasColumnName("scheme");
@@ -370,6 +390,10 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                     b.Property<int>("State")
                         .HasColumnType("integer")
                         .HasColumnName("state");
+
+                    b.Property<Guid?>("TsmId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("tsm_id");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
@@ -394,6 +418,10 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AcknowledgedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("acknowledged_at");
 
                     b.Property<Guid>("CeremonyId")
                         .HasColumnType("uuid")
@@ -541,9 +569,22 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("id");
 
+                    b.Property<DateTimeOffset?>("ActivatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("activated_at");
+
+                    b.Property<string>("ActivatedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("activated_by");
+
                     b.Property<int>("Algorithm")
                         .HasColumnType("integer")
                         .HasColumnName("algorithm");
+
+                    b.Property<Guid?>("CeremonyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("ceremony_id");
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
@@ -569,6 +610,15 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .HasColumnType("character varying(16)")
                         .HasColumnName("key_check_value");
 
+                    b.Property<DateTimeOffset?>("RetiredAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("retired_at");
+
+                    b.Property<string>("RetiredBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("retired_by");
+
                     b.Property<int>("State")
                         .HasColumnType("integer")
                         .HasColumnName("state");
@@ -577,12 +627,16 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("tsm_id");
 
+                    b.Property<int>("Version")
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_keks");
 
-                    b.HasIndex("TsmId", "Index")
+                    b.HasIndex("TsmId", "Index", "Version")
                         .IsUnique()
-                        .HasDatabaseName("ix_keks_tsm_id_index");
+                        .HasDatabaseName("ix_keks_tsm_id_index_version");
 
                     b.ToTable("keks", (string)null);
                 });

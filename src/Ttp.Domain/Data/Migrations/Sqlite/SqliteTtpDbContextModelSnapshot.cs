@@ -316,6 +316,22 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("iin");
 
+                    b.Property<int?>("KekAlgorithm")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kek_algorithm");
+
+                    b.Property<int?>("KekFormat")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kek_format");
+
+                    b.Property<int?>("KekIndex")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kek_index");
+
+                    b.Property<int?>("KekVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("kek_version");
+
                     b.Property<int>("KeyLength")
                         .HasColumnType("INTEGER")
                         .HasColumnName("key_length");
@@ -354,6 +370,10 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("opened_by");
 
+                    b.Property<Guid?>("ResultId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result_id");
+
                     b.Property<int?>("Scheme")
                         .HasColumnType("INTEGER")
                         .HasColumnName("scheme");
@@ -361,6 +381,10 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                     b.Property<int>("State")
                         .HasColumnType("INTEGER")
                         .HasColumnName("state");
+
+                    b.Property<Guid?>("TsmId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tsm_id");
 
                     b.Property<int>("Version")
                         .IsConcurrencyToken()
@@ -385,6 +409,10 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
+
+                    b.Property<long?>("AcknowledgedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("acknowledged_at");
 
                     b.Property<Guid>("CeremonyId")
                         .HasColumnType("TEXT")
@@ -532,9 +560,22 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<long?>("ActivatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("activated_at");
+
+                    b.Property<string>("ActivatedBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("activated_by");
+
                     b.Property<int>("Algorithm")
                         .HasColumnType("INTEGER")
                         .HasColumnName("algorithm");
+
+                    b.Property<Guid?>("CeremonyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("ceremony_id");
 
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER")
@@ -560,6 +601,15 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("key_check_value");
 
+                    b.Property<long?>("RetiredAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("retired_at");
+
+                    b.Property<string>("RetiredBy")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retired_by");
+
                     b.Property<int>("State")
                         .HasColumnType("INTEGER")
                         .HasColumnName("state");
@@ -568,12 +618,16 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("tsm_id");
 
+                    b.Property<int>("Version")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
                     b.HasKey("Id")
                         .HasName("pk_keks");
 
-                    b.HasIndex("TsmId", "Index")
+                    b.HasIndex("TsmId", "Index", "Version")
                         .IsUnique()
-                        .HasDatabaseName("ix_keks_tsm_id_index");
+                        .HasDatabaseName("ix_keks_tsm_id_index_version");
 
                     b.ToTable("keks", (string)null);
                 });
