@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Ttp.Crypto.KeyBlocks;
+using Ttp.Crypto.GlobalPlatform;
+using Ttp.Domain.IssuerKeys;
 using Ttp.Domain.Keks;
 using Ttp.Domain.Staff;
 using Ttp.Domain.KeyRequests;
@@ -147,7 +149,7 @@ public sealed class CeremonyJourneyTests
         await SeedStaffAsync(host);
         using var certificate = TestClientCertificates.Create("acme-tsm");
         await host.RegisterTsmAsync("acme", certificate, Iin);
-        await host.AddKeySetAsync(Iin, 0xFF, Ttp.Crypto.GlobalPlatform.SecureChannelScheme.Scp02, Ttp.Crypto.GlobalPlatform.DiversificationMethod.EmvCps11, Convert.FromHexString(VectorMaster));
+        await host.AddKeySetAsync(Iin, 0xFF, SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11, Convert.FromHexString(VectorMaster));
         await using var browser = await Browser.LaunchAsync("ceremony-generate");
 
         // 1. The Security officer opens a GenerateKek ceremony for the TSM's KEK 2 (AES-128, TR-31), three components.

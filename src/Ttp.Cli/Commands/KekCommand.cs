@@ -114,12 +114,14 @@ internal static class KekCommand
     {
         Tsm = tsm,
         kek.Index,
+        kek.Version,
         Algorithm = kek.Algorithm.ToString(),
         Format = kek.Format.ToString(),
         Kcv = kek.KeyCheckValue,
         State = kek.State.ToString(),
         kek.CreatedBy,
         kek.CreatedAt,
+        kek.CeremonyId,
     };
 
     // One custodian's sheet: the KEK's label and index, this component and its check value, and the final check value

@@ -72,7 +72,8 @@ public sealed class ComponentsStdinTests
 
         // Activation derives the ENC key of the published sample from the stored key: the combined key is the right one.
         Assert.Equal("Active", (await env.OkAsync("issuer-key", "activate", "--iin", "000001", "--kvn", "1")).Field("state"));
-        Assert.Equal(DefaultKeyKcv, Assert.Single((await env.OkAsync("kek", "list", "--tsm", "acme")).Json.EnumerateArray()).GetProperty("kcv").GetString());
+        var listed = Assert.Single((await env.OkAsync("kek", "list", "--tsm", "acme")).Json.EnumerateArray());
+        Assert.Equal((DefaultKeyKcv, 1, "Active"), (listed.GetProperty("kcv").GetString(), listed.GetProperty("version").GetInt32(), listed.GetProperty("state").GetString()));
     }
 
     [Theory]

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace Ttp.Portal.Tests.Account;
 
 /// <summary>Every log line the portal writes, kept for assertions (the setup link; that no secret appears elsewhere).</summary>
-public sealed class CapturedLog : ILoggerProvider
+internal sealed class CapturedLog : ILoggerProvider
 {
     private readonly ConcurrentQueue<(LogLevel Level, string Category, string Message)> _lines = new();
 

@@ -10,7 +10,7 @@ using Ttp.Domain.Data;
 namespace Ttp.Portal.Tests.Soap;
 
 /// <summary>Raw-HTTP SOAP for the endpoint tests: builds WSGetDiversifiedKeys envelopes, posts them, reads the answer.</summary>
-public static class SoapWire
+internal static class SoapWire
 {
     public const string Path = "/soap/v1/KeyDistribution.svc";
     public const string Namespace = "urn:ttp:keydistribution:v1";
@@ -82,7 +82,7 @@ public static class SoapWire
 }
 
 /// <summary>A SOAP answer as received: status and body, with the fault detail or the keys read out of it.</summary>
-public sealed record SoapReply(HttpStatusCode Status, string Body)
+internal sealed record SoapReply(HttpStatusCode Status, string Body)
 {
     private XDocument? _document;
 
