@@ -1,6 +1,7 @@
 using Ttp.Domain;
 using Ttp.Domain.Ceremonies;
 using Ttp.Domain.IssuerKeys;
+using Ttp.Domain.Keks;
 using Ttp.Domain.Staff;
 using Ttp.Portal.Security;
 
@@ -9,11 +10,11 @@ namespace Ttp.Portal.Ceremonies;
 /// <summary>
 /// The portal's edge over <see cref="CeremonyService"/>: each method first requires the policy of the step for the
 /// signed-in staff member (<see cref="StaffAuthorization.RequireAsync"/>: Security officer to open, confirm and abort,
-/// Key custodian to enter a component), then calls the domain, which applies the ceremony's rules (the opener enters
+/// Key custodian to enter, receive or acknowledge a component), then calls the domain, which applies the ceremony's rules (the opener enters
 /// nothing, named custodians, one component of a key per person) and writes the audit record. Pages call nothing else
 /// to change a ceremony. A scoped service, one per circuit.
 /// </summary>
-public sealed class CeremonyAdministration(StaffAuthorization authorization, CeremonyService ceremonies, CeremonyQueries queries, IServiceScopeFactory scopes)
+public sealed class CeremonyAdministration(StaffAuthorization authorization, CeremonyService ceremonies, CeremonyQueries queries, KekService keks, IServiceScopeFactory scopes)
 {
     /// <summary>Opens a ceremony importing an issuer master key of <paramref name="keyLength"/> bytes in <paramref name="components"/> components.</summary>
     public async Task<Ceremony> OpenIssuerMasterKeyImportAsync(IssuerKeyImport import, int keyLength, int components, IReadOnlyList<string>? custodians) =>
@@ -37,8 +38,27 @@ public sealed class CeremonyAdministration(StaffAuthorization authorization, Cer
         }
     }
 
-    /// <summary>Confirms the final check value against the documented one; the key set is created pending activation.</summary>
-    public async Task<IssuerKeySet> ConfirmAsync(Guid ceremonyId, string documentedCheckValue) =>
+    /// <summary>Opens a ceremony importing (<see cref="CeremonyKind.ImportKek"/>) or generating (<see cref="CeremonyKind.GenerateKek"/>) a TSM's KEK.</summary>
+    public async Task<Ceremony> OpenKekAsync(KekCeremonyRequest request, IReadOnlyList<string>? custodians) =>
+        await ceremonies.OpenKekAsync(request, custodians, await authorization.RequireAsync(PortalPolicies.SecurityOfficer));
+
+    /// <summary>
+    /// Hands the signed-in Key custodian their component of a generated KEK, once. The caller shows it on the sheet and
+    /// disposes the result (which zeroes the component).
+    /// </summary>
+    public async Task<ReceivedComponent> ReceiveComponentAsync(Guid ceremonyId) =>
+        await ceremonies.ReceiveComponentAsync(ceremonyId, await authorization.RequireAsync(PortalPolicies.KeyCustodian));
+
+    /// <summary>The Key custodian confirms they recorded the component they received.</summary>
+    public async Task<Ceremony> AcknowledgeComponentAsync(Guid ceremonyId) =>
+        await ceremonies.AcknowledgeComponentAsync(ceremonyId, await authorization.RequireAsync(PortalPolicies.KeyCustodian));
+
+    /// <summary>Activates a KEK version pending activation; the index's earlier active version is retired.</summary>
+    public async Task<Kek> ActivateKekAsync(string tsmName, int index, int version) =>
+        await keks.ActivateAsync(tsmName, index, version, await authorization.RequireAsync(PortalPolicies.SecurityOfficer));
+
+    /// <summary>Confirms the final check value against the documented one; the key is created pending activation.</summary>
+    public async Task<CeremonyOutcome> ConfirmAsync(Guid ceremonyId, string documentedCheckValue) =>
         await ceremonies.ConfirmAsync(ceremonyId, documentedCheckValue, await authorization.RequireAsync(PortalPolicies.SecurityOfficer));
 
     /// <summary>Stops a ceremony in progress, with a reason; its partial is destroyed.</summary>
@@ -46,41 +66,18 @@ public sealed class CeremonyAdministration(StaffAuthorization authorization, Cer
         await ceremonies.AbortAsync(ceremonyId, reason, await authorization.RequireAsync(PortalPolicies.SecurityOfficer));
 
     /// <summary>
-    /// Whether the signed-in Key custodian may enter or receive a component of <paramref name="ceremony"/>, and why not:
-    /// not the opener, one of the named custodians (if any are named), and not already holding a component of that key.
-    /// The domain decides again on the step itself; this only spares the custodian a refusal.
+    /// Whether the signed-in staff member may enter or receive the next component of <paramref name="ceremonyId"/>, and
+    /// why not, by the domain's own rule (<see cref="CeremonyQueries.EligibilityAsync"/>): not the opener, a Key
+    /// custodian, one of the named custodians (if any), not already holding a component of that key.
     /// </summary>
-    public async Task<CustodianEligibility> EligibilityAsync(Ceremony ceremony)
-    {
-        ArgumentNullException.ThrowIfNull(ceremony);
-        if (!await authorization.IsAllowedAsync(PortalPolicies.KeyCustodian))
-        {
-            return new CustodianEligibility(false, "Only Key custodians enter or receive components.");
-        }
+    public async Task<CeremonyEligibility> EligibilityAsync(Guid ceremonyId) =>
+        await queries.EligibilityAsync(ceremonyId, Actor.Staff(StaffAuthorization.EmailOf(await authorization.UserAsync())));
 
-        var actor = Actor.Staff(StaffAuthorization.EmailOf(await authorization.UserAsync()));
-        if (actor.Id == ceremony.OpenedBy)
-        {
-            return new CustodianEligibility(false, "You opened this ceremony: its opener holds no component of the key.");
-        }
-
-        if (ceremony.NamedCustodians.Count > 0 && !ceremony.NamedCustodians.Contains(actor.Id, StringComparer.Ordinal))
-        {
-            return new CustodianEligibility(false, "You are not one of the custodians named for this ceremony.");
-        }
-
-        var holders = (await queries.ListAsync(includeClosed: true))
-            .Where(c => c.Id == ceremony.Id || (c.Kind == ceremony.Kind && c.Label == ceremony.Label))
-            .ToList();
-        if (holders.FirstOrDefault(c => c.Id == ceremony.Id)?.EnteredBy.Contains(actor.Id, StringComparer.Ordinal) == true)
-        {
-            return new CustodianEligibility(false, "You already hold a component of this ceremony; one person holds one component of a key.");
-        }
-
-        return holders.Any(c => c.EnteredBy.Contains(actor.Id, StringComparer.Ordinal))
-            ? new CustodianEligibility(false, "You already hold a component of this key from an earlier ceremony; one person holds one component of a key.")
-            : new CustodianEligibility(true, null);
-    }
+    /// <summary>The ceremonies in progress waiting for the signed-in Key custodian (a component to enter, receive or acknowledge).</summary>
+    public async Task<IReadOnlyList<CeremonySummary>> TasksAsync() =>
+        await authorization.IsAllowedAsync(PortalPolicies.KeyCustodian)
+            ? await queries.TasksForAsync(Actor.Staff(StaffAuthorization.EmailOf(await authorization.UserAsync())))
+            : [];
 
     /// <summary>The enabled Key custodians a Security officer may name when opening a ceremony (never the officer), by e-mail.</summary>
     public async Task<IReadOnlyList<string>> CustodiansAsync()
@@ -94,5 +91,3 @@ public sealed class CeremonyAdministration(StaffAuthorization authorization, Cer
     }
 }
 
-/// <summary>Whether a Key custodian may act on a ceremony, and why not (<paramref name="Reason"/>, a sentence for the page).</summary>
-public sealed record CustodianEligibility(bool MayAct, string? Reason);

@@ -153,7 +153,7 @@ public sealed class CeremonyPagesTests
 
         // The page as the custodian finds it again: no form, the reason instead.
         var again = RenderDetails(domain, opened.Id, again: true);
-        again.WaitForAssertion(() => Assert.Contains("You already hold a component", again.Find("[data-testid=custodian-not-eligible]").TextContent, StringComparison.Ordinal));
+        again.WaitForAssertion(() => Assert.Contains($"User:{Custodian1} already holds a component of issuer key A0000001/255", again.Find("[data-testid=custodian-not-eligible]").TextContent, StringComparison.Ordinal));
         Assert.Empty(again.FindAll("[data-testid=component-input]"));
         AssertNoComponent(again.Markup, Component1);
     }
@@ -186,7 +186,7 @@ public sealed class CeremonyPagesTests
 
         var cut = RenderDetails(domain, opened.Id);
 
-        cut.WaitForAssertion(() => Assert.Contains("You opened this ceremony", cut.Find("[data-testid=custodian-not-eligible]").TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains($"User:{Officer} opened the ceremony and cannot enter a component of it", cut.Find("[data-testid=custodian-not-eligible]").TextContent, StringComparison.Ordinal));
         Assert.Empty(cut.FindAll("[data-testid=component-input]"));
         Assert.Empty(cut.FindAll("[data-testid=component-submit]"));
     }
@@ -199,7 +199,7 @@ public sealed class CeremonyPagesTests
 
         var cut = RenderDetails(domain, opened.Id);
 
-        cut.WaitForAssertion(() => Assert.Contains("not one of the custodians named", cut.Find("[data-testid=custodian-not-eligible]").TextContent, StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.Contains("is not one of the ceremony's named custodians", cut.Find("[data-testid=custodian-not-eligible]").TextContent, StringComparison.Ordinal));
         Assert.Empty(cut.FindAll("[data-testid=component-input]"));
     }
 

@@ -20,7 +20,7 @@ public sealed partial class CeremonyDetailsPage
 {
     private Ceremony? _ceremony;
     private IReadOnlyList<AuditEvent> _events = [];
-    private CustodianEligibility? _eligibility;
+    private CeremonyEligibility? _eligibility;
     private CreatedKey? _created;
     private string? _notFound;
     private string? _entered;
@@ -78,7 +78,7 @@ public sealed partial class CeremonyDetailsPage
 
         _notFound = null;
         _events = await Audit.ForSubjectAsync(CeremonyDisplay.AuditSubject(Id));
-        _eligibility = _isCustodian && _ceremony.IsInProgress ? await Administration.EligibilityAsync(_ceremony) : null;
+        _eligibility = _isCustodian && _ceremony.IsInProgress ? await Administration.EligibilityAsync(_ceremony.Id) : null;
         _created = await CreatedKeyAsync(_ceremony);
     }
 
