@@ -74,6 +74,15 @@ public static class CeremonyDisplay
     /// <summary>The audit subject of a ceremony's records.</summary>
     public static string AuditSubject(Guid id) => string.Create(CultureInfo.InvariantCulture, $"ceremony:{id:D}");
 
+    /// <summary>A KEK's state in words.</summary>
+    public static string KekStateText(Ttp.Domain.Keks.KekState state) => state switch
+    {
+        Ttp.Domain.Keks.KekState.PendingActivation => "Pending activation",
+        Ttp.Domain.Keks.KekState.Active => "Active",
+        Ttp.Domain.Keks.KekState.Retired => "Retired",
+        _ => state.ToString(),
+    };
+
     /// <summary>The path of a ceremony's page.</summary>
     public static string DetailsHref(Guid id) => string.Create(CultureInfo.InvariantCulture, $"ceremonies/{id:D}");
 

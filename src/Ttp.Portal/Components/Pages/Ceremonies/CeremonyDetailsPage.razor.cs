@@ -4,6 +4,9 @@ using Ttp.Domain;
 using Ttp.Domain.Audit;
 using Ttp.Domain.Ceremonies;
 using Ttp.Domain.IssuerKeys;
+using Ttp.Domain.Keks;
+using Ttp.Domain.Tsms;
+using Microsoft.JSInterop;
 using Ttp.Portal.Ceremonies;
 using Ttp.Portal.Components.Shared;
 using Ttp.Portal.IssuerKeys;
@@ -24,6 +27,10 @@ public sealed partial class CeremonyDetailsPage
     private CreatedKey? _created;
     private string? _notFound;
     private string? _entered;
+    private Sheet? _sheet;
+    private bool _awaitingAcknowledgement;
+    private string? _custodianError;
+    private string? _tsmName;
     private string? _documentedKcv;
     private string? _confirmError;
     private bool _isOfficer;
@@ -44,6 +51,15 @@ public sealed partial class CeremonyDetailsPage
 
     [Inject]
     private IssuerKeyService Keys { get; set; } = default!;
+
+    [Inject]
+    private TsmService Tsms { get; set; } = default!;
+
+    [Inject]
+    private KekService Keks { get; set; } = default!;
+
+    [Inject]
+    private IJSRuntime JS { get; set; } = default!;
 
     [Inject]
     private AuditQueries Audit { get; set; } = default!;
@@ -79,6 +95,9 @@ public sealed partial class CeremonyDetailsPage
         _notFound = null;
         _events = await Audit.ForSubjectAsync(CeremonyDisplay.AuditSubject(Id));
         _eligibility = _isCustodian && _ceremony.IsInProgress ? await Administration.EligibilityAsync(_ceremony.Id) : null;
+        _awaitingAcknowledgement = _isCustodian && _ceremony.Kind == CeremonyKind.GenerateKek && _eligibility is { MayAct: false }
+            && (await Administration.TasksAsync()).Any(t => t.Id == Id);
+        _tsmName = _ceremony.TsmId is { } tsmId ? (await Tsms.ListAsync()).FirstOrDefault(t => t.Id == tsmId)?.Name : null;
         _created = await CreatedKeyAsync(_ceremony);
     }
 
@@ -90,7 +109,25 @@ public sealed partial class CeremonyDetailsPage
 
     private async Task<CreatedKey?> CreatedKeyAsync(Ceremony ceremony)
     {
-        if (ceremony.State != CeremonyState.Completed || ceremony.Kind != CeremonyKind.ImportIssuerMasterKey || ceremony.Iin is null || ceremony.Kvn is null)
+        if (ceremony.State != CeremonyState.Completed)
+        {
+            return null;
+        }
+
+        if (ceremony.IsKek)
+        {
+            if (_tsmName is null || ceremony.ResultId is not { } resultId)
+            {
+                return null;
+            }
+
+            var kek = (await Keks.ListAsync(_tsmName)).FirstOrDefault(k => k.Id == resultId);
+            return kek is null ? null : new CreatedKey(
+                $"KEK {kek.Index} version {kek.Version} of TSM {_tsmName}", $"tsms/{Uri.EscapeDataString(_tsmName)}", CeremonyDisplay.KekStateText(kek.State),
+                kek.State == KekState.PendingActivation);
+        }
+
+        if (ceremony.Iin is null || ceremony.Kvn is null)
         {
             return null;
         }
@@ -139,25 +176,105 @@ public sealed partial class CeremonyDetailsPage
 
     private async Task ActivateAsync()
     {
-        if (_ceremony is not { Iin: { } iin, Kvn: { } kvn } || _created is null)
+        if (_ceremony is not { } c || _created is null)
         {
             return;
         }
 
+        var kek = c.IsKek && _tsmName is not null && c.KekIndex is not null && c.KekVersion is not null;
+        var message = kek
+            ? $"Activate KEK {c.KekIndex} version {c.KekVersion} of TSM {_tsmName}? Key requests of that TSM are wrapped under it from then on; the index's earlier version is retired."
+            : $"Activate key set {c.Iin}/{c.Kvn}? Key requests for issuer {c.Iin} can use it from then on.";
         var parameters = new DialogParameters<ConfirmDialog>
         {
-            { d => d.Message, $"Activate key set {iin}/{kvn}? Key requests for issuer {iin} can use it from then on." },
+            { d => d.Message, message },
             { d => d.ConfirmText, "Activate" },
             { d => d.ConfirmColor, Color.Success },
         };
-        var dialog = await Dialogs.ShowAsync<ConfirmDialog>("Activate key set", parameters);
+        var dialog = await Dialogs.ShowAsync<ConfirmDialog>(kek ? "Activate KEK" : "Activate key set", parameters);
         if (await dialog.Result is not { Canceled: false })
         {
             return;
         }
 
-        await RunAsync(async () => { await IssuerKeys.ActivateAsync(iin, kvn); return "Key set activated."; });
+        if (kek)
+        {
+            await RunAsync(async () => { await Administration.ActivateKekAsync(_tsmName!, c.KekIndex!.Value, c.KekVersion!.Value); return "KEK activated."; });
+        }
+        else if (c is { Iin: { } iin, Kvn: { } kvn })
+        {
+            await RunAsync(async () => { await IssuerKeys.ActivateAsync(iin, kvn); return "Key set activated."; });
+        }
     }
+
+    // The component is copied into the page's own buffer and the domain's result disposed (zeroed) at once.
+    private async Task ReceiveAsync()
+    {
+        _custodianError = null;
+        _busy = true;
+        try
+        {
+            using var received = await Administration.ReceiveComponentAsync(Id);
+            _sheet = new Sheet(received.Number, received.Of, [.. received.Component], received.CheckValue, received.FinalCheckValue, Time.GetUtcNow());
+        }
+        catch (DomainException e)
+        {
+            _custodianError = Sentence(e.Message);
+        }
+        finally
+        {
+            _busy = false;
+        }
+
+        await LoadAsync();
+    }
+
+    private async Task PrintAsync()
+    {
+        try
+        {
+            await JS.InvokeVoidAsync("print");
+        }
+        catch (JSException)
+        {
+            _custodianError = "The browser did not print: use its Print command (only the sheet prints).";
+        }
+    }
+
+    // Once acknowledged, the sheet leaves the page: its bytes are zeroed and it is never shown again.
+    private async Task AcknowledgeAsync()
+    {
+        _custodianError = null;
+        _busy = true;
+        try
+        {
+            await Administration.AcknowledgeComponentAsync(Id);
+            ClearSheet();
+            Snackbar.Add("Thank you: your component is recorded as handed over.", Severity.Success);
+        }
+        catch (DomainException e)
+        {
+            _custodianError = Sentence(e.Message);
+        }
+        finally
+        {
+            _busy = false;
+        }
+
+        await LoadAsync();
+    }
+
+    private void ClearSheet()
+    {
+        if (_sheet is { } sheet)
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(sheet.Component);
+            _sheet = null;
+        }
+    }
+
+    /// <summary>Zeroes a sheet still shown when the circuit ends.</summary>
+    public void Dispose() => ClearSheet();
 
     private async Task AbortAsync()
     {
@@ -197,6 +314,9 @@ public sealed partial class CeremonyDetailsPage
 
     private static string Sentence(string message) =>
         message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..] + (message.EndsWith('.') ? string.Empty : ".");
+
+    /// <summary>A received component on its sheet; <see cref="Component"/> is zeroed when the sheet goes.</summary>
+    private sealed record Sheet(int Number, int Of, byte[] Component, string CheckValue, string FinalCheckValue, DateTimeOffset Date);
 
     /// <summary>The key a completed ceremony created, as its page links it.</summary>
     private sealed record CreatedKey(string Text, string Href, string State, bool CanActivate);

@@ -18,7 +18,7 @@ namespace Ttp.Portal.Components.Pages.Ceremonies;
 /// </summary>
 public sealed partial class OpenCeremonyDialog
 {
-    private static readonly CeremonyKind[] Kinds = [CeremonyKind.ImportIssuerMasterKey];
+    private static readonly CeremonyKind[] Kinds = [CeremonyKind.ImportIssuerMasterKey, CeremonyKind.ImportKek, CeremonyKind.GenerateKek];
 
     private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
     private CeremonyKind _kind = CeremonyKind.ImportIssuerMasterKey;
@@ -126,7 +126,7 @@ public sealed partial class OpenCeremonyDialog
             var opened = _kind == CeremonyKind.ImportIssuerMasterKey
                 ? await Administration.OpenIssuerMasterKeyImportAsync(
                     new IssuerKeyImport(_iin!.Trim(), kvn!.Value, _scheme, _method), _keyLength, components!.Value, custodians)
-                : throw new DomainInputException($"kind: {CeremonyDisplay.KindText(_kind)} cannot be opened yet");
+                : await Administration.OpenKekAsync(new KekCeremonyRequest(_kind, _tsm!, index!.Value, _algorithm, _format, components!.Value), custodians);
             Dialog.Close(DialogResult.Ok(opened));
         }
         catch (DomainException e)
