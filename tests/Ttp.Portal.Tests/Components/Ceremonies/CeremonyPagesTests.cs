@@ -260,6 +260,53 @@ public sealed class CeremonyPagesTests
         Assert.Empty(cut.FindAll("[data-testid=abort-ceremony]"));
     }
 
+    [Fact]
+    public async Task ReceiveComponent_GeneratedKek_SheetShownOnceThenGoneAfterAcknowledge()
+    {
+        await using var domain = await CreateAsync(Custodian1, StaffRoles.KeyCustodian);
+        var opened = await domain.OpenGenerateKekAsync();
+        var cut = RenderDetails(domain, opened.Id);
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=receive-component]")));
+        Assert.Empty(cut.FindAll("[data-testid=component-input]"));
+
+        await cut.InvokeAsync(() => cut.Find("[data-testid=receive-component]").Click());
+
+        cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=component-sheet]")));
+        var sheet = cut.Find("[data-testid=component-sheet]");
+        var grouped = sheet.QuerySelector("[data-testid=sheet-component]")!.TextContent.Trim();
+        Assert.Matches("^([0-9A-F]{4} ){7}[0-9A-F]{4}$", grouped);
+        var component = Ttp.Crypto.Hex.Parse(grouped.Replace(" ", string.Empty, StringComparison.Ordinal), "component");
+        Assert.Equal(
+            Ttp.Crypto.Hex.Encode(Ttp.Domain.Keks.KekService.CheckValue(Ttp.Domain.Keks.KekAlgorithm.Aes128, component)),
+            sheet.QuerySelector("[data-testid=sheet-kcv]")!.TextContent.Trim());
+        var ceremony = (await domain.Ceremonies().GetAsync(opened.Id))!;
+        Assert.Equal(ceremony.FinalCheckValue, sheet.QuerySelector("[data-testid=sheet-final-kcv]")!.TextContent.Trim());
+        Assert.Equal("1 of 2", sheet.QuerySelector("[data-testid=sheet-number]")!.TextContent.Trim());
+        Assert.Equal(opened.Id.ToString("D"), sheet.QuerySelector("[data-testid=sheet-ceremony]")!.TextContent.Trim());
+        Assert.Equal(1, ceremony.ComponentsReceived);
+        Assert.Empty(cut.FindAll("[data-testid=receive-component]"));
+
+        // Reloaded before acknowledging: the sheet is not shown again, only the acknowledgement.
+        var reloaded = RenderDetails(domain, opened.Id, again: true);
+        reloaded.WaitForAssertion(() => Assert.NotNull(reloaded.Find("[data-testid=acknowledge-pending]")));
+        Assert.Empty(reloaded.FindAll("[data-testid=component-sheet]"));
+        AssertNoComponent(reloaded.Markup, grouped.Replace(" ", string.Empty, StringComparison.Ordinal));
+
+        await cut.InvokeAsync(() => cut.Find("[data-testid=sheet-print]").Click());
+        Assert.Single(domain.Context.JSInterop.Invocations, i => i.Identifier == "print");
+        await cut.InvokeAsync(() => cut.Find("[data-testid=sheet-acknowledge]").Click());
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=component-sheet]")));
+        AssertNoComponent(cut.Markup, grouped.Replace(" ", string.Empty, StringComparison.Ordinal));
+        Assert.Empty(cut.FindAll("[data-testid=receive-component]"));
+        Assert.Empty(cut.FindAll("[data-testid=acknowledge-pending]"));
+        Assert.Contains("Component recorded by its custodian", cut.Find("[data-testid=ceremony-timeline]").TextContent, StringComparison.Ordinal);
+        var afterwards = RenderDetails(domain, opened.Id, again: true);
+        afterwards.WaitForAssertion(() => Assert.NotNull(afterwards.Find("[data-testid=custodian-not-eligible]")));
+        Assert.Empty(afterwards.FindAll("[data-testid=component-sheet]"));
+        Assert.Empty(afterwards.FindAll("[data-testid=acknowledge-pending]"));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

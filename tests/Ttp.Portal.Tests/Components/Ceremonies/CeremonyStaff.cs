@@ -4,6 +4,7 @@ using Ttp.Crypto.GlobalPlatform;
 using Ttp.Domain;
 using Ttp.Domain.Ceremonies;
 using Ttp.Domain.IssuerKeys;
+using Ttp.Domain.Keks;
 using Ttp.Domain.Staff;
 using Ttp.Portal.Tests.Components.Tsms;
 
@@ -49,6 +50,15 @@ internal static class CeremonyStaff
     public static Task<Ceremony> OpenAsync(this PortalDomain domain, int kvn = 255, IReadOnlyList<string>? custodians = null) =>
         domain.Ceremonies().OpenIssuerMasterKeyImportAsync(
             new IssuerKeyImport(Iin, kvn, SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11), 16, 2, custodians, Actor.Staff(Officer));
+
+    /// <summary>Registers and approves TSM "acme", then opens, as the officer, a ceremony generating its AES-128 KEK 1 in two components.</summary>
+    public static async Task<Ceremony> OpenGenerateKekAsync(this PortalDomain domain)
+    {
+        await domain.Tsms.RegisterAsync("acme", "ACME", PortalDomain.Certificate(), [Iin], Actor.Staff(PortalDomain.OperatorA));
+        await domain.Tsms.ApproveAsync("acme", PortalDomain.OperatorB, Actor.Staff(PortalDomain.OperatorB));
+        return await domain.Ceremonies().OpenKekAsync(
+            new KekCeremonyRequest(CeremonyKind.GenerateKek, "acme", 1, KekAlgorithm.Aes128, KekFormat.Tr31, 2), null, Actor.Staff(Officer));
+    }
 
     /// <summary>Enters <paramref name="componentHex"/> with its true check value as <paramref name="custodian"/>.</summary>
     public static Task<Ceremony> EnterAsync(this PortalDomain domain, Guid ceremony, string componentHex, string custodian) =>
