@@ -33,6 +33,8 @@ public sealed class RoleMatrixTests
         ("/audit/integrity", [S, U]),
         ("/issuer-keys", [S, U]),
         ("/issuer-keys/A0000001/1", [S, U]),
+        ("/ceremonies", [S, K, U]),
+        ("/ceremonies/00000000-0000-0000-0000-000000000001", [S, K, U]),
 
         // Public: the enrolment page of an invitation (a signed-in visitor is told to sign out first).
         ("/account/enrol", [A, O, S, K, U]),
@@ -196,6 +198,11 @@ public sealed class RoleMatrixTests
         if (action.Name.StartsWith("issuer-key.", StringComparison.Ordinal))
         {
             return world.NextKeySetSubject();
+        }
+
+        if (action.Name.StartsWith("ceremony.", StringComparison.Ordinal))
+        {
+            return world.Ceremonies.NextSubject(action.Name, who);
         }
 
         var name = action.Name.Replace('.', '-') + "-" + who.ToLowerInvariant();

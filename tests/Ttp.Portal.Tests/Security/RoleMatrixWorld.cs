@@ -11,11 +11,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Ttp.Crypto.GlobalPlatform;
 using Ttp.Domain;
+using Ttp.Domain.Ceremonies;
+using Ttp.Domain.Keks;
 using Ttp.Domain.Data;
 using Ttp.Domain.IssuerKeys;
 using Ttp.Domain.Staff;
 using Ttp.Domain.Tsms;
 using Ttp.Portal.Accreditation;
+using Ttp.Portal.Ceremonies;
 using Ttp.Portal.IssuerKeys;
 using Ttp.Portal.Security;
 using Ttp.Portal.Staff;
@@ -41,6 +44,7 @@ internal sealed class RoleMatrixWorld : IDisposable
     private readonly WebApplicationFactory<Program> _portal;
     private readonly Dictionary<string, X509Certificate2> _certificates = [];
     private bool _registrarAdded;
+    private RoleMatrixCeremonies? _ceremonies;
     private int _lastKvn;
 
     public RoleMatrixWorld()
@@ -63,6 +67,9 @@ internal sealed class RoleMatrixWorld : IDisposable
     public MatrixClock Clock { get; } = new(WithTicks(DateTimeOffset.UtcNow));
 
     public IServiceProvider Services => _portal.Services;
+
+    /// <summary>The subjects of the ceremony actions.</summary>
+    public RoleMatrixCeremonies Ceremonies => _ceremonies ??= new RoleMatrixCeremonies(this);
 
     public TsmService Tsms => Services.GetRequiredService<TsmService>();
 
@@ -219,6 +226,15 @@ internal sealed class RoleMatrixWorld : IDisposable
     /// <summary>The issuer of the matrix's key sets.</summary>
     public const string KeySetIin = "B0000001";
 
+    /// <summary>Imports the subject's key set through the domain as the system and leaves it pending activation (arrangement only).</summary>
+    public async Task AddPendingKeySetAsync(MatrixSubject subject)
+    {
+        var mask = RandomNumberGenerator.GetBytes(16);
+        await Services.GetRequiredService<IssuerKeyService>().ImportAsync(
+            new IssuerKeyImport(subject.Iin, subject.Kvn, SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11),
+            [mask.Select(b => (byte)(b ^ 0x5A)).ToArray(), mask], Actor.System);
+    }
+
     /// <summary>Imports and activates the subject's key set through the domain as the system (arrangement only).</summary>
     public async Task AddActiveKeySetAsync(MatrixSubject subject)
     {
@@ -266,6 +282,9 @@ internal sealed class RoleMatrixWorld : IDisposable
             new TsmAccreditation(staff, Tsms, Changes),
             new StaffAdministration(staff, Services.GetRequiredService<IServiceScopeFactory>()),
             new IssuerKeyAdministration(staff, Services.GetRequiredService<IssuerKeyService>()),
+            new CeremonyAdministration(
+                staff, Services.GetRequiredService<CeremonyService>(), Services.GetRequiredService<CeremonyQueries>(),
+                Services.GetRequiredService<KekService>(), Services.GetRequiredService<IServiceScopeFactory>()),
             this);
     }
 
@@ -302,7 +321,7 @@ internal sealed class RoleMatrixWorld : IDisposable
 }
 
 /// <summary>The edge services under test, and the world they act in (for the test's certificates).</summary>
-internal sealed record MatrixEdges(TsmAccreditation Tsms, StaffAdministration Staff, IssuerKeyAdministration IssuerKeys, RoleMatrixWorld World);
+internal sealed record MatrixEdges(TsmAccreditation Tsms, StaffAdministration Staff, IssuerKeyAdministration IssuerKeys, CeremonyAdministration Ceremonies, RoleMatrixWorld World);
 
 /// <summary>
 /// The subject of one action for one actor: its own TSM or staff account (<see cref="Name"/>), so that no action depends
@@ -314,7 +333,9 @@ internal sealed record MatrixSubject(RoleMatrixWorld World, string Name, string 
     /// The subject as the audit trail names it: <c>user:</c> and the e-mail, <c>tsm:</c> and the name, or a key set's own
     /// name (<c>issuer-key:IIN/KVN</c>).
     /// </summary>
-    public string AuditSubject => IsKeySet ? Name : (Name.Contains('@', StringComparison.Ordinal) ? "user:" : "tsm:") + Name;
+    public string AuditSubject => IsKeySet ? Name
+        : IsCeremony ? World.Ceremonies.AuditSubject(Name)
+        : (Name.Contains('@', StringComparison.Ordinal) ? "user:" : "tsm:") + Name;
 
     /// <summary>The IIN of a key-set subject (<c>issuer-key:IIN/KVN</c>).</summary>
     public string Iin => KeySetPart(0);
@@ -323,6 +344,9 @@ internal sealed record MatrixSubject(RoleMatrixWorld World, string Name, string 
     public int Kvn => int.Parse(KeySetPart(1), System.Globalization.CultureInfo.InvariantCulture);
 
     private bool IsKeySet => Name.StartsWith("issuer-key:", StringComparison.Ordinal);
+
+    // A ceremony action's subject: its ceremony is named in the audit trail by its id (ceremony:id).
+    private bool IsCeremony => Name.StartsWith("ceremony-", StringComparison.Ordinal);
 
     private string KeySetPart(int index) => IsKeySet
         ? Name["issuer-key:".Length..].Split('/')[index]
