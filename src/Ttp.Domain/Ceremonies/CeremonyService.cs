@@ -32,17 +32,14 @@ public sealed partial class CeremonyService(
     /// <summary>
     /// Opens a ceremony importing an issuer master key of <paramref name="keyLength"/> bytes in
     /// <paramref name="components"/> components (2..9), entered by the named custodians or, when none is named, by any
-    /// Key custodian. The opener enters no component.
+    /// Key custodian. The opener enters no component. A known-answer sample in <paramref name="import"/> goes with the key
+    /// set and is checked when it is activated.
     /// </summary>
     public Task<Ceremony> OpenIssuerMasterKeyImportAsync(
         IssuerKeyImport import, int keyLength, int components, IReadOnlyList<string>? custodians, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(import);
         var normalized = IssuerKeyService.Normalize(import, keyLength);
-        if (normalized.SampleKdd is not null)
-        {
-            throw new DomainInputException("sample-kdd: a ceremony confirms the key by its check value; give no known-answer sample");
-        }
 
         var named = NamedCustodians(components, custodians);
         return audited.RunAsync(async db =>
@@ -60,8 +57,7 @@ public sealed partial class CeremonyService(
             }
 
             var now = time.GetUtcNow();
-            var ceremony = Ceremony.OpenIssuerMasterKeyImport(Guid.NewGuid(), normalized.Iin, normalized.Kvn, normalized.Scheme, normalized.Method, keyLength,
-                components, custodianActors, actor, now, TimeSpan.FromMinutes(options.Value.ExpiryMinutes));
+            var ceremony = Ceremony.OpenIssuerMasterKeyImport(Guid.NewGuid(), normalized, components, custodianActors, actor, now, TimeSpan.FromMinutes(options.Value.ExpiryMinutes));
             db.Ceremonies.Add(ceremony);
             return (ceremony, Record("ceremony.opened", actor, ceremony, new
             {
@@ -71,6 +67,8 @@ public sealed partial class CeremonyService(
                 Scheme = ceremony.Scheme?.ToString(),
                 Method = ceremony.Method?.ToString(),
                 ceremony.KeyLength,
+                ceremony.SampleKdd,
+                ceremony.SampleEncKcv,
                 Components = ceremony.ComponentsExpected,
                 Custodians = ceremony.NamedCustodians,
                 ceremony.ExpiresAt,
@@ -260,7 +258,7 @@ public sealed partial class CeremonyService(
             return (new CeremonyOutcome(ceremony, null, kek), kek.Id, ceremony.Label, kek.KeyCheckValue);
         }
 
-        var normalized = new IssuerKeyService.Normalized(ceremony.Iin!, ceremony.Kvn!.Value, ceremony.Scheme!.Value, ceremony.Method!.Value, ceremony.KeyLength, null, null);
+        var normalized = new IssuerKeyService.Normalized(ceremony.Iin!, ceremony.Kvn!.Value, ceremony.Scheme!.Value, ceremony.Method!.Value, ceremony.KeyLength, ceremony.SampleKdd, ceremony.SampleEncKcv);
         var set = await issuerKeys.AddSealedAsync(db, normalized, key, actor, cancellationToken);
         return (new CeremonyOutcome(ceremony, set, null), set.Id, IssuerKeyService.AuditSubject(set.Iin, set.Kvn), set.KeyCheckValue);
     }
