@@ -58,6 +58,12 @@ public sealed class Ceremony
 
     public DiversificationMethod? Method { get; private set; }
 
+    /// <summary>An issuer key's known-answer sample: a KDD (hex) ...</summary>
+    public string? SampleKdd { get; private set; }
+
+    /// <summary>... and the ENC key check value the issuer documents for it; checked when the key set is activated.</summary>
+    public string? SampleEncKcv { get; private set; }
+
     /// <summary>Key length in bytes; every component has it.</summary>
     public int KeyLength { get; private set; }
 
@@ -114,19 +120,20 @@ public sealed class Ceremony
     public IReadOnlyList<string> NamedCustodians => Custodians is null ? [] : Custodians.Split(';');
 
     internal static Ceremony OpenIssuerMasterKeyImport(
-        Guid id, string iin, int kvn, SecureChannelScheme scheme, DiversificationMethod method, int keyLength, int components,
-        IReadOnlyList<Actor> custodians, Actor openedBy, DateTimeOffset now, TimeSpan lifetime) => new()
+        Guid id, IssuerKeyService.Normalized key, int components, IReadOnlyList<Actor> custodians, Actor openedBy, DateTimeOffset now, TimeSpan lifetime) => new()
         {
             Id = id,
             Kind = CeremonyKind.ImportIssuerMasterKey,
             State = CeremonyState.Open,
-            Label = $"issuer key {iin}/{kvn}",
-            KeyReference = IssuerKeyReference(iin, kvn),
-            Iin = iin,
-            Kvn = kvn,
-            Scheme = scheme,
-            Method = method,
-            KeyLength = keyLength,
+            Label = $"issuer key {key.Iin}/{key.Kvn}",
+            KeyReference = IssuerKeyReference(key.Iin, key.Kvn),
+            Iin = key.Iin,
+            Kvn = key.Kvn,
+            Scheme = key.Scheme,
+            Method = key.Method,
+            KeyLength = key.KeyLength,
+            SampleKdd = key.SampleKdd,
+            SampleEncKcv = key.SampleEncKcv,
             ComponentsExpected = components,
             Custodians = custodians.Count == 0 ? null : string.Join(';', custodians.Select(c => c.Id)),
             OpenedBy = openedBy.Id,

@@ -36,10 +36,10 @@ public sealed partial class CeremonyService
             throw new DomainInputException("algorithm: expected TDES2, TDES3, AES128, AES192 or AES256 with format TR-31 or GP");
         }
 
-        var named = NamedCustodians(request.Components, custodians);
+        var named = CeremonyStaff.NamedCustodians(request.Components, custodians);
         return audited.RunAsync(async db =>
         {
-            var custodianActors = await OpenerAndCustodiansAsync(db, named, actor, cancellationToken);
+            var custodianActors = await CeremonyStaff.OpenerAndCustodiansAsync(db, named, actor, cancellationToken);
             var tsm = await Tsms.TsmService.FindAsync(db, request.TsmName, cancellationToken);
             KekService.RequireMayReceive(tsm);
             if (await db.Ceremonies.AnyAsync(c => c.TsmId == tsm.Id && c.KekIndex == request.Index && c.State <= CeremonyState.AwaitingConfirmation, cancellationToken))
@@ -88,7 +88,7 @@ public sealed partial class CeremonyService
         byte[]? handedOut = null;
         try
         {
-            var (received, refusal) = await audited.RunAsync<(ReceivedComponent?, string?)>(async db =>
+            var (received, refusal) = await RaisingDamageAsync(ceremonyId, () => audited.RunAsync<(ReceivedComponent?, string?)>(async db =>
             {
                 var ceremony = await FindAsync(db, ceremonyId, cancellationToken);
                 if (ExpireIfOverdue(ceremony) is { } expired)
@@ -114,7 +114,7 @@ public sealed partial class CeremonyService
                     Expected = ceremony.ComponentsExpected,
                     State = ceremony.State.ToString(),
                 }));
-            }, cancellationToken);
+            }, cancellationToken), cancellationToken);
             return received ?? throw new RuleViolationException(refusal!);
         }
         catch

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Ttp.Crypto;
 using Ttp.Domain.Audit;
 using Ttp.Domain.Data;
+using Ttp.Domain.Integrity;
 using Ttp.Domain.IssuerKeys;
 using Ttp.Domain.Keks;
 using Ttp.Domain.KeyStore;
@@ -24,6 +25,7 @@ public sealed partial class CeremonyService(
     KeyVault vault,
     IssuerKeyService issuerKeys,
     KekService keks,
+    IntegrityAlarm alarm,
     IOptions<CeremonyOptions> options,
     TimeProvider time)
 {
@@ -32,22 +34,19 @@ public sealed partial class CeremonyService(
     /// <summary>
     /// Opens a ceremony importing an issuer master key of <paramref name="keyLength"/> bytes in
     /// <paramref name="components"/> components (2..9), entered by the named custodians or, when none is named, by any
-    /// Key custodian. The opener enters no component.
+    /// Key custodian. The opener enters no component. A known-answer sample in <paramref name="import"/> goes with the key
+    /// set and is checked when it is activated.
     /// </summary>
     public Task<Ceremony> OpenIssuerMasterKeyImportAsync(
         IssuerKeyImport import, int keyLength, int components, IReadOnlyList<string>? custodians, Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(import);
         var normalized = IssuerKeyService.Normalize(import, keyLength);
-        if (normalized.SampleKdd is not null)
-        {
-            throw new DomainInputException("sample-kdd: a ceremony confirms the key by its check value; give no known-answer sample");
-        }
 
-        var named = NamedCustodians(components, custodians);
+        var named = CeremonyStaff.NamedCustodians(components, custodians);
         return audited.RunAsync(async db =>
         {
-            var custodianActors = await OpenerAndCustodiansAsync(db, named, actor, cancellationToken);
+            var custodianActors = await CeremonyStaff.OpenerAndCustodiansAsync(db, named, actor, cancellationToken);
             var keyReference = Ceremony.IssuerKeyReference(normalized.Iin, normalized.Kvn);
             if (await db.IssuerKeySets.AnyAsync(k => k.Iin == normalized.Iin && k.Kvn == normalized.Kvn, cancellationToken))
             {
@@ -60,8 +59,7 @@ public sealed partial class CeremonyService(
             }
 
             var now = time.GetUtcNow();
-            var ceremony = Ceremony.OpenIssuerMasterKeyImport(Guid.NewGuid(), normalized.Iin, normalized.Kvn, normalized.Scheme, normalized.Method, keyLength,
-                components, custodianActors, actor, now, TimeSpan.FromMinutes(options.Value.ExpiryMinutes));
+            var ceremony = Ceremony.OpenIssuerMasterKeyImport(Guid.NewGuid(), normalized, components, custodianActors, actor, now, TimeSpan.FromMinutes(options.Value.ExpiryMinutes));
             db.Ceremonies.Add(ceremony);
             return (ceremony, Record("ceremony.opened", actor, ceremony, new
             {
@@ -71,47 +69,13 @@ public sealed partial class CeremonyService(
                 Scheme = ceremony.Scheme?.ToString(),
                 Method = ceremony.Method?.ToString(),
                 ceremony.KeyLength,
+                ceremony.SampleKdd,
+                ceremony.SampleEncKcv,
                 Components = ceremony.ComponentsExpected,
                 Custodians = ceremony.NamedCustodians,
                 ceremony.ExpiresAt,
             }));
         }, cancellationToken);
-    }
-
-    /// <summary>Validates the number of components and the named custodians (trimmed, distinct; none: any Key custodian).</summary>
-    private static List<string> NamedCustodians(int components, IReadOnlyList<string>? custodians)
-    {
-        if (components is < KeyComponents.MinimumCount or > 9)
-        {
-            throw new DomainInputException($"components: expected 2 to 9, found {components}");
-        }
-
-        var named = (custodians ?? []).Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        if (named.Count > 0 && named.Count < components)
-        {
-            throw new DomainInputException($"custodians: {components} components need at least {components} different custodians, found {named.Count}");
-        }
-
-        return named;
-    }
-
-    /// <summary>Requires the opener to be a Security officer and each named custodian an active Key custodian other than the opener.</summary>
-    private static async Task<List<Actor>> OpenerAndCustodiansAsync(TtpDbContext db, List<string> named, Actor actor, CancellationToken cancellationToken)
-    {
-        await CeremonyStaff.RequireRoleAsync(db, actor, StaffRoles.SecurityOfficer, cancellationToken);
-        var custodianActors = new List<Actor>();
-        foreach (var email in named)
-        {
-            var custodian = await CeremonyStaff.CustodianAsync(db, email, cancellationToken);
-            if (custodian == actor)
-            {
-                throw new RuleViolationException($"{actor.Id} opens the ceremony and cannot also be one of its custodians");
-            }
-
-            custodianActors.Add(custodian);
-        }
-
-        return custodianActors;
     }
 
     /// <summary>
@@ -125,7 +89,7 @@ public sealed partial class CeremonyService(
         try
         {
             var typed = Hex.Parse(checkValue, "check-value", KeyCheckValue.ShortLength);
-            var (ceremony, refusal) = await audited.RunAsync<(Ceremony, string?)>(async db =>
+            var (ceremony, refusal) = await RaisingDamageAsync(ceremonyId, () => audited.RunAsync<(Ceremony, string?)>(async db =>
             {
                 var ceremony = await FindAsync(db, ceremonyId, cancellationToken);
                 if (ExpireIfOverdue(ceremony) is { } expired)
@@ -163,7 +127,7 @@ public sealed partial class CeremonyService(
                     State = ceremony.State.ToString(),
                     FinalKcv = ceremony.FinalCheckValue,
                 }));
-            }, cancellationToken);
+            }, cancellationToken), cancellationToken);
             return refusal is null ? ceremony : throw new RuleViolationException(refusal);
         }
         finally
@@ -180,7 +144,7 @@ public sealed partial class CeremonyService(
     public async Task<CeremonyOutcome> ConfirmAsync(Guid ceremonyId, string documentedCheckValue, Actor actor, CancellationToken cancellationToken = default)
     {
         var documented = Hex.Parse(documentedCheckValue, "check-value", KeyCheckValue.ShortLength);
-        var (outcome, refusal) = await audited.RunAsync<(CeremonyOutcome?, string?)>(async db =>
+        var (outcome, refusal) = await RaisingDamageAsync(ceremonyId, () => audited.RunAsync<(CeremonyOutcome?, string?)>(async db =>
         {
             var ceremony = await FindAsync(db, ceremonyId, cancellationToken);
             if (ExpireIfOverdue(ceremony) is { } expired)
@@ -218,7 +182,7 @@ public sealed partial class CeremonyService(
                 State = "PendingActivation",
                 Custodians = components.Select(c => c.Custodian).ToArray(),
             }));
-        }, cancellationToken);
+        }, cancellationToken), cancellationToken);
         return refusal is null ? outcome! : throw new RuleViolationException(refusal);
     }
 
@@ -238,6 +202,25 @@ public sealed partial class CeremonyService(
     {
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         return await db.Ceremonies.AsNoTracking().FirstOrDefaultAsync(c => c.Id == ceremonyId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs a step that opens the ceremony's sealed partial; when it does not open (a ceremony row changed outside the
+    /// product: its attributes, its count of components, or a partial copied from another ceremony) the step has written
+    /// nothing, and the damage is raised (Critical log, audit record) before the refusal goes to the caller.
+    /// </summary>
+    private async Task<T> RaisingDamageAsync<T>(Guid ceremonyId, Func<Task<T>> step, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await step();
+        }
+        catch (IntegrityException damaged)
+        {
+            var digest = Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(damaged.Message)), 0, 8);
+            await alarm.StoredKeyDamagedAsync($"ceremony {ceremonyId:D} (its sealed partial)", digest, damaged.Message, cancellationToken);
+            throw;
+        }
     }
 
     /// <summary>Refuses a custodian who may not enter or receive the next component (<see cref="CeremonyStaff.WhyNotAsync"/>).</summary>
@@ -260,7 +243,7 @@ public sealed partial class CeremonyService(
             return (new CeremonyOutcome(ceremony, null, kek), kek.Id, ceremony.Label, kek.KeyCheckValue);
         }
 
-        var normalized = new IssuerKeyService.Normalized(ceremony.Iin!, ceremony.Kvn!.Value, ceremony.Scheme!.Value, ceremony.Method!.Value, ceremony.KeyLength, null, null);
+        var normalized = new IssuerKeyService.Normalized(ceremony.Iin!, ceremony.Kvn!.Value, ceremony.Scheme!.Value, ceremony.Method!.Value, ceremony.KeyLength, ceremony.SampleKdd, ceremony.SampleEncKcv);
         var set = await issuerKeys.AddSealedAsync(db, normalized, key, actor, cancellationToken);
         return (new CeremonyOutcome(ceremony, set, null), set.Id, IssuerKeyService.AuditSubject(set.Iin, set.Kvn), set.KeyCheckValue);
     }

@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Ttp.Crypto;
 using Ttp.Domain.Data;
 using Ttp.Domain.Staff;
 
 namespace Ttp.Domain.Ceremonies;
 
-/// <summary>The role a ceremony step needs, checked against the acting staff member's account.</summary>
+/// <summary>Who may take which ceremony step: roles checked against the acting staff member's account, named custodians, the opener and one-component-per-person rules.</summary>
 internal static class CeremonyStaff
 {
     private const string StaffPrefix = "user:";
@@ -76,5 +77,41 @@ internal static class CeremonyStaff
         }
 
         return null;
+    }
+
+    /// <summary>Validates the number of components and the named custodians (trimmed, distinct; none: any Key custodian).</summary>
+    public static List<string> NamedCustodians(int components, IReadOnlyList<string>? custodians)
+    {
+        if (components is < KeyComponents.MinimumCount or > 9)
+        {
+            throw new DomainInputException($"components: expected 2 to 9, found {components}");
+        }
+
+        var named = (custodians ?? []).Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        if (named.Count > 0 && named.Count < components)
+        {
+            throw new DomainInputException($"custodians: {components} components need at least {components} different custodians, found {named.Count}");
+        }
+
+        return named;
+    }
+
+    /// <summary>Requires the opener to be a Security officer and each named custodian an active Key custodian other than the opener.</summary>
+    public static async Task<List<Actor>> OpenerAndCustodiansAsync(TtpDbContext db, List<string> named, Actor actor, CancellationToken cancellationToken)
+    {
+        await RequireRoleAsync(db, actor, StaffRoles.SecurityOfficer, cancellationToken);
+        var custodianActors = new List<Actor>();
+        foreach (var email in named)
+        {
+            var custodian = await CustodianAsync(db, email, cancellationToken);
+            if (custodian == actor)
+            {
+                throw new RuleViolationException($"{actor.Id} opens the ceremony and cannot also be one of its custodians");
+            }
+
+            custodianActors.Add(custodian);
+        }
+
+        return custodianActors;
     }
 }

@@ -73,4 +73,31 @@ public sealed class CeremonyCompletionTests
             Assert.All(records, r => Assert.DoesNotContain(secret, r.Details, StringComparison.OrdinalIgnoreCase));
         }
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Activate_CeremonyWithKnownAnswerSample_ActivatesOnlyWhenTheSampleMatches(DatabaseProvider provider)
+    {
+        await using var env = await CeremonyEnvironment.CreateAsync(provider);
+        var issuerKeys = env.Inner.Services.GetRequiredService<IssuerKeyService>();
+        var (first, second) = Split(Master16);
+        var vectorEncKcv = CheckValue(VectorKeys[0]);
+        var wrongKcv = CheckValue(VectorKeys[1]);
+
+        foreach (var (kvn, sampleKcv) in new[] { (1, wrongKcv), (2, vectorEncKcv) })
+        {
+            var ceremony = await env.Ceremonies.OpenIssuerMasterKeyImportAsync(
+                new IssuerKeyImport(Iin, kvn, SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11, KddOpenJavaCard, sampleKcv), 16, 2, null, Officer);
+            Assert.Equal((KddOpenJavaCard, sampleKcv), (ceremony.SampleKdd, ceremony.SampleEncKcv));
+            await env.EnterAsync(ceremony.Id, first, Custodian1);
+            await env.EnterAsync(ceremony.Id, second, Custodian2);
+            var set = (await env.Ceremonies.ConfirmAsync(ceremony.Id, CheckValue(Master16), Officer)).KeySet!;
+            Assert.Equal((KddOpenJavaCard, sampleKcv), (set.SampleKdd, set.SampleEncKcv));
+        }
+
+        var refused = await Assert.ThrowsAsync<RuleViolationException>(() => issuerKeys.ActivateAsync(Iin, 1, Officer));
+        Assert.Contains("known-answer sample does not match", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(IssuerKeySetState.PendingActivation, (await issuerKeys.GetAsync(Iin, 1)).State);
+        Assert.Equal(IssuerKeySetState.Active, (await issuerKeys.ActivateAsync(Iin, 2, Officer)).State);
+    }
 }

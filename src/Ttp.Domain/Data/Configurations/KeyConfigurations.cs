@@ -69,6 +69,8 @@ internal sealed class CeremonyConfiguration : IEntityTypeConfiguration<Ceremony>
         builder.Property(c => c.OpenedBy).HasMaxLength(200);
         builder.Property(c => c.KeyReference).HasMaxLength(200);
         builder.Property(c => c.Iin).HasMaxLength(32);
+        builder.Property(c => c.SampleKdd).HasMaxLength(20);
+        builder.Property(c => c.SampleEncKcv).HasMaxLength(16);
         builder.Property(c => c.Custodians).HasMaxLength(4000);
         builder.Property(c => c.FinalCheckValue).HasMaxLength(16);
         builder.Property(c => c.ClosedBy).HasMaxLength(200);

@@ -383,6 +383,16 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("result_id");
 
+                    b.Property<string>("SampleEncKcv")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("sample_enc_kcv");
+
+                    b.Property<string>("SampleKdd")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("sample_kdd");
+
                     b.Property<int?>("Scheme")
                         .HasColumnType("integer")
                         .HasColumnName("scheme");

@@ -374,6 +374,16 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("result_id");
 
+                    b.Property<string>("SampleEncKcv")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sample_enc_kcv");
+
+                    b.Property<string>("SampleKdd")
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sample_kdd");
+
                     b.Property<int?>("Scheme")
                         .HasColumnType("INTEGER")
                         .HasColumnName("scheme");
