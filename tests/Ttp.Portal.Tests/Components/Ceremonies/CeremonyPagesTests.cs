@@ -253,6 +253,42 @@ public sealed class CeremonyPagesTests
     }
 
     [Fact]
+    public async Task ConfirmAndActivate_GeneratedKek_KekCreatedLinkedToTsmThenActive()
+    {
+        await using var domain = await CreateAsync(Officer, StaffRoles.SecurityOfficer);
+        var opened = await domain.OpenGenerateKekAsync();
+        foreach (var custodian in new[] { Custodian1, Custodian2 })
+        {
+            using (await domain.Ceremonies().ReceiveComponentAsync(opened.Id, Ttp.Domain.Actor.Staff(custodian)))
+            {
+            }
+
+            await domain.Ceremonies().AcknowledgeComponentAsync(opened.Id, Ttp.Domain.Actor.Staff(custodian));
+        }
+
+        var dialogs = domain.Context.Render<MudDialogProvider>();
+        var cut = RenderDetails(domain, opened.Id);
+        cut.WaitForAssertion(() => Assert.Equal("Awaiting confirmation", cut.Find("[data-testid=ceremony-state]").TextContent.Trim()));
+        Assert.Equal("acme", cut.Find("[data-testid=ceremony-tsm]").TextContent.Trim());
+        Assert.Empty(cut.FindAll("[data-testid=receive-component]"));
+
+        var final = (await domain.Ceremonies().GetAsync(opened.Id))!.FinalCheckValue!;
+        await cut.InvokeAsync(() => cut.Find("input[data-testid=confirm-kcv-input]").Input(final));
+        await cut.InvokeAsync(() => cut.Find("[data-testid=confirm-submit]").Click());
+
+        cut.WaitForAssertion(() => Assert.Equal("Completed", cut.Find("[data-testid=ceremony-state]").TextContent.Trim()));
+        Assert.Equal("tsms/acme", cut.Find("[data-testid=ceremony-result-link]").GetAttribute("href"));
+        Assert.Equal("Pending activation", cut.Find("[data-testid=key-state]").TextContent.Trim());
+        await cut.InvokeAsync(() => cut.Find("[data-testid=activate-key]").Click());
+        dialogs.WaitForAssertion(() => Assert.Contains("Activate KEK 1 version 1 of TSM acme?", dialogs.Find("[data-testid=confirm-message]").TextContent, StringComparison.Ordinal));
+        await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=confirm]").Click());
+
+        cut.WaitForAssertion(() => Assert.Equal("Active", cut.Find("[data-testid=key-state]").TextContent.Trim()));
+        var kek = Assert.Single(await domain.Context.Services.GetService<Ttp.Domain.Keks.KekService>()!.ListAsync("acme"));
+        Assert.Equal((Ttp.Domain.Keks.KekState.Active, final, (Guid?)opened.Id), (kek.State, kek.KeyCheckValue, kek.CeremonyId));
+    }
+
+    [Fact]
     public async Task Abort_OfficerGivesReason_CeremonyAbortedAndFinal()
     {
         await using var domain = await CreateAsync(Officer, StaffRoles.SecurityOfficer);
