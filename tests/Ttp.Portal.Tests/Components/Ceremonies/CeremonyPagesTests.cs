@@ -125,6 +125,29 @@ public sealed class CeremonyPagesTests
     }
 
     [Fact]
+    public async Task OpenDialog_GenerateKek_OpensForTheChosenTsmAndIndex()
+    {
+        await using var domain = await CreateAsync(Officer, StaffRoles.SecurityOfficer);
+        await domain.Tsms.RegisterAsync("acme", "ACME", PortalDomain.Certificate(), [Iin], Ttp.Domain.Actor.Staff(PortalDomain.OperatorA));
+        await domain.Tsms.ApproveAsync("acme", PortalDomain.OperatorB, Ttp.Domain.Actor.Staff(PortalDomain.OperatorB));
+        var (page, dialogs) = await OpenDialogAsync(domain);
+
+        await ChooseAsync(page, dialogs, "kind-select", "Generate KEK");
+        dialogs.WaitForAssertion(() => Assert.NotNull(Input(dialogs, "kek-index-input")));
+        Assert.Empty(dialogs.FindAll("input[data-testid=iin-input]"));
+        await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=open-submit]").Click());
+        dialogs.WaitForAssertion(() => Assert.Contains("TSM: choose the TSM the KEK serves", dialogs.Find("[data-testid=open-submit]").Closest(".mud-dialog")!.TextContent, StringComparison.Ordinal));
+        await ChooseAsync(page, dialogs, "tsm-select", "acme");
+        await dialogs.InvokeAsync(() => Input(dialogs, "kek-index-input").Input("4"));
+        await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=open-submit]").Click());
+
+        dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=open-submit]")));
+        var summary = Assert.Single(await domain.Context.Services.GetService<CeremonyQueries>()!.ListAsync());
+        var ceremony = (await domain.Ceremonies().GetAsync(summary.Id))!;
+        Assert.Equal((CeremonyKind.GenerateKek, 4, Ttp.Domain.Keks.KekAlgorithm.Aes128, 2), (ceremony.Kind, ceremony.KekIndex, ceremony.KekAlgorithm, ceremony.ComponentsExpected));
+    }
+
+    [Fact]
     public async Task EnterComponent_EligibleCustodian_CeremonyAdvancesAndMarkupHoldsNoComponent()
     {
         await using var domain = await CreateAsync(Custodian1, StaffRoles.KeyCustodian);
@@ -380,6 +403,9 @@ public sealed class CeremonyPagesTests
         AssertNoComponent(cut.Markup, Component1);
     }
 
+    // The popover provider of the open dialog's test (MudSelect lists render there).
+    private IRenderedComponent<MudPopoverProvider>? Popovers { get; set; }
+
     private static IRenderedComponent<CeremonyDetailsPage> RenderDetails(PortalDomain domain, Guid id, bool again = false)
     {
         if (!again)
@@ -390,15 +416,25 @@ public sealed class CeremonyPagesTests
         return domain.Context.Render<CeremonyDetailsPage>(p => p.Add(x => x.Id, id));
     }
 
-    private static async Task<(IRenderedComponent<CeremoniesPage> Page, IRenderedComponent<MudDialogProvider> Dialogs)> OpenDialogAsync(PortalDomain domain)
+    private async Task<(IRenderedComponent<CeremoniesPage> Page, IRenderedComponent<MudDialogProvider> Dialogs)> OpenDialogAsync(PortalDomain domain)
     {
         var dialogs = domain.Context.Render<MudDialogProvider>();
-        domain.Context.Render<MudPopoverProvider>();
+        Popovers = domain.Context.Render<MudPopoverProvider>();
         var cut = domain.Context.Render<CeremoniesPage>();
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=ceremonies-open]")));
         await cut.InvokeAsync(() => cut.Find("[data-testid=ceremonies-open]").Click());
         dialogs.WaitForAssertion(() => Assert.NotNull(dialogs.Find("[data-testid=open-submit]")));
         return (cut, dialogs);
+    }
+
+    // Opens a MudSelect and clicks the item with that text in its popover.
+    private async Task ChooseAsync(IRenderedComponent<CeremoniesPage> page, IRenderedComponent<MudDialogProvider> dialogs, string testId, string option)
+    {
+        var select = dialogs.Find($"[data-testid={testId}]").Closest(".mud-select") ?? dialogs.Find($"[data-testid={testId}]");
+        await dialogs.InvokeAsync(() => select.QuerySelector(".mud-input-control, .mud-select-input, input")!.MouseDown());
+        page.WaitForAssertion(() => Assert.NotEmpty(Popovers!.FindAll(".mud-popover-open .mud-list-item")));
+        await dialogs.InvokeAsync(() => Popovers!.FindAll(".mud-popover-open .mud-list-item").First(i => i.TextContent.Trim() == option).Click());
+        page.WaitForAssertion(() => Assert.Empty(Popovers!.FindAll(".mud-popover-open .mud-list-item")));
     }
 
     private static IElement Input<T>(IRenderedComponent<T> cut, string testId)
