@@ -13,6 +13,11 @@ namespace Ttp.Portal.Hosting;
 internal sealed partial class CeremonyExpiry(
     CeremonyService ceremonies, PortalStatus status, IOptions<CeremonyOptions> options, TimeProvider time, ILogger<CeremonyExpiry> logger) : BackgroundService
 {
+    private int _sweeps;
+
+    /// <summary>How many sweeps have finished (succeeded or failed) since start: what a test waits on.</summary>
+    internal int Sweeps => Volatile.Read(ref _sweeps);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
@@ -48,6 +53,10 @@ internal sealed partial class CeremonyExpiry(
         {
             LogFailed(logger, e.GetType().Name, e.Message);
             return 0;
+        }
+        finally
+        {
+            Interlocked.Increment(ref _sweeps);
         }
     }
 
