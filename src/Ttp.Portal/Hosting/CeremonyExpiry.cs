@@ -15,7 +15,10 @@ internal sealed partial class CeremonyExpiry(
 {
     private int _sweeps;
 
-    /// <summary>How many sweeps have finished (succeeded or failed) since start: what a test waits on.</summary>
+    /// <summary>
+    /// How many sweeps have finished (succeeded or failed) with the next one's timer set: what a test waits on before it
+    /// moves the clock.
+    /// </summary>
     internal int Sweeps => Volatile.Read(ref _sweeps);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -27,7 +30,9 @@ internal sealed partial class CeremonyExpiry(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await SweepAsync(stoppingToken);
-                await Task.Delay(interval, time, stoppingToken);
+                var next = Task.Delay(interval, time, stoppingToken);
+                Interlocked.Increment(ref _sweeps);
+                await next;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -53,10 +58,6 @@ internal sealed partial class CeremonyExpiry(
         {
             LogFailed(logger, e.GetType().Name, e.Message);
             return 0;
-        }
-        finally
-        {
-            Interlocked.Increment(ref _sweeps);
         }
     }
 
