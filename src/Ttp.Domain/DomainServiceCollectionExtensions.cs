@@ -52,6 +52,8 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<Integrity.IntegrityAlarm>();
         services.AddSingleton<Integrity.StoredKeyCheck>();
         services.AddSingleton<Integrity.AccessRecordUpgrade>();
+        services.AddSingleton<Integrity.KeyStateUpgrade>();
+        services.AddSingleton<Integrity.AuthenticRecordChange>();
         services.AddSingleton<StaffSecretUpgrade>();
         services.AddSingleton(sp => new AuditCheckpointFile(sp.GetRequiredService<IOptions<AuditOptions>>().Value
             .FullAnchorsDirectory(sp.GetRequiredService<IOptions<DataOptions>>().Value)));

@@ -7,13 +7,15 @@ namespace Ttp.Portal;
 internal static class PortalExtensions
 {
     /// <summary>
-    /// The domain (same configuration and services as ttpctl) and its start-up: migrations, LMK, audit key.
+    /// The domain (same configuration and services as ttpctl) and its start-up: migrations, LMK, audit key; then the
+    /// ceremonies' expiry timer (<see cref="CeremonyExpiry"/>), which waits for the domain to be ready.
     /// </summary>
     public static WebApplicationBuilder AddPortalDomain(this WebApplicationBuilder builder)
     {
         builder.Services.AddTtpDomain(builder.Configuration);
         builder.Services.AddSingleton<PortalStatus>();
         builder.Services.AddHostedService<DomainStartup>();
+        builder.Services.AddHostedService<CeremonyExpiry>();
         return builder;
     }
 

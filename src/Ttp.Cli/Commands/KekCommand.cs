@@ -92,12 +92,19 @@ internal static class KekCommand
         return root;
     }
 
-    /// <summary>Refuses component import when <c>Ttp:Cli:AllowComponentImport</c> is false (exit 3).</summary>
+    /// <summary>The exit-3 message when component import is switched off: it names the portal page that replaces it.</summary>
+    internal const string ComponentImportDisabled =
+        "component import from the command line is disabled in this installation (Ttp:Cli:AllowComponentImport=false); run a key ceremony in the portal at /ceremonies";
+
+    /// <summary>
+    /// Refuses component import (<c>kek import</c>, <c>issuer-key import</c>) when <c>Ttp:Cli:AllowComponentImport</c> is
+    /// false (exit 3), naming the portal's ceremonies page.
+    /// </summary>
     internal static void RequireComponentImport(IServiceProvider services)
     {
         if (!AdminCommands.ComponentImportAllowed(services))
         {
-            throw new RuleViolationException("component import from the command line is switched off (Ttp:Cli:AllowComponentImport=false); use a ceremony in the portal");
+            throw new RuleViolationException(ComponentImportDisabled);
         }
     }
 

@@ -19,4 +19,7 @@ internal static partial class IntegrityLog
 
     [LoggerMessage(EventId = 4604, Level = LogLevel.Critical, Message = "Integrity failure: {Record} after the one-time conversion; ignored, the sealed secret stays")]
     public static partial void ClearStaffSecret(ILogger logger, string record);
+
+    [LoggerMessage(EventId = 4605, Level = LogLevel.Warning, Message = "Upgrade: {Keks} KEK and {KeySets} issuer key set records received their MACs")]
+    public static partial void KeyStatesAuthenticated(ILogger logger, int keks, int keySets);
 }

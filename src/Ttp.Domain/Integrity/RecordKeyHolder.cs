@@ -31,7 +31,7 @@ public sealed class RecordKeyHolder(IDbContextFactory<TtpDbContext> factory, Key
                 await using var db = await factory.CreateDbContextAsync(cancellationToken);
                 var key = await vault.GetOrCreateSystemKeyAsync(
                     db, SystemKey.RecordKeyId, KeyKind.RecordKey, RecordAuthenticator.Length,
-                    async () => await AnyAuthenticatedAsync(db, cancellationToken) ? "TSM records or staff invitations carry MACs under it" : null,
+                    async () => await AnyAuthenticatedAsync(db, cancellationToken) ? "TSM records, staff invitations, KEKs or issuer key sets carry MACs under it" : null,
                     cancellationToken);
                 _authenticator = new RecordAuthenticator(key);
             }
@@ -55,5 +55,7 @@ public sealed class RecordKeyHolder(IDbContextFactory<TtpDbContext> factory, Key
         await db.Tsms.AnyAsync(t => t.RecordMac != null, cancellationToken)
         || await db.TsmCertificates.AnyAsync(c => c.RecordMac != null, cancellationToken)
         || await db.Set<Tsms.TsmIssuerScope>().AnyAsync(s => s.RecordMac != null, cancellationToken)
-        || await db.StaffInvitations.AnyAsync(i => i.RecordMac != null, cancellationToken);
+        || await db.StaffInvitations.AnyAsync(i => i.RecordMac != null, cancellationToken)
+        || await db.Keks.AnyAsync(k => k.RecordMac != null, cancellationToken)
+        || await db.IssuerKeySets.AnyAsync(k => k.RecordMac != null, cancellationToken);
 }

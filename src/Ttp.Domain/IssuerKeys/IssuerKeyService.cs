@@ -3,12 +3,17 @@ using Ttp.Crypto;
 using Ttp.Crypto.GlobalPlatform;
 using Ttp.Domain.Audit;
 using Ttp.Domain.Data;
+using Ttp.Domain.Integrity;
 using Ttp.Domain.KeyStore;
 
 namespace Ttp.Domain.IssuerKeys;
 
-/// <summary>Issuer master key sets: import from components, activate (known-answer check), suspend, retire, list.</summary>
-public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, AuditedTransaction audited, KeyVault vault, TimeProvider time)
+/// <summary>
+/// Issuer master key sets: import from components, activate (known-answer check), suspend, retire, list. Every key set
+/// added or changed gets its MAC in the same transaction (<see cref="AuditedTransaction"/>); activation, suspension and
+/// reinstatement start only from a key set that still matches its MAC (<see cref="AuthenticRecordChange"/>).
+/// </summary>
+public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, AuditedTransaction audited, AuthenticRecordChange guarded, KeyVault vault, TimeProvider time)
 {
     /// <summary>
     /// Imports a key set from two or more master-key components. The key set starts PendingActivation. A known-answer
@@ -96,10 +101,12 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
     /// Activates a key set. When it carries a known-answer sample, the ENC key derived for the sample KDD must have the
     /// documented check value; otherwise activation is refused.
     /// </summary>
+    /// <exception cref="IntegrityException">The key set does not match its MAC (changed outside the product): not activated.</exception>
     public Task<IssuerKeySet> ActivateAsync(string iin, int kvn, Actor actor, CancellationToken cancellationToken = default) =>
-        audited.RunAsync(async db =>
+        guarded.RunAsync(async (db, requireAuthentic) =>
         {
             var set = await FindAsync(db.IssuerKeySets, iin, kvn, cancellationToken);
+            await requireAuthentic(set);
             var before = set.State;
             if (set.SampleKdd is not null && set.SampleEncKcv is not null)
             {
@@ -126,15 +133,15 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
 
     /// <summary>Suspends an active key set; <paramref name="reason"/>, when given, is recorded in the audit trail.</summary>
     public Task<IssuerKeySet> SuspendAsync(string iin, int kvn, Actor actor, string? reason = null, CancellationToken cancellationToken = default) =>
-        ChangeStateAsync(iin, kvn, "issuer-key.suspended", s => s.Suspend(), actor, reason, cancellationToken);
+        ChangeStateAsync(iin, kvn, "issuer-key.suspended", s => s.Suspend(), actor, reason, requireAuthentic: true, cancellationToken);
 
     /// <summary>Reinstates a suspended key set (only a suspended one: a pending set is activated, a retired one stays retired).</summary>
     public Task<IssuerKeySet> ReinstateAsync(string iin, int kvn, Actor actor, string? reason = null, CancellationToken cancellationToken = default) =>
-        ChangeStateAsync(iin, kvn, "issuer-key.reinstated", s => s.Reinstate(), actor, reason, cancellationToken);
+        ChangeStateAsync(iin, kvn, "issuer-key.reinstated", s => s.Reinstate(), actor, reason, requireAuthentic: true, cancellationToken);
 
     /// <summary>Retires a key set for good; <paramref name="reason"/>, when given, is recorded in the audit trail.</summary>
     public Task<IssuerKeySet> RetireAsync(string iin, int kvn, Actor actor, string? reason = null, CancellationToken cancellationToken = default) =>
-        ChangeStateAsync(iin, kvn, "issuer-key.retired", s => s.Retire(), actor, reason, cancellationToken);
+        ChangeStateAsync(iin, kvn, "issuer-key.retired", s => s.Retire(), actor, reason, requireAuthentic: false, cancellationToken);
 
     /// <summary>One key set; throws <see cref="NotFoundException"/> when there is none for the IIN and KVN.</summary>
     public async Task<IssuerKeySet> GetAsync(string iin, int kvn, CancellationToken cancellationToken = default)
@@ -185,7 +192,9 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
         }
     }
 
-    private Task<IssuerKeySet> ChangeStateAsync(string iin, int kvn, string action, Action<IssuerKeySet> change, Actor actor, string? reason, CancellationToken cancellationToken)
+    // Retirement is final and only narrows, so it is allowed on a key set that fails its MAC (to withdraw it for good).
+    private Task<IssuerKeySet> ChangeStateAsync(
+        string iin, int kvn, string action, Action<IssuerKeySet> change, Actor actor, string? reason, bool requireAuthentic, CancellationToken cancellationToken)
     {
         reason = string.IsNullOrWhiteSpace(reason) ? null : reason.Trim();
         if (reason is { Length: > 500 })
@@ -193,9 +202,14 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
             throw new DomainInputException("reason: at most 500 characters");
         }
 
-        return audited.RunAsync(async db =>
+        return guarded.RunAsync(async (db, authentic) =>
         {
             var set = await FindAsync(db.IssuerKeySets, iin, kvn, cancellationToken);
+            if (requireAuthentic)
+            {
+                await authentic(set);
+            }
+
             var before = set.State;
             change(set);
             object details = reason is null

@@ -1,14 +1,16 @@
 using System.Globalization;
 using Ttp.Crypto.GlobalPlatform;
+using Ttp.Domain.Integrity;
 using Ttp.Domain.KeyStore;
 
 namespace Ttp.Domain.IssuerKeys;
 
 /// <summary>
 /// An issuer's master key set: one master key (ENC/MAC/DEK derived with key ids 1/2/3) for one issuer (IIN, tag 42)
-/// and key version number, stored only as an envelope.
+/// and key version number, stored only as an envelope. Its attributes, known-answer sample and state carry a MAC under
+/// the access-record key (<see cref="IAuthenticatedRecord"/>): a key set activated, reinstated or un-retired in SQL fails it.
 /// </summary>
-public sealed class IssuerKeySet
+public sealed class IssuerKeySet : IAuthenticatedRecord
 {
     private IssuerKeySet()
     {
@@ -49,6 +51,9 @@ public sealed class IssuerKeySet
     public string? ActivatedBy { get; private set; }
 
     public DateTimeOffset? ActivatedAt { get; private set; }
+
+    /// <inheritdoc cref="IAuthenticatedRecord.RecordMac"/>
+    public byte[]? RecordMac { get; private set; }
 
     /// <summary>Algorithm name used in the envelope's associated data.</summary>
     public string Algorithm => Scheme == SecureChannelScheme.Scp02 ? "TDES2" : $"AES{KeyLength * 8}";
@@ -134,4 +139,16 @@ public sealed class IssuerKeySet
 
         State = IssuerKeySetState.Retired;
     }
+
+    // Not the envelope: an LMK rotation re-wraps it without changing what the key set is or may do.
+    string IAuthenticatedRecord.CanonicalForm() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"ttp-keyset-v1|{Id:D}|{Iin}|{Kvn}|{(int)Scheme}|{(int)Method}|{KeyLength}|{KeyCheckValue.ToUpperInvariant()}|{SampleKdd}|{SampleEncKcv}|{(int)State}");
+
+    Guid IAuthenticatedRecord.OwningTsmId => Guid.Empty;
+
+    string IAuthenticatedRecord.Describe() =>
+        string.Create(CultureInfo.InvariantCulture, $"issuer key set IIN {Iin} KVN {Kvn} ({Id:D})");
+
+    void IAuthenticatedRecord.SetRecordMac(byte[] mac) => RecordMac = mac;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ttp.Domain.Integrity;
 using Ttp.Domain.KeyStore;
 
 namespace Ttp.Domain.Keks;
@@ -6,9 +7,10 @@ namespace Ttp.Domain.Keks;
 /// <summary>
 /// A key-exchange key shared by the TTP and one TSM, identified by the TSM, an index (1..255) the TSM names in its
 /// requests, and a version: rotating the KEK of an index makes a later version, and activating it retires the earlier.
-/// At most one version of an index is active.
+/// At most one version of an index is active. Its identity and state carry a MAC under the access-record key
+/// (<see cref="IAuthenticatedRecord"/>): a row set back to Active, activated, re-versioned or re-indexed in SQL fails it.
 /// </summary>
-public sealed class Kek
+public sealed class Kek : IAuthenticatedRecord
 {
     private Kek()
     {
@@ -50,6 +52,9 @@ public sealed class Kek
     public string? RetiredBy { get; private set; }
 
     public DateTimeOffset? RetiredAt { get; private set; }
+
+    /// <inheritdoc cref="IAuthenticatedRecord.RecordMac"/>
+    public byte[]? RecordMac { get; private set; }
 
     /// <summary>Names the KEK in messages and audit subjects: TSM name, index and version.</summary>
     public static string Describe(string tsmName, int index, int version) =>
@@ -128,4 +133,16 @@ public sealed class Kek
     }
 
     internal void Seal(KeyEnvelope envelope) => Envelope = envelope;
+
+    // Not the envelope: an LMK rotation re-wraps it without changing what the KEK is or may do.
+    string IAuthenticatedRecord.CanonicalForm() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"ttp-kek-v1|{Id:D}|{TsmId:D}|{Index}|{Version}|{(int)Algorithm}|{(int)Format}|{KeyCheckValue.ToUpperInvariant()}|{(int)State}");
+
+    Guid IAuthenticatedRecord.OwningTsmId => TsmId;
+
+    string IAuthenticatedRecord.Describe() =>
+        string.Create(CultureInfo.InvariantCulture, $"KEK {Index} v{Version} ({Id:D}) of TSM {TsmId:D}");
+
+    void IAuthenticatedRecord.SetRecordMac(byte[] mac) => RecordMac = mac;
 }

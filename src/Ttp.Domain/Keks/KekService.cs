@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Ttp.Crypto;
 using Ttp.Domain.Audit;
 using Ttp.Domain.Data;
+using Ttp.Domain.Integrity;
 using Ttp.Domain.KeyStore;
 using Ttp.Domain.Tsms;
 
@@ -9,9 +10,11 @@ namespace Ttp.Domain.Keks;
 
 /// <summary>
 /// Key-exchange keys: import from components and generate as components (<c>ttpctl</c>, created active), the pending KEK a
-/// ceremony makes, activation (retiring the index's earlier version), retirement, lists. Every change audited.
+/// ceremony makes, activation (retiring the index's earlier version), retirement, lists. Every change audited, and every
+/// KEK added or changed gets its MAC in the same transaction (<see cref="AuditedTransaction"/>); activation starts only
+/// from a KEK that still matches its MAC (<see cref="AuthenticRecordChange"/>).
 /// </summary>
-public sealed class KekService(IDbContextFactory<TtpDbContext> factory, AuditedTransaction audited, KeyVault vault, TimeProvider time)
+public sealed class KekService(IDbContextFactory<TtpDbContext> factory, AuditedTransaction audited, AuthenticRecordChange guarded, KeyVault vault, TimeProvider time)
 {
     /// <summary>Imports a KEK from two or more components (XORed), sealing it under the LMK.</summary>
     public async Task<Kek> ImportAsync(string tsmName, int index, KekAlgorithm algorithm, KekFormat format, IReadOnlyList<byte[]> components, Actor actor, CancellationToken cancellationToken = default)
@@ -62,10 +65,12 @@ public sealed class KekService(IDbContextFactory<TtpDbContext> factory, AuditedT
     /// Activates a KEK pending activation (made by a ceremony); the version of the same index that was active until now
     /// is retired in the same transaction, so a TSM's index names one KEK at a time.
     /// </summary>
+    /// <exception cref="IntegrityException">The KEK does not match its MAC (changed outside the product): not activated.</exception>
     public Task<Kek> ActivateAsync(string tsmName, int index, int version, Actor actor, CancellationToken cancellationToken = default) =>
-        audited.RunAsync(async db =>
+        guarded.RunAsync(async (db, requireAuthentic) =>
         {
             var (tsm, kek) = await FindAsync(db, tsmName, index, version, cancellationToken);
+            await requireAuthentic(kek);
             if (tsm.State is TsmState.Revoked or TsmState.Rejected)
             {
                 throw new RuleViolationException($"TSM '{tsm.Name}' is {tsm.State}; its KEKs cannot be activated");

@@ -11,7 +11,7 @@ namespace Ttp.Domain.KeyRequests;
 
 /// <summary>
 /// What a key request reads from the database (TSMs with their certificates and scope, active KEKs, issuer key sets,
-/// the latter two as sealed envelopes only), held in memory and checked for currency on every request with one tiny
+/// the latter two as sealed envelopes only; every row authenticated by its MAC), held in memory and checked for currency on every request with one tiny
 /// query: the <see cref="DirectoryVersion"/> that the database increments, in the same transaction, on any change of
 /// those tables. A suspension, a revocation, a new KEK or an LMK rotation is therefore seen by the very next request,
 /// whichever process made it. A singleton.
@@ -140,8 +140,8 @@ public sealed class KeyRequestDirectory(IDbContextFactory<TtpDbContext> factory,
         (_versionCommand, _versionConnection) = (null, null);
     }
 
-    // Access records whose MAC fails are left out (a TSM with all its certificates and scope) and reported in
-    // <paramref name="rejected"/>: they count as absent, so they can only narrow what anyone gets.
+    // Access records, issuer key sets and KEKs whose MAC fails are left out (a TSM with all its certificates and scope)
+    // and reported in <paramref name="rejected"/>: they count as absent, so they can only narrow what anyone gets.
     private static async Task<Snapshot> LoadAsync(
         TtpDbContext db, long version, RecordAuthenticator authenticator, List<IAuthenticatedRecord> rejected, CancellationToken cancellationToken)
     {
@@ -149,8 +149,12 @@ public sealed class KeyRequestDirectory(IDbContextFactory<TtpDbContext> factory,
             .Where(t => Authentic(t, authenticator, rejected)).ToDictionary(t => t.Id);
         var certificates = (await db.TsmCertificates.AsNoTracking().ToListAsync(cancellationToken))
             .Where(c => Authentic(c, authenticator, rejected)).ToList();
-        var keySets = await db.IssuerKeySets.AsNoTracking().ToListAsync(cancellationToken);
-        var keks = await db.Keks.AsNoTracking().Where(k => k.State == KekState.Active).ToListAsync(cancellationToken);
+        // Key sets and KEKs whose MAC fails (a state, version or index set in SQL) are left out before an active one is
+        // chosen, so a KEK set back to Active cannot stand in for the one a Security officer activated.
+        var keySets = (await db.IssuerKeySets.AsNoTracking().ToListAsync(cancellationToken))
+            .Where(k => Authentic(k, authenticator, rejected)).ToList();
+        var keks = (await db.Keks.AsNoTracking().Where(k => k.State == KekState.Active).ToListAsync(cancellationToken))
+            .Where(k => Authentic(k, authenticator, rejected)).ToList();
 
         var issuers = tsms.Values.ToDictionary(
             t => t.Id, t => t.Scope.Where(s => Authentic(s, authenticator, rejected)).Select(s => s.Iin).ToFrozenSet(StringComparer.Ordinal));
@@ -213,7 +217,7 @@ public sealed class KeyRequestDirectory(IDbContextFactory<TtpDbContext> factory,
             _keks = keks;
         }
 
-        /// <summary>The access records left out of this copy because their MAC does not match.</summary>
+        /// <summary>The access records, issuer key sets and KEKs left out of this copy because their MAC does not match.</summary>
         public IReadOnlyList<RejectedRecord> Rejected { get; internal set; } = [];
 
         /// <summary>The <see cref="DirectoryVersion.Version"/> this copy was read at.</summary>

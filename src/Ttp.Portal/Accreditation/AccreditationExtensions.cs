@@ -1,12 +1,13 @@
 namespace Ttp.Portal.Accreditation;
 
-/// <summary>Registers the accreditation edge (<see cref="TsmAccreditation"/>).</summary>
+/// <summary>Registers the accreditation edges (<see cref="TsmAccreditation"/>, <see cref="KekAdministration"/>).</summary>
 public static class AccreditationExtensions
 {
-    /// <summary>Adds <see cref="TsmAccreditation"/>, scoped like the <see cref="Security.StaffAuthorization"/> it uses.</summary>
+    /// <summary>Adds <see cref="TsmAccreditation"/> and <see cref="KekAdministration"/>, scoped like the <see cref="Security.StaffAuthorization"/> they use.</summary>
     public static IServiceCollection AddPortalAccreditation(this IServiceCollection services)
     {
         services.AddScoped<TsmAccreditation>();
+        services.AddScoped<KekAdministration>();
         return services;
     }
 }

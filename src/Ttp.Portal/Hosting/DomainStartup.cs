@@ -11,8 +11,8 @@ internal sealed partial class DomainStartup(IServiceProvider services, PortalSta
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var result = await DomainInitializer.InitializeAsync(services, cancellationToken);
-        status.Domain = result;
         LogReady(logger, result.Database, result.LmkId, result.SoftwareLmk, result.AuditRecords);
+        status.SetDomainReady(result);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;

@@ -260,15 +260,23 @@ public sealed class AdminCommandTests
     }
 
     [Fact]
-    public async Task ComponentImport_SwitchedOff_RefusedWithExitThree()
+    public async Task ComponentImport_SwitchedOff_RefusedWithExitThreeNamingTheCeremoniesPage()
     {
         await using var env = await CliEnvironment.CreateAsync(
             DatabaseProvider.Sqlite, new() { ["Cli"] = new Dictionary<string, object> { ["AllowComponentImport"] = false } });
         await env.OkAsync("init");
+        await env.OkAsync("tsm", "add", "--name", "acme", "--certificate", TestCertificates.WriteClientCertificate(env.Folder, "acme"));
+        const string Message =
+            "ttpctl: component import from the command line is disabled in this installation (Ttp:Cli:AllowComponentImport=false); run a key ceremony in the portal at /ceremonies";
 
-        var result = await ImportIssuerKeyRawAsync(env, "000003", 1, SampleEncKcv);
+        var issuerKey = await ImportIssuerKeyRawAsync(env, "000003", 1, SampleEncKcv);
+        var kek = await env.RunWithComponentsAsync([Component1, Component2], "kek", "import", "--tsm", "acme", "--index", "1", "--algorithm", "tdes2");
 
-        result.AssertFailure(3, "AllowComponentImport");
+        issuerKey.AssertFailure(3, "AllowComponentImport=false", "/ceremonies");
+        Assert.Equal(Message, issuerKey.Stderr.Trim());
+        kek.AssertFailure(3, "AllowComponentImport=false", "/ceremonies");
+        Assert.Equal(Message, kek.Stderr.Trim());
+        Assert.Equal(0, (await env.OkAsync("kek", "list", "--tsm", "acme")).Json.GetArrayLength());
     }
 
     [Theory]

@@ -50,7 +50,14 @@ public sealed class InitUpgradeTests
         Assert.All(staff.RecoveryCodes, c => Assert.False(tokens.Contains(c, StringComparison.Ordinal), "Identity's tokens still hold a recovery code in clear"));
         Assert.True(File.Exists(Path.Combine(install.DataDirectory, "envelope-attributes.done")));
         Assert.True(File.Exists(Path.Combine(install.DataDirectory, "access-record-macs.done")));
-        string[] conversions = ["audit.anchored", "integrity.records-authenticated", "keystore.attributes-sealed", "keystore.attributes-sealed", "staff.2fa-secrets-sealed"];
+        Assert.True(File.Exists(Path.Combine(install.DataDirectory, "key-state-macs.done")));
+        Assert.Equal(2, await install.CountAsync(
+            "SELECT (SELECT COUNT(*) FROM keks WHERE record_mac IS NOT NULL) + (SELECT COUNT(*) FROM issuer_key_sets WHERE record_mac IS NOT NULL)"));
+        string[] conversions =
+        [
+            "audit.anchored", "integrity.key-states-authenticated", "integrity.records-authenticated", "keystore.attributes-sealed", "keystore.attributes-sealed",
+            "staff.2fa-secrets-sealed",
+        ];
         var actions = await install.QueryTextAsync($"SELECT action FROM audit_events WHERE sequence > {install.AuditRecords} ORDER BY action");
         Assert.Equal(conversions, actions.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('|')));
         var verify = await OkAsync(config, "audit", "verify");

@@ -1,8 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
 using Ttp.Crypto.GlobalPlatform;
 using Ttp.Domain.Data;
 using Ttp.Domain.IssuerKeys;
-using Ttp.Domain.KeyStore;
-using Ttp.Domain.Tests.Infrastructure;
+using Ttp.Domain.Tests.KeyRequests;
 
 namespace Ttp.Domain.Tests.IssuerKeys;
 
@@ -15,11 +15,8 @@ public sealed class IssuerKeyServiceTests
     [InlineData("000001", 1, "kdf3")]   // method does not fit SCP02
     public async Task ImportAsync_RefusedBeforeCombining_ClearsComponents(string iin, int kvn, string method)
     {
-        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        using var lmk = LmkProviderFactory.Create(new LmkOptions(), database.Folder!);
-        var vault = new KeyVault(lmk);
-        using var auditKey = new AuditKeyHolder(database.Factory, vault);
-        var service = new IssuerKeyService(database.Factory, new AuditedTransaction(database.Factory, auditKey, new Ttp.Domain.Integrity.RecordKeyHolder(database.Factory, vault)), vault, TimeProvider.System);
+        await using var env = await KeyRequestEnvironment.CreateAsync(DatabaseProvider.Sqlite);
+        var service = env.Services.GetRequiredService<IssuerKeyService>();
         var components = new List<byte[]> { Enumerable.Repeat((byte)0x11, 16).ToArray(), Enumerable.Repeat((byte)0x22, 16).ToArray() };
         var import = new IssuerKeyImport(iin, kvn, SecureChannelScheme.Scp02, method == "emv" ? DiversificationMethod.EmvCps11 : DiversificationMethod.Kdf3);
 

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -17,9 +16,11 @@ using static Ttp.Domain.Tests.KeyRequests.KeyRequestTestData;
 namespace Ttp.Domain.Tests.KeyStore;
 
 /// <summary>
-/// Issuer master keys and KEKs are sealed with the attributes that decide what they become or whom they serve: attacks
-/// by a database writer (SQL only, against a running key-request service) find the key sealed, and an installation of
-/// the previous release (format-1 envelopes) is converted once, audited, and then refuses format 1.
+/// Issuer master keys and KEKs are sealed with the attributes that decide what they become or whom they serve, and their
+/// rows carry a MAC over the same attributes: attacks by a database writer (SQL only, against a running key-request
+/// service) find the row rejected (absent, raised) before the key is even opened, and an installation of the previous
+/// release (format-1 envelopes) is converted once, audited, and then refuses format 1. That the envelope itself does not
+/// open for changed attributes is shown by <see cref="Tests.Integrity.StoredKeyCheckTests"/>.
 /// </summary>
 public sealed class SealedAttributeTests
 {
@@ -42,7 +43,7 @@ public sealed class SealedAttributeTests
 
     [Theory]
     [MemberData(nameof(Attacks))]
-    public async Task GetDiversifiedKeys_AttributeChangedInSql_ServiceUnavailableAuditedLoggedAndNoKey(DatabaseProvider provider, string attack, string sql)
+    public async Task GetDiversifiedKeys_AttributeChangedInSql_RefusedAsAbsentRaisedLoggedAndNoKey(DatabaseProvider provider, string attack, string sql)
     {
         await using var env = await KeyRequestEnvironment.CreateAsync(provider, configure: services => services.AddFakeLogging());
         var acme = await env.AddTsmAsync("acme", [Iin]);
@@ -62,17 +63,22 @@ public sealed class SealedAttributeTests
         KeyRequestResult? result = null;
         var refused = await Assert.ThrowsAsync<KeyRequestRefusedException>(async () => result = await env.KeyRequests.GetDiversifiedKeysAsync(request, acme));
 
-        Assert.Equal(KeyDistributionFaultCode.ServiceUnavailable, refused.Code);
+        // The changed row fails its MAC and counts as absent: the issuer's only key set, or the TSM's KEK 1.
+        var kekAttack = attack.StartsWith("KEK", StringComparison.Ordinal);
+        Assert.Equal(kekAttack ? KeyDistributionFaultCode.UnknownKek : KeyDistributionFaultCode.UnknownIssuer, refused.Code);
         Assert.Null(result);
         Assert.DoesNotContain("envelope", refused.Message, StringComparison.OrdinalIgnoreCase);
         var record = (await env.KeyRequestRecordsAsync())[^1];
-        Assert.Equal("ServiceUnavailable", record.Outcome);
-        var failure = JsonDocument.Parse(record.Details).RootElement.GetProperty("integrityFailure").GetString();
-        Assert.Contains("does not open", failure, StringComparison.Ordinal);
-        var critical = Assert.Single(env.Services.GetRequiredService<FakeLogCollector>().GetSnapshot(), r => r.Level == LogLevel.Critical);
-        Assert.Contains(refused.RequestId.ToString(), critical.Message, StringComparison.Ordinal);
-        Assert.Contains(failure!, critical.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(Master16, critical.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(refused.Code.ToString(), record.Outcome);
+        await using var db = env.Database.Factory.CreateDbContext();
+        var alarms = await db.AuditEvents.AsNoTracking().Where(e => e.Action == Ttp.Domain.Integrity.IntegrityAlarm.RecordRejectedAction).ToListAsync();
+        Assert.NotEmpty(alarms);
+        Assert.All(alarms, a => Assert.StartsWith(kekAttack ? "KEK " : "issuer key set ", a.Subject, StringComparison.Ordinal));
+        var critical = env.Services.GetRequiredService<FakeLogCollector>().GetSnapshot().Where(r => r.Level == LogLevel.Critical).ToList();
+        Assert.Equal(alarms.Count, critical.Count);
+        Assert.All(critical, c => Assert.Contains("does not match its MAC", c.Message, StringComparison.Ordinal));
+        Assert.All(critical, c => Assert.DoesNotContain(Master16, c.Message, StringComparison.OrdinalIgnoreCase));
+        Assert.All(critical, c => Assert.DoesNotContain(Tdes2Kek, c.Message, StringComparison.OrdinalIgnoreCase));
     }
 
     [Theory]
@@ -145,8 +151,9 @@ public sealed class SealedAttributeTests
         Assert.Contains($"IssuerMasterKey {set.Id:D}", error.Message, StringComparison.Ordinal);
         var formats = await FormatsAsync(env, set.Id);
         Assert.Equal([1], formats);
+        // Its MAC fails too (the method is covered): the key set counts as absent, the issuer has none.
         var refused = await Assert.ThrowsAsync<KeyRequestRefusedException>(() => env.KeyRequests.GetDiversifiedKeysAsync(Request(KddOpenJavaCard, E0BasicDes), acme));
-        Assert.Equal(KeyDistributionFaultCode.ServiceUnavailable, refused.Code);
+        Assert.Equal(KeyDistributionFaultCode.UnknownIssuer, refused.Code);
     }
 
     // Re-seals the given records as the previous release did (format 1: associated data without the attributes) and

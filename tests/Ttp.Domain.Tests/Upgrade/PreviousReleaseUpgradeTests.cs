@@ -118,6 +118,8 @@ public sealed class PreviousReleaseUpgradeTests
         Assert.Equal(old.Keys.Select(k => k.Id).Order(), await ResealedRecordsAsync(install));
         Assert.True(File.Exists(markers.Envelopes), "no envelope marker once every envelope is converted");
         Assert.False(File.Exists(markers.AccessRecords), "access-record marker written although its transaction failed");
+        Assert.False(File.Exists(markers.KeyStates), "key-state marker written before that conversion ran");
+        Assert.DoesNotContain(KeyStateUpgrade.AuthenticatedAction, await ConversionActionsAsync(install));
         Assert.Equal(0, await install.CountAsync(
             "SELECT (SELECT COUNT(*) FROM tsms WHERE record_mac IS NOT NULL) + (SELECT COUNT(*) FROM tsm_certificates WHERE record_mac IS NOT NULL) " +
             "+ (SELECT COUNT(*) FROM tsm_issuer_scope WHERE record_mac IS NOT NULL)"));
@@ -183,22 +185,30 @@ public sealed class PreviousReleaseUpgradeTests
         Assert.Equal(3, records.Length);
         Assert.All(records, r => Assert.True(authenticator.IsAuthentic(r), $"{r.Describe()}: no valid MAC"));
 
+        // So do the KEK and both key sets (their state and version).
+        IAuthenticatedRecord[] keys = [.. await db.Keks.AsNoTracking().ToListAsync(), .. await db.IssuerKeySets.AsNoTracking().ToListAsync()];
+        Assert.Equal(3, keys.Length);
+        Assert.All(keys, r => Assert.True(authenticator.IsAuthentic(r), $"{r.Describe()}: no valid MAC"));
+
         var markers = Markers(install.Services);
         Assert.True(File.Exists(markers.Envelopes), "no envelope marker");
         Assert.True(File.Exists(markers.AccessRecords), "no access-record marker");
+        Assert.True(File.Exists(markers.KeyStates), "no key-state marker");
         Assert.Equal(install.DataDirectory, Path.GetDirectoryName(markers.Envelopes));
         Assert.Equal(install.DataDirectory, Path.GetDirectoryName(markers.AccessRecords));
+        Assert.Equal(install.DataDirectory, Path.GetDirectoryName(markers.KeyStates));
     }
 
     /// <summary>
     /// After the previous release's records, the trail holds exactly: the anchoring, one re-seal per envelope (each
-    /// envelope once), the access records' conversion (3 rows) and the staff secrets' conversion (1 account).
+    /// envelope once), the access records' conversion (3 rows), the key states' conversion (1 KEK, 2 key sets) and the
+    /// staff secrets' conversion (1 account).
     /// </summary>
     private static async Task AssertEachConversionAuditedOnceAsync(PreviousReleaseInstallation install, Installed old)
     {
         string[] expected =
         [
-            AuditTrailAnchoring.AnchoredAction, "integrity.records-authenticated",
+            AuditTrailAnchoring.AnchoredAction, "integrity.records-authenticated", KeyStateUpgrade.AuthenticatedAction,
             .. old.Keys.Select(_ => "keystore.attributes-sealed"), "staff.2fa-secrets-sealed",
         ];
         Assert.Equal(expected.Order(StringComparer.Ordinal), (await ConversionActionsAsync(install)).Order(StringComparer.Ordinal));
@@ -206,6 +216,9 @@ public sealed class PreviousReleaseUpgradeTests
         await using var db = install.Database.Factory.CreateDbContext();
         var records = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == "integrity.records-authenticated");
         Assert.Contains("\"records\":3", records.Details, StringComparison.Ordinal);
+        var keyStates = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == KeyStateUpgrade.AuthenticatedAction);
+        Assert.Contains("\"keks\":1", keyStates.Details, StringComparison.Ordinal);
+        Assert.Contains("\"keySets\":2", keyStates.Details, StringComparison.Ordinal);
         var staff = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == "staff.2fa-secrets-sealed");
         Assert.Contains("\"accounts\":1", staff.Details, StringComparison.Ordinal);
         var anchored = await db.AuditEvents.AsNoTracking().SingleAsync(e => e.Action == AuditTrailAnchoring.AnchoredAction);
@@ -332,8 +345,9 @@ public sealed class PreviousReleaseUpgradeTests
 
     private static string Digest(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    private static (string Envelopes, string AccessRecords) Markers(IServiceProvider services) =>
-        (services.GetRequiredService<EnvelopeAttributeUpgrade>().MarkerPath, services.GetRequiredService<AccessRecordUpgrade>().MarkerPath);
+    private static (string Envelopes, string AccessRecords, string KeyStates) Markers(IServiceProvider services) =>
+        (services.GetRequiredService<EnvelopeAttributeUpgrade>().MarkerPath, services.GetRequiredService<AccessRecordUpgrade>().MarkerPath,
+            services.GetRequiredService<KeyStateUpgrade>().MarkerPath);
 
     private static byte[] TdesEcbDecrypt(byte[] key, byte[] data)
     {

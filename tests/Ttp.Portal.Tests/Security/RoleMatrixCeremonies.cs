@@ -21,9 +21,9 @@ namespace Ttp.Portal.Tests.Security;
 internal sealed class RoleMatrixCeremonies(RoleMatrixWorld world)
 {
     public const string Iin = "C0000001";
-    public const string Officer = "ceremony-officer@ttp.test";
-    public const string Custodian1 = "ceremony-kc1@ttp.test";
-    public const string Custodian2 = "ceremony-kc2@ttp.test";
+    public const string Officer = "matrix-ceremony-officer@ttp.test";
+    public const string Custodian1 = "matrix-ceremony-kc1@ttp.test";
+    public const string Custodian2 = "matrix-ceremony-kc2@ttp.test";
 
     private readonly Dictionary<string, int> _kvns = [];
     private readonly Dictionary<string, Guid> _ids = [];

@@ -11,7 +11,7 @@ namespace Ttp.Portal.Tests.Security;
 /// <summary>
 /// The role matrix: every portal page and every state-changing action against every role, allowed or denied, on the
 /// real portal: pages through real sign-in (password and TOTP, cookies); actions through the edge services the pages
-/// call (TsmAccreditation, StaffAdministration) with the portal's own policies, against the real domain and database.
+/// call (TsmAccreditation, StaffAdministration, IssuerKeyAdministration, KekAdministration) with the portal's own policies, against the real domain and database.
 /// The actions, with the state each must leave behind, are the table of <see cref="RoleMatrixActions"/>.
 /// </summary>
 public sealed class RoleMatrixTests
@@ -191,8 +191,8 @@ public sealed class RoleMatrixTests
         return failures;
     }
 
-    // A TSM name, an e-mail address or a key set of the subject's own, e.g. tsm-suspend-operator,
-    // staff-roles-auditor@ttp.test, issuer-key:B0000001/7.
+    // A TSM name, an e-mail address, a key set or a KEK of the subject's own, e.g. tsm-suspend-operator,
+    // staff-roles-auditor@ttp.test, issuer-key:B0000001/7, kek:kek-activate-auditor/1 v2.
     private static string SubjectName(RoleMatrixWorld world, MatrixAction action, string who)
     {
         if (action.Name.StartsWith("issuer-key.", StringComparison.Ordinal))
@@ -206,6 +206,12 @@ public sealed class RoleMatrixTests
         }
 
         var name = action.Name.Replace('.', '-') + "-" + who.ToLowerInvariant();
+        if (action.Name.StartsWith("kek.", StringComparison.Ordinal))
+        {
+            // The KEK the action changes, as its audit subject: version 1 of index 1, or the version 2 a ceremony made.
+            return MatrixSubject.KekSubject(name, 1, action.Name == "kek.activate" ? 2 : 1);
+        }
+
         return action.Name.StartsWith("staff.", StringComparison.Ordinal) ? name + "@ttp.test" : name;
     }
 }

@@ -9,12 +9,13 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Ttp.Crypto;
 using Ttp.Crypto.GlobalPlatform;
 using Ttp.Domain;
 using Ttp.Domain.Ceremonies;
-using Ttp.Domain.Keks;
 using Ttp.Domain.Data;
 using Ttp.Domain.IssuerKeys;
+using Ttp.Domain.Keks;
 using Ttp.Domain.Staff;
 using Ttp.Domain.Tsms;
 using Ttp.Portal.Accreditation;
@@ -45,6 +46,7 @@ internal sealed class RoleMatrixWorld : IDisposable
     private readonly Dictionary<string, X509Certificate2> _certificates = [];
     private bool _registrarAdded;
     private RoleMatrixCeremonies? _ceremonies;
+    private bool _ceremonyStaffAdded;
     private int _lastKvn;
 
     public RoleMatrixWorld()
@@ -259,6 +261,69 @@ internal sealed class RoleMatrixWorld : IDisposable
         }
     }
 
+    /// <summary>The Security officer who opens and confirms the matrix's KEK ceremonies, and the two Key custodians who enter components.</summary>
+    public const string CeremonyOfficer = "ceremony-officer@ttp.test";
+
+    private static readonly string[] CeremonyCustodians = ["ceremony-kc1@ttp.test", "ceremony-kc2@ttp.test"];
+
+    /// <summary>
+    /// Makes the subject's TSM active with version 1 of its KEK index, imported as ttpctl does (active), and, for a subject of
+    /// version 2, runs an ImportKek ceremony for that version (pending activation). Arrangement only, through the domain.
+    /// </summary>
+    public async Task AddKekAsync(MatrixSubject subject)
+    {
+        await AddActiveTsmAsync(subject.KekTsm);
+        var keks = Services.GetRequiredService<KekService>();
+        await keks.ImportAsync(subject.KekTsm, subject.KekIndex, KekAlgorithm.Tdes2, KekFormat.Tr31, [RandomNumberGenerator.GetBytes(16), RandomNumberGenerator.GetBytes(16)], Actor.System);
+        if (subject.KekVersion == 1)
+        {
+            return;
+        }
+
+        if (!_ceremonyStaffAdded)
+        {
+            await AddStaffAsync(CeremonyOfficer, [StaffRoles.SecurityOfficer]);
+            foreach (var custodian in CeremonyCustodians)
+            {
+                await AddStaffAsync(custodian, [StaffRoles.KeyCustodian]);
+            }
+
+            _ceremonyStaffAdded = true;
+        }
+
+        var ceremonies = Services.GetRequiredService<CeremonyService>();
+        var ceremony = await ceremonies.OpenKekAsync(
+            new KekCeremonyRequest(CeremonyKind.ImportKek, subject.KekTsm, subject.KekIndex, KekAlgorithm.Tdes2, KekFormat.Tr31, 2), null, Actor.Staff(CeremonyOfficer));
+        var key = new byte[16];
+        foreach (var custodian in CeremonyCustodians)
+        {
+            var component = RandomNumberGenerator.GetBytes(16);
+            for (var i = 0; i < key.Length; i++)
+            {
+                key[i] ^= component[i];
+            }
+
+            await ceremonies.EnterComponentAsync(ceremony.Id, component, Hex.Encode(KekService.CheckValue(KekAlgorithm.Tdes2, component)), Actor.Staff(custodian));
+        }
+
+        await ceremonies.ConfirmAsync(ceremony.Id, Hex.Encode(KekService.CheckValue(KekAlgorithm.Tdes2, key)), Actor.Staff(CeremonyOfficer));
+    }
+
+    /// <summary>The versions of the subject's KEK index and their states read through <see cref="KekService"/>, e.g. "v1 Active, v2 PendingActivation".</summary>
+    public async Task<string> KeksAsync(MatrixSubject subject)
+    {
+        try
+        {
+            var keks = await Services.GetRequiredService<KekService>().ListAsync(subject.KekTsm);
+            var versions = keks.Where(k => k.Index == subject.KekIndex).OrderBy(k => k.Version).Select(k => $"v{k.Version} {k.State}").ToList();
+            return versions.Count == 0 ? "none" : string.Join(", ", versions);
+        }
+        catch (NotFoundException)
+        {
+            return "absent";
+        }
+    }
+
     /// <summary>The sequence number of the audit trail's last record (0 when empty).</summary>
     public async Task<long> AuditHeadAsync()
     {
@@ -282,6 +347,7 @@ internal sealed class RoleMatrixWorld : IDisposable
             new TsmAccreditation(staff, Tsms, Changes),
             new StaffAdministration(staff, Services.GetRequiredService<IServiceScopeFactory>()),
             new IssuerKeyAdministration(staff, Services.GetRequiredService<IssuerKeyService>()),
+            new KekAdministration(staff, Services.GetRequiredService<KekService>()),
             new CeremonyAdministration(
                 staff, Services.GetRequiredService<CeremonyService>(), Services.GetRequiredService<CeremonyQueries>(),
                 Services.GetRequiredService<KekService>(), Services.GetRequiredService<IServiceScopeFactory>()),
@@ -321,7 +387,9 @@ internal sealed class RoleMatrixWorld : IDisposable
 }
 
 /// <summary>The edge services under test, and the world they act in (for the test's certificates).</summary>
-internal sealed record MatrixEdges(TsmAccreditation Tsms, StaffAdministration Staff, IssuerKeyAdministration IssuerKeys, CeremonyAdministration Ceremonies, RoleMatrixWorld World);
+internal sealed record MatrixEdges(
+    TsmAccreditation Tsms, StaffAdministration Staff, IssuerKeyAdministration IssuerKeys, KekAdministration Keks, CeremonyAdministration Ceremonies,
+    RoleMatrixWorld World);
 
 /// <summary>
 /// The subject of one action for one actor: its own TSM or staff account (<see cref="Name"/>), so that no action depends
@@ -330,12 +398,38 @@ internal sealed record MatrixEdges(TsmAccreditation Tsms, StaffAdministration St
 internal sealed record MatrixSubject(RoleMatrixWorld World, string Name, string ActorEmail)
 {
     /// <summary>
-    /// The subject as the audit trail names it: <c>user:</c> and the e-mail, <c>tsm:</c> and the name, or a key set's own
-    /// name (<c>issuer-key:IIN/KVN</c>).
+    /// The subject as the audit trail names it: <c>user:</c> and the e-mail, <c>tsm:</c> and the name, or a key set's or
+    /// KEK's own name (<c>issuer-key:IIN/KVN</c>, <c>kek:TSM/index</c> with <c> vN</c> from version 2).
     /// </summary>
-    public string AuditSubject => IsKeySet ? Name
+    public string AuditSubject => IsKeySet || IsKek ? Name
         : IsCeremony ? World.Ceremonies.AuditSubject(Name)
         : (Name.Contains('@', StringComparison.Ordinal) ? "user:" : "tsm:") + Name;
+
+    /// <summary>The TSM of a KEK subject.</summary>
+    public string KekTsm => KekParts().Tsm;
+
+    /// <summary>The index of a KEK subject.</summary>
+    public int KekIndex => KekParts().Index;
+
+    /// <summary>The version of a KEK subject.</summary>
+    public int KekVersion => KekParts().Version;
+
+    /// <summary>The name of a KEK subject, as <see cref="KekService.Subject"/> writes it.</summary>
+    public static string KekSubject(string tsm, int index, int version) => "kek:" + Kek.Describe(tsm, index, version);
+
+    private bool IsKek => Name.StartsWith("kek:", StringComparison.Ordinal);
+
+    private (string Tsm, int Index, int Version) KekParts()
+    {
+        if (!IsKek)
+        {
+            throw new InvalidOperationException($"{Name} is not a KEK");
+        }
+
+        var parts = Name["kek:".Length..].Split('/', ' ');
+        var version = parts.Length > 2 ? int.Parse(parts[2][1..], System.Globalization.CultureInfo.InvariantCulture) : 1;
+        return (parts[0], int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), version);
+    }
 
     /// <summary>The IIN of a key-set subject (<c>issuer-key:IIN/KVN</c>).</summary>
     public string Iin => KeySetPart(0);

@@ -201,20 +201,6 @@ public sealed class CeremonyPagesTests
     }
 
     [Fact]
-    public async Task Dashboard_Custodian_ListsOnlyCeremoniesWaitingForThem()
-    {
-        await using var domain = await CreateAsync(Custodian1, StaffRoles.KeyCustodian);
-        var mine = await domain.OpenAsync(kvn: 1);
-        await domain.OpenAsync(kvn: 2, custodians: [Custodian2, Custodian3]);
-        domain.Context.Render<MudPopoverProvider>();
-
-        var cut = domain.Context.Render<Ttp.Portal.Components.Pages.HomePage>();
-
-        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=ceremony-task]")));
-        Assert.Equal($"ceremonies/{mine.Id:D}", cut.Find("[data-testid=ceremony-task]").GetAttribute("href"));
-    }
-
-    [Fact]
     public async Task EntryForm_Opener_NotShownWithReason()
     {
         // The officer also holds the Key custodian role, so only the opener rule keeps them out.

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MudBlazor.Services;
 using Ttp.Domain;
+using Ttp.Domain.Data;
 using Ttp.Domain.Staff;
 using Ttp.Domain.Tsms;
 using Ttp.Portal.Accreditation;
@@ -17,8 +18,10 @@ using Ttp.Portal.Security;
 namespace Ttp.Portal.Tests.Components.Tsms;
 
 /// <summary>
-/// A bUnit context over the real domain services and a temporary SQLite database, signed in as one staff member with
-/// one role; two Operators exist so that TSMs can be registered by one and approved by the other.
+/// A bUnit context over the real domain services and a temporary SQLite database (or, when asked, a fresh PostgreSQL
+/// database in the cluster of <c>TTP_TEST_POSTGRES</c>), signed in as one staff member with one role; two Operators exist
+/// so that TSMs can be registered by one and approved by the other. A <see cref="TimeProvider"/>, when given, is the
+/// clock of the domain and the pages.
 /// </summary>
 internal sealed class PortalDomain : IAsyncDisposable
 {
@@ -27,11 +30,13 @@ internal sealed class PortalDomain : IAsyncDisposable
     public const string SecurityOfficerC = "officer@ttp.example";
 
     private readonly string _folder;
+    private readonly TestPostgresDatabase? _postgres;
 
-    private PortalDomain(BunitContext context, string folder)
+    private PortalDomain(BunitContext context, string folder, TestPostgresDatabase? postgres)
     {
         Context = context;
         _folder = folder;
+        _postgres = postgres;
     }
 
     public BunitContext Context { get; }
@@ -49,22 +54,30 @@ internal sealed class PortalDomain : IAsyncDisposable
     }
 
     /// <summary>A context signed in as <paramref name="email"/> in <paramref name="role"/>.</summary>
-    public static async Task<PortalDomain> CreateAsync(string email, string role)
+    public static async Task<PortalDomain> CreateAsync(
+        string email, string role, DatabaseProvider provider = DatabaseProvider.Sqlite, TimeProvider? time = null)
     {
         var folder = Directory.CreateTempSubdirectory("ttp-portal-tsms-").FullName;
+        var postgres = provider == DatabaseProvider.Postgres ? TestPostgresDatabase.Create() : null;
         var context = new BunitContext();
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["ConnectionStrings:Ttp"] = $"Data Source={Path.Combine(folder, "ttp.db")}",
+            ["ConnectionStrings:Ttp"] = postgres?.ConnectionString ?? $"Data Source={Path.Combine(folder, "ttp.db")}",
             ["Ttp:DataDirectory"] = Path.Combine(folder, "data"),
-            ["Ttp:Database:Provider"] = "Sqlite",
+            ["Ttp:Database:Provider"] = provider.ToString(),
             ["Ttp:Audit:BatchMaxDelayMs"] = "0",
         }).Build();
         context.Services.AddSingleton<IConfiguration>(configuration);
         context.Services.AddLogging();
         context.Services.AddMudServices();
         context.Services.AddTtpDomain(configuration);
+        if (time is not null)
+        {
+            context.Services.RemoveAll<TimeProvider>();
+            context.Services.AddSingleton(time);
+        }
+
         context.Services.AddScoped<StaffAuthorization>();
         context.Services.AddPortalAccreditation();
         context.Services.AddPortalIssuerKeys();
@@ -85,7 +98,7 @@ internal sealed class PortalDomain : IAsyncDisposable
         context.Services.AddSingleton<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider>(new FixedAuthenticationState(principal));
         context.Services.AddCascadingAuthenticationState();
 
-        var domain = new PortalDomain(context, folder);
+        var domain = new PortalDomain(context, folder, postgres);
         await DomainInitializer.InitializeAsync(context.Services);
         await using (var scope = context.Services.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope())
         {
@@ -116,6 +129,11 @@ internal sealed class PortalDomain : IAsyncDisposable
     {
         await Context.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        if (_postgres is not null)
+        {
+            await _postgres.DropAsync();
+        }
+
         try
         {
             Directory.Delete(_folder, recursive: true);

@@ -73,7 +73,8 @@ public sealed class TsmDetailsPageTests
 
         cut.WaitForAssertion(() => Assert.Equal("acme", cut.Find("[data-testid=tsm-title]").TextContent));
         Assert.Empty(cut.FindAll("[data-testid=tsm-actions]"));
-        Assert.Empty(cut.FindAll("button[data-testid]"));
+        // The Security officer's buttons on this page are the KEK section's (TsmKeksPanelTests); none of accreditation.
+        Assert.Equal(["kek-new"], cut.FindAll("button[data-testid]").Select(b => b.GetAttribute("data-testid")));
         Assert.Empty(cut.FindAll("[data-testid=tsm-edit-scope]"));
         Assert.Empty(cut.FindAll("[data-testid=certificate-retire]"));
         Assert.Empty(cut.FindAll("[data-testid=rotation-file]"));

@@ -544,6 +544,10 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("method");
 
+                    b.Property<byte[]>("RecordMac")
+                        .HasColumnType("bytea")
+                        .HasColumnName("record_mac");
+
                     b.Property<string>("SampleEncKcv")
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
@@ -619,6 +623,10 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)")
                         .HasColumnName("key_check_value");
+
+                    b.Property<byte[]>("RecordMac")
+                        .HasColumnType("bytea")
+                        .HasColumnName("record_mac");
 
                     b.Property<DateTimeOffset?>("RetiredAt")
                         .HasColumnType("timestamp with time zone")

@@ -535,6 +535,10 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("method");
 
+                    b.Property<byte[]>("RecordMac")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("record_mac");
+
                     b.Property<string>("SampleEncKcv")
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
@@ -610,6 +614,10 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT")
                         .HasColumnName("key_check_value");
+
+                    b.Property<byte[]>("RecordMac")
+                        .HasColumnType("BLOB")
+                        .HasColumnName("record_mac");
 
                     b.Property<long?>("RetiredAt")
                         .HasColumnType("INTEGER")

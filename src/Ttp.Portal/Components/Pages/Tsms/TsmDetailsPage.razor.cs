@@ -9,7 +9,10 @@ using Ttp.Portal.Security;
 
 namespace Ttp.Portal.Components.Pages.Tsms;
 
-/// <summary>One TSM: details, scope, certificates, pending changes (four eyes) and its timeline; actions for Operators.</summary>
+/// <summary>
+/// One TSM: details, scope, certificates, pending changes (four eyes), its key-exchange keys (<see cref="TsmKeksPanel"/>,
+/// actions for Security officers) and its timeline; accreditation actions for Operators.
+/// </summary>
 public sealed partial class TsmDetailsPage
 {
     private Tsm? _tsm;
