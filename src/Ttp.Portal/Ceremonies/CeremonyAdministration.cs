@@ -14,7 +14,7 @@ namespace Ttp.Portal.Ceremonies;
 /// nothing, named custodians, one component of a key per person) and writes the audit record. Pages call nothing else
 /// to change a ceremony. A scoped service, one per circuit.
 /// </summary>
-public sealed class CeremonyAdministration(StaffAuthorization authorization, CeremonyService ceremonies, CeremonyQueries queries, KekService keks, IServiceScopeFactory scopes)
+public sealed class CeremonyAdministration(StaffAuthorization authorization, CeremonyService ceremonies, CeremonyQueries queries, IServiceScopeFactory scopes)
 {
     /// <summary>Opens a ceremony importing an issuer master key of <paramref name="keyLength"/> bytes in <paramref name="components"/> components.</summary>
     public async Task<Ceremony> OpenIssuerMasterKeyImportAsync(IssuerKeyImport import, int keyLength, int components, IReadOnlyList<string>? custodians) =>
@@ -52,10 +52,6 @@ public sealed class CeremonyAdministration(StaffAuthorization authorization, Cer
     /// <summary>The Key custodian confirms they recorded the component they received.</summary>
     public async Task<Ceremony> AcknowledgeComponentAsync(Guid ceremonyId) =>
         await ceremonies.AcknowledgeComponentAsync(ceremonyId, await authorization.RequireAsync(PortalPolicies.KeyCustodian));
-
-    /// <summary>Activates a KEK version pending activation; the index's earlier active version is retired.</summary>
-    public async Task<Kek> ActivateKekAsync(string tsmName, int index, int version) =>
-        await keks.ActivateAsync(tsmName, index, version, await authorization.RequireAsync(PortalPolicies.SecurityOfficer));
 
     /// <summary>Confirms the final check value against the documented one; the key is created pending activation.</summary>
     public async Task<CeremonyOutcome> ConfirmAsync(Guid ceremonyId, string documentedCheckValue) =>

@@ -349,8 +349,7 @@ internal sealed class RoleMatrixWorld : IDisposable
             new IssuerKeyAdministration(staff, Services.GetRequiredService<IssuerKeyService>()),
             new KekAdministration(staff, Services.GetRequiredService<KekService>()),
             new CeremonyAdministration(
-                staff, Services.GetRequiredService<CeremonyService>(), Services.GetRequiredService<CeremonyQueries>(),
-                Services.GetRequiredService<KekService>(), Services.GetRequiredService<IServiceScopeFactory>()),
+                staff, Services.GetRequiredService<CeremonyService>(), Services.GetRequiredService<CeremonyQueries>(), Services.GetRequiredService<IServiceScopeFactory>()),
             this);
     }
 

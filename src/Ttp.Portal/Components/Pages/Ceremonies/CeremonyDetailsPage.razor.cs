@@ -7,6 +7,7 @@ using Ttp.Domain.IssuerKeys;
 using Ttp.Domain.Keks;
 using Ttp.Domain.Tsms;
 using Microsoft.JSInterop;
+using Ttp.Portal.Accreditation;
 using Ttp.Portal.Ceremonies;
 using Ttp.Portal.Components.Shared;
 using Ttp.Portal.IssuerKeys;
@@ -48,6 +49,9 @@ public sealed partial class CeremonyDetailsPage
 
     [Inject]
     private IssuerKeyAdministration IssuerKeys { get; set; } = default!;
+
+    [Inject]
+    private KekAdministration KekAdministration { get; set; } = default!;
 
     [Inject]
     private IssuerKeyService Keys { get; set; } = default!;
@@ -199,7 +203,7 @@ public sealed partial class CeremonyDetailsPage
 
         if (kek)
         {
-            await RunAsync(async () => { await Administration.ActivateKekAsync(_tsmName!, c.KekIndex!.Value, c.KekVersion!.Value); return "KEK activated."; });
+            await RunAsync(async () => { await KekAdministration.ActivateAsync(_tsmName!, c.KekIndex!.Value, c.KekVersion!.Value); return "KEK activated."; });
         }
         else if (c is { Iin: { } iin, Kvn: { } kvn })
         {
