@@ -125,6 +125,28 @@ public sealed class CeremonyPagesTests
     }
 
     [Fact]
+    public async Task OpenDialog_KnownAnswerSample_HalfRefusedWholeCarriedToCeremony()
+    {
+        await using var domain = await CreateAsync(Officer, StaffRoles.SecurityOfficer);
+        var (_, dialogs) = await OpenDialogAsync(domain);
+        await dialogs.InvokeAsync(() => Input(dialogs, "iin-input").Input(Iin));
+        await dialogs.InvokeAsync(() => Input(dialogs, "kvn-input").Input("4"));
+        await dialogs.InvokeAsync(() => Input(dialogs, "sample-kdd-input").Input("0102030405060708090A"));
+        await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=open-submit]").Click());
+
+        dialogs.WaitForAssertion(() => Assert.Contains("needs both the KDD and the ENC key check value", FieldText(dialogs, "sample-kcv-input"), StringComparison.Ordinal));
+        Assert.Empty(await domain.Context.Services.GetService<CeremonyQueries>()!.ListAsync(includeClosed: true));
+
+        await dialogs.InvokeAsync(() => Input(dialogs, "sample-kcv-input").Input("e1 2b 3c"));
+        await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=open-submit]").Click());
+
+        dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=open-submit]")));
+        var summary = Assert.Single(await domain.Context.Services.GetService<CeremonyQueries>()!.ListAsync());
+        var ceremony = await domain.Context.Services.GetService<CeremonyService>()!.GetAsync(summary.Id);
+        Assert.Equal(("0102030405060708090A", "E12B3C"), (ceremony!.SampleKdd, ceremony.SampleEncKcv));
+    }
+
+    [Fact]
     public async Task OpenDialog_GenerateKek_OpensForTheChosenTsmAndIndex()
     {
         await using var domain = await CreateAsync(Officer, StaffRoles.SecurityOfficer);

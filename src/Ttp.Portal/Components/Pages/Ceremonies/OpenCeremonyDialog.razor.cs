@@ -23,6 +23,8 @@ public sealed partial class OpenCeremonyDialog
     private readonly Dictionary<string, string> _errors = new(StringComparer.Ordinal);
     private CeremonyKind _kind = CeremonyKind.ImportIssuerMasterKey;
     private string? _iin;
+    private string? _sampleKdd;
+    private string? _sampleKcv;
     private string? _kvn;
     private SecureChannelScheme _scheme = SecureChannelScheme.Scp02;
     private DiversificationMethod _method = DiversificationMethod.EmvCps11;
@@ -104,6 +106,12 @@ public sealed partial class OpenCeremonyDialog
             }
 
             kvn = Number(_kvn, "kvn", 0, 255, "KVN: enter a number from 0 to 255");
+            SampleField(ref _sampleKdd, "sample-kdd", 20, "Sample KDD: enter 20 hex digits, or leave both sample fields empty");
+            SampleField(ref _sampleKcv, "sample-kcv", 6, "Sample check value: enter 6 hex digits, or leave both sample fields empty");
+            if ((_sampleKdd is null) != (_sampleKcv is null))
+            {
+                _errors[_sampleKdd is null ? "sample-kdd" : "sample-kcv"] = "A known-answer sample needs both the KDD and the ENC key check value";
+            }
         }
         else
         {
@@ -125,7 +133,7 @@ public sealed partial class OpenCeremonyDialog
         {
             var opened = _kind == CeremonyKind.ImportIssuerMasterKey
                 ? await Administration.OpenIssuerMasterKeyImportAsync(
-                    new IssuerKeyImport(_iin!.Trim(), kvn!.Value, _scheme, _method), _keyLength, components!.Value, custodians)
+                    new IssuerKeyImport(_iin!.Trim(), kvn!.Value, _scheme, _method, _sampleKdd, _sampleKcv), _keyLength, components!.Value, custodians)
                 : await Administration.OpenKekAsync(new KekCeremonyRequest(_kind, _tsm!, index!.Value, _algorithm, _format, components!.Value), custodians);
             Dialog.Close(DialogResult.Ok(opened));
         }
@@ -136,6 +144,16 @@ public sealed partial class OpenCeremonyDialog
         finally
         {
             _busy = false;
+        }
+    }
+
+    // Trims an optional hex field (spaces ignored) to null when empty; names the field when it is not hexDigits hex digits.
+    private void SampleField(ref string? value, string field, int hexDigits, string message)
+    {
+        value = string.IsNullOrWhiteSpace(value) ? null : value.Replace(" ", string.Empty, StringComparison.Ordinal).ToUpperInvariant();
+        if (value is not null && (value.Length != hexDigits || !value.All(Uri.IsHexDigit)))
+        {
+            _errors[field] = message;
         }
     }
 
