@@ -25,42 +25,15 @@ public sealed class AccessRecordUpgrade(
     public string MarkerPath => UpgradeMarker.PathOf(data.Value, MarkerFileName);
 
     /// <summary>Authenticates the records of an older installation, once; returns how many this run authenticated.</summary>
-    public async Task<int> RunAsync(CancellationToken cancellationToken = default)
-    {
-        if (UpgradeMarker.IsDone(data.Value, MarkerFileName))
-        {
-            return 0;
-        }
-
-        var authenticator = await recordKey.GetAsync(cancellationToken);
-        await using (var probe = await factory.CreateDbContextAsync(cancellationToken))
-        {
-            if (!await probe.Tsms.AnyAsync(t => t.RecordMac == null, cancellationToken)
-                && !await probe.TsmCertificates.AnyAsync(c => c.RecordMac == null, cancellationToken)
-                && !await probe.Set<Tsms.TsmIssuerScope>().AnyAsync(s => s.RecordMac == null, cancellationToken))
-            {
-                await UpgradeMarker.MarkDoneAsync(data.Value, MarkerFileName, "TSM, certificate and scope records carry MACs.", cancellationToken);
-                return 0;
-            }
-        }
-
-        var count = await audited.RunAsync(async db =>
-        {
-            List<IAuthenticatedRecord> records =
+    public Task<int> RunAsync(CancellationToken cancellationToken = default) =>
+        new RecordMacConversion(factory, audited, recordKey, data.Value, MarkerFileName, "TSM, certificate and scope records carry MACs.").RunOnceAsync(
+            async (db, ct) =>
             [
-                .. await db.Tsms.Where(t => t.RecordMac == null).ToListAsync(cancellationToken),
-                .. await db.TsmCertificates.Where(c => c.RecordMac == null).ToListAsync(cancellationToken),
-                .. await db.Set<Tsms.TsmIssuerScope>().Where(s => s.RecordMac == null).ToListAsync(cancellationToken),
-            ];
-            foreach (var record in records)
-            {
-                authenticator.Seal(record);
-            }
-
-            return (records.Count, AuditRecord.StaffAction("integrity.records-authenticated", Actor.System, "access records", new { Records = records.Count }));
-        }, cancellationToken);
-        IntegrityLog.RecordsAuthenticated(logger, count);
-        await UpgradeMarker.MarkDoneAsync(data.Value, MarkerFileName, "TSM, certificate and scope records carry MACs.", cancellationToken);
-        return count;
-    }
+                .. await db.Tsms.Where(t => t.RecordMac == null).ToListAsync(ct),
+                .. await db.TsmCertificates.Where(c => c.RecordMac == null).ToListAsync(ct),
+                .. await db.Set<Tsms.TsmIssuerScope>().Where(s => s.RecordMac == null).ToListAsync(ct),
+            ],
+            rows => AuditRecord.StaffAction("integrity.records-authenticated", Actor.System, "access records", new { Records = rows.Count }),
+            rows => IntegrityLog.RecordsAuthenticated(logger, rows.Count),
+            cancellationToken);
 }

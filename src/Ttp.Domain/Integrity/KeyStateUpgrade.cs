@@ -31,38 +31,14 @@ public sealed class KeyStateUpgrade(
     public string MarkerPath => UpgradeMarker.PathOf(data.Value, MarkerFileName);
 
     /// <summary>Authenticates the KEKs and key sets of an older installation, once; returns how many this run authenticated.</summary>
-    public async Task<int> RunAsync(CancellationToken cancellationToken = default)
-    {
-        if (UpgradeMarker.IsDone(data.Value, MarkerFileName))
-        {
-            return 0;
-        }
-
-        var authenticator = await recordKey.GetAsync(cancellationToken);
-        await using (var probe = await factory.CreateDbContextAsync(cancellationToken))
-        {
-            if (!await probe.Keks.AnyAsync(k => k.RecordMac == null, cancellationToken)
-                && !await probe.IssuerKeySets.AnyAsync(k => k.RecordMac == null, cancellationToken))
-            {
-                await UpgradeMarker.MarkDoneAsync(data.Value, MarkerFileName, MarkerText, cancellationToken);
-                return 0;
-            }
-        }
-
-        var (keks, sets) = await audited.RunAsync(async db =>
-        {
-            var keks = await db.Keks.Where(k => k.RecordMac == null).ToListAsync(cancellationToken);
-            var sets = await db.IssuerKeySets.Where(k => k.RecordMac == null).ToListAsync(cancellationToken);
-            foreach (var record in keks.Cast<IAuthenticatedRecord>().Concat(sets))
-            {
-                authenticator.Seal(record);
-            }
-
-            return ((keks.Count, sets.Count), AuditRecord.StaffAction(
-                AuthenticatedAction, Actor.System, "KEKs and issuer key sets", new { Keks = keks.Count, KeySets = sets.Count }));
-        }, cancellationToken);
-        IntegrityLog.KeyStatesAuthenticated(logger, keks, sets);
-        await UpgradeMarker.MarkDoneAsync(data.Value, MarkerFileName, MarkerText, cancellationToken);
-        return keks + sets;
-    }
+    public Task<int> RunAsync(CancellationToken cancellationToken = default) =>
+        new RecordMacConversion(factory, audited, recordKey, data.Value, MarkerFileName, MarkerText).RunOnceAsync(
+            async (db, ct) =>
+            [
+                .. await db.Keks.Where(k => k.RecordMac == null).ToListAsync(ct),
+                .. await db.IssuerKeySets.Where(k => k.RecordMac == null).ToListAsync(ct),
+            ],
+            rows => AuditRecord.StaffAction(AuthenticatedAction, Actor.System, "KEKs and issuer key sets", new { Keks = rows.OfType<Keks.Kek>().Count(), KeySets = rows.OfType<IssuerKeys.IssuerKeySet>().Count() }),
+            rows => IntegrityLog.KeyStatesAuthenticated(logger, rows.OfType<Keks.Kek>().Count(), rows.OfType<IssuerKeys.IssuerKeySet>().Count()),
+            cancellationToken);
 }

@@ -1,5 +1,6 @@
 using Ttp.Domain;
 using Ttp.Domain.Ceremonies;
+using Ttp.Portal.Ceremonies;
 using Ttp.Portal.Security;
 
 namespace Ttp.Portal.Components.Pages;
@@ -78,16 +79,7 @@ public sealed partial class DashboardCeremonies
             : $"expires {Ttp.Portal.Accreditation.TsmDisplay.Time(ceremony.ExpiresAt)}";
     }
 
-    private static string StateText(CeremonyState state) => state switch
-    {
-        CeremonyState.Open => "Open",
-        CeremonyState.CollectingComponents => "Collecting components",
-        CeremonyState.AwaitingConfirmation => "Awaiting confirmation",
-        CeremonyState.Completed => "Completed",
-        CeremonyState.Aborted => "Aborted",
-        CeremonyState.Expired => "Expired",
-        _ => state.ToString(),
-    };
+    private static string StateText(CeremonyState state) => CeremonyDisplay.StateText(state);
 
     /// <summary>A ceremony waiting for the signed-in custodian, and what they do next.</summary>
     private sealed record CeremonyTask(CeremonySummary Ceremony, string Action);

@@ -297,27 +297,9 @@ public sealed partial class CeremonyDetailsPage
     }
 
     // A change through an edge; a refusal of the domain becomes one sentence; the page reloads.
-    private async Task RunAsync(Func<Task<string>> change)
-    {
-        _busy = true;
-        try
-        {
-            Snackbar.Add(await change(), Severity.Success);
-        }
-        catch (DomainException e)
-        {
-            Snackbar.Add(Sentence(e.Message), Severity.Error);
-        }
-        finally
-        {
-            _busy = false;
-        }
+    private Task RunAsync(Func<Task<string>> change) => PageActions.RunAsync(Snackbar, change, busy => _busy = busy, LoadAsync, asSentence: true);
 
-        await LoadAsync();
-    }
-
-    private static string Sentence(string message) =>
-        message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..] + (message.EndsWith('.') ? string.Empty : ".");
+    private static string Sentence(string message) => PageActions.Sentence(message);
 
     /// <summary>A received component on its sheet; <see cref="Component"/> is zeroed when the sheet goes.</summary>
     private sealed record Sheet(int Number, int Of, byte[] Component, string CheckValue, string FinalCheckValue, DateTimeOffset Date);

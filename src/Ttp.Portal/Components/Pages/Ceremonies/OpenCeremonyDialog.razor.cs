@@ -9,6 +9,7 @@ using Ttp.Domain.IssuerKeys;
 using Ttp.Domain.Keks;
 using Ttp.Domain.Tsms;
 using Ttp.Portal.Ceremonies;
+using Ttp.Portal.Components.Shared;
 
 namespace Ttp.Portal.Components.Pages.Ceremonies;
 
@@ -168,6 +169,5 @@ public sealed partial class OpenCeremonyDialog
         return null;
     }
 
-    private static string Sentence(string message) =>
-        message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..] + (message.EndsWith('.') ? string.Empty : ".");
+    private static string Sentence(string message) => PageActions.Sentence(message);
 }

@@ -112,22 +112,5 @@ public sealed partial class IssuerKeyDetailsPage
 
     // Every change goes through IssuerKeyAdministration (which requires the Security officer policy); a domain refusal
     // becomes one sentence; the page reloads.
-    private async Task RunAsync(Func<Task<string>> change)
-    {
-        _busy = true;
-        try
-        {
-            Snackbar.Add(await change(), Severity.Success);
-        }
-        catch (DomainException e)
-        {
-            Snackbar.Add(e.Message, Severity.Error);
-        }
-        finally
-        {
-            _busy = false;
-        }
-
-        await LoadAsync();
-    }
+    private Task RunAsync(Func<Task<string>> change) => PageActions.RunAsync(Snackbar, change, busy => _busy = busy, LoadAsync);
 }

@@ -201,24 +201,7 @@ public sealed partial class TsmDetailsPage
 
     // Every change goes through TsmAccreditation (which requires the Operator policy); a domain refusal becomes one
     // sentence; the page reloads.
-    private async Task RunAsync(Func<Task<string>> change)
-    {
-        _busy = true;
-        try
-        {
-            Snackbar.Add(await change(), Severity.Success);
-        }
-        catch (DomainException e)
-        {
-            Snackbar.Add(e.Message, Severity.Error);
-        }
-        finally
-        {
-            _busy = false;
-        }
-
-        await LoadAsync();
-    }
+    private Task RunAsync(Func<Task<string>> change) => PageActions.RunAsync(Snackbar, change, busy => _busy = busy, LoadAsync);
 
     private string CertificateStatus(TsmCertificate c) =>
         c.IsRetired(_now) ? $"retired {TsmDisplay.Time(c.RetiredAt)}"

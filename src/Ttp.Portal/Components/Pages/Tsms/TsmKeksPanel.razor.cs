@@ -110,24 +110,7 @@ public sealed partial class TsmKeksPanel
     }
 
     // A domain refusal (or a denied policy) becomes one sentence; the list reloads.
-    private async Task RunAsync(Func<Task<string>> change)
-    {
-        _busy = true;
-        try
-        {
-            Snackbar.Add(await change(), Severity.Success);
-        }
-        catch (DomainException e)
-        {
-            Snackbar.Add(e.Message, Severity.Error);
-        }
-        finally
-        {
-            _busy = false;
-        }
-
-        await LoadAsync();
-    }
+    private Task RunAsync(Func<Task<string>> change) => PageActions.RunAsync(Snackbar, change, busy => _busy = busy, LoadAsync);
 
     private string Describe(Kek kek) => $"KEK {kek.Index} version {kek.Version} of TSM '{TsmName}'";
 
