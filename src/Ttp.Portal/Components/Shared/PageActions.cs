@@ -29,7 +29,7 @@ internal static class PageActions
         await reload();
     }
 
-    /// <summary>A domain message as a sentence: capital first letter, final period.</summary>
-    public static string Sentence(string message) =>
-        message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..] + (message.EndsWith('.') ? string.Empty : ".");
+    /// <summary>A domain message as a sentence: capital first letter, final period; <paramref name="whenEmpty"/> for an empty one.</summary>
+    public static string Sentence(string message, string whenEmpty = "") =>
+        message.Length == 0 ? whenEmpty : char.ToUpperInvariant(message[0]) + message[1..] + (message.EndsWith('.') ? string.Empty : ".");
 }

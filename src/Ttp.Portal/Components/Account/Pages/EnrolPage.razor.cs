@@ -110,8 +110,7 @@ public sealed partial class EnrolPage
         }
     }
 
-    private static string Sentence(string message) =>
-        message.Length == 0 ? "This enrolment link cannot be used." : char.ToUpperInvariant(message[0]) + message[1..] + (message.EndsWith('.') ? "" : ".");
+    private static string Sentence(string message) => Components.Shared.PageActions.Sentence(message, "This enrolment link cannot be used.");
 
     private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 

@@ -142,6 +142,5 @@ public sealed partial class ComponentEntryForm
         _ => throw new FormatException("not a hex digit"),
     };
 
-    private static string Sentence(string message) =>
-        message.Length == 0 ? message : char.ToUpperInvariant(message[0]) + message[1..] + (message.EndsWith('.') ? string.Empty : ".");
+    private static string Sentence(string message) => Shared.PageActions.Sentence(message);
 }

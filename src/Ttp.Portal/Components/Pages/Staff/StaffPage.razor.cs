@@ -93,6 +93,5 @@ public sealed partial class StaffPage
 
     private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
-    private static string Sentence(string message) =>
-        message.Length == 0 ? "The change was refused." : char.ToUpperInvariant(message[0]) + message[1..] + (message.EndsWith('.') ? "" : ".");
+    private static string Sentence(string message) => Shared.PageActions.Sentence(message, "The change was refused.");
 }
