@@ -1,4 +1,13 @@
 using BenchmarkDotNet.Running;
+using Ttp.Benchmarks.Seeding;
 
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- --filter '*'
+// dotnet run -c Release --project tests/Ttp.Benchmarks -- seed --records 1000000 --data DIR [--postgres CONNSTRING]
+// dotnet run -c Release --project tests/Ttp.Benchmarks -- verify --data DIR [--postgres CONNSTRING]
+if (SeedCommand.Handles(args))
+{
+    return await SeedCommand.RunAsync(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace Ttp.Benchmarks.Seeding;
+
+/// <summary>
+/// <c>seed --records N --data DIR [--postgres CONNSTRING] [--days 30] [--batch 10000] [--seed 11]</c> and
+/// <c>verify --data DIR [--postgres CONNSTRING]</c>: the auditor's workspace data (docs/PERFORMANCE.md).
+/// </summary>
+internal static class SeedCommand
+{
+    public static bool Handles(string[] args) => args.Length > 0 && args[0] is "seed" or "verify";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 1; i + 1 < args.Length; i += 2)
+        {
+            options[args[i]] = args[i + 1];
+        }
+
+        if (!options.TryGetValue("--data", out var data))
+        {
+            await Console.Error.WriteLineAsync("usage: seed --records N --data DIR [--postgres CONNSTRING] [--days 30] [--batch 10000] [--seed 11] | verify --data DIR [--postgres CONNSTRING]");
+            return 2;
+        }
+
+        options.TryGetValue("--postgres", out var postgres);
+        await using var services = AuditSeeder.Installation(data, postgres);
+        if (args[0] == "seed")
+        {
+            var records = long.Parse(options.GetValueOrDefault("--records", "1000000"), CultureInfo.InvariantCulture);
+            var days = int.Parse(options.GetValueOrDefault("--days", "30"), CultureInfo.InvariantCulture);
+            var batch = int.Parse(options.GetValueOrDefault("--batch", "10000"), CultureInfo.InvariantCulture);
+            var seed = int.Parse(options.GetValueOrDefault("--seed", "11"), CultureInfo.InvariantCulture);
+            var to = DateTimeOffset.UtcNow;
+            var result = await AuditSeeder.SeedAsync(services, records, to.AddDays(-days), to, seed, batch, Console.Out);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"seeded {result.Records:N0} records from sequence {result.FirstSequence:N0} in {result.Append.TotalSeconds:F1} s ({result.RecordsPerSecond:N0} records/s); checkpoint at {result.CheckpointSequence:N0} in {result.Checkpoint.TotalSeconds:F1} s"));
+        }
+
+        var (verified, elapsed) = await AuditSeeder.VerifyAsync(services);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"verify: valid={verified.IsValid} {verified.Problem}, {verified.RecordCount:N0} records in {elapsed.TotalSeconds:F2} s ({verified.RecordCount / elapsed.TotalSeconds:N0} records/s)"));
+        if (postgres is null)
+        {
+            var file = Path.Combine(Path.GetFullPath(data), "ttp.db");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"database: {new FileInfo(file).Length / 1048576.0:N0} MiB ({file})"));
+        }
+
+        return verified.IsValid ? 0 : 5;
+    }
+}
