@@ -76,7 +76,7 @@ public static class AuditVerifier
         using var hasher = new AuditHasher(key);
         var previousHash = AuditHash.Genesis.ToArray();
         long expected = 1;
-        await foreach (var record in db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(cancellationToken))
+        await foreach (var record in AuditEventRows.ReadAllAsync(db, cancellationToken))
         {
             // Checkpoints of the records verified so far (sequence 0: the empty chain).
             while (next is not null && next.Sequence < expected)
