@@ -11,7 +11,7 @@ internal static class AuditSearchIndexSql
     /// <summary>The partial-index predicate; queries repeat it literally (SQLite only uses a partial index then).</summary>
     public const string KeyRequestPredicate = "action = 'key-request'";
 
-    /// <summary>Index name, JSON field, and the trailing column (order within one value).</summary>
+    /// <summary>Index name, JSON field, and the trailing column, as migration <c>AuditSearchIndexes</c> creates them.</summary>
     public static readonly (string Name, string Field, string Then)[] Indexes =
     [
         ("ix_audit_kr_request_id", "requestId", "sequence"),
@@ -25,30 +25,12 @@ internal static class AuditSearchIndexSql
     /// <summary>The outcome is a column: a partial index (outcome, time) over key-request rows.</summary>
     public const string OutcomeIndex = "ix_audit_kr_outcome_time";
 
-    /// <summary>SQLite's expression for a Details field.</summary>
-    public static string SqliteField(string field) => $"json_extract(details, '$.{field}')";
+    /// <summary>SQLite's expression for a Details field; null when details is not JSON (a row changed by hand must stay
+    /// writable, so that tampering can be simulated and is then found by the verifier, not refused by an index).</summary>
+    public static string SqliteField(string field) => $"(CASE WHEN json_valid(details) THEN json_extract(details, '$.{field}') END)";
 
-    /// <summary>PostgreSQL's expression for a Details field (details is text; json, not jsonb: a cast to jsonb would refuse an escaped NUL and fail the insert).</summary>
-    public static string PostgresField(string field) => $"((details::json) ->> '{field}')";
-
-    public static IEnumerable<string> Create(bool sqlite)
-    {
-        foreach (var (name, field, then) in Indexes)
-        {
-            var expression = sqlite ? SqliteField(field) : PostgresField(field);
-            yield return $"CREATE INDEX {name} ON audit_events ({expression}, {then}) WHERE {KeyRequestPredicate};";
-        }
-
-        yield return $"CREATE INDEX {OutcomeIndex} ON audit_events (outcome, occurred_at) WHERE {KeyRequestPredicate};";
-    }
-
-    public static IEnumerable<string> Drop()
-    {
-        foreach (var (name, _, _) in Indexes)
-        {
-            yield return $"DROP INDEX IF EXISTS {name};";
-        }
-
-        yield return $"DROP INDEX IF EXISTS {OutcomeIndex};";
-    }
+    /// <summary>PostgreSQL's expression for a Details field: <c>ttp_audit_field</c> (migration AuditSearchIndexes), an
+    /// immutable function returning <c>details::json ->> field</c>, or null when details is not JSON (json, not jsonb: a
+    /// jsonb cast would refuse an escaped NUL).</summary>
+    public static string PostgresField(string field) => $"ttp_audit_field(details, '{field}')";
 }

@@ -94,4 +94,31 @@ public sealed class KeyRequestSearchPlanTests
         Assert.True(expected.Count >= 6);
         Assert.Equal(expected, days);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task Migrate_AuditSearchIndexes_EveryIndexExistsAsPartialIndex(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var db = database.Factory.CreateDbContext();
+        await db.Database.OpenConnectionAsync();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = provider == DatabaseProvider.Sqlite
+            ? "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'audit_events'"
+            : "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'audit_events'";
+        var indexes = new Dictionary<string, string>();
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                indexes[reader.GetString(0)] = reader.IsDBNull(1) ? string.Empty : reader.GetString(1);
+            }
+        }
+
+        foreach (var name in AuditSearchIndexSql.Indexes.Select(i => i.Name).Append(AuditSearchIndexSql.OutcomeIndex))
+        {
+            Assert.True(indexes.TryGetValue(name, out var definition), name);
+            Assert.Contains("key-request", definition, StringComparison.Ordinal);
+        }
+    }
 }
