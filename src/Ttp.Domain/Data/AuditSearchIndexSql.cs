@@ -29,8 +29,12 @@ internal static class AuditSearchIndexSql
     /// writable, so that tampering can be simulated and is then found by the verifier, not refused by an index).</summary>
     public static string SqliteField(string field) => $"(CASE WHEN json_valid(details) THEN json_extract(details, '$.{field}') END)";
 
-    /// <summary>PostgreSQL's expression for a Details field: <c>ttp_audit_field</c> (migration AuditSearchIndexes), an
-    /// immutable function returning <c>details::json ->> field</c>, or null when details is not JSON (json, not jsonb: a
-    /// jsonb cast would refuse an escaped NUL).</summary>
-    public static string PostgresField(string field) => $"ttp_audit_field(details, '{field}')";
+    /// <summary>
+    /// PostgreSQL's expression for a Details field: an immutable regular expression over the compact JSON the product
+    /// writes (<c>"field":"value"</c>, or a number for <c>kvn</c>, <c>kekIndex</c> and <c>latencyMicroseconds</c>); null when absent or null. Not a json
+    /// cast: a cast fails on text that is not JSON, so the insert would fail, and guarding it costs a subtransaction per row.
+    /// </summary>
+    public static string PostgresField(string field) => field is "kvn" or "kekIndex" or "latencyMicroseconds"
+        ? $"substring(details from '\"{field}\":(-?[0-9]+)')"
+        : $"substring(details from '\"{field}\":\"([^\"]*)\"')";
 }
