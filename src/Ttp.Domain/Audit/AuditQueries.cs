@@ -47,23 +47,34 @@ public sealed class AuditQueries(IDbContextFactory<TtpDbContext> factory, TimePr
         ArgumentOutOfRangeException.ThrowIfLessThan(hours, 1);
         var now = time.GetUtcNow();
         var since = now - TimeSpan.FromHours(hours);
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var events = await db.AuditEvents.AsNoTracking()
-            .Where(e => e.Stream == AuditStream.KeyRequest && e.OccurredAt > since)
-            .Select(e => new { e.OccurredAt, e.Outcome })
-            .ToListAsync(cancellationToken);
         var buckets = new (int Ok, int Refused)[hours];
-        foreach (var e in events)
+        foreach (var (bucket, ok, refused) in await KeyRequestCounts.PerHourAsync(factory, since, cancellationToken))
         {
-            var index = Math.Clamp((int)((e.OccurredAt - since).Ticks / TimeSpan.TicksPerHour), 0, hours - 1);
-            buckets[index] = e.Outcome == AuditRecord.OutcomeOk
-                ? (buckets[index].Ok + 1, buckets[index].Refused)
-                : (buckets[index].Ok, buckets[index].Refused + 1);
+            var index = (int)Math.Clamp(bucket, 0, hours - 1);
+            buckets[index] = (buckets[index].Ok + ok, buckets[index].Refused + refused);
         }
 
         return [.. buckets.Select((b, i) => new KeyRequestHour(since + TimeSpan.FromHours(i + 1), b.Ok, b.Refused))];
     }
+
+    /// <summary>
+    /// Key requests answered and refused per UTC day and TSM (the <c>tsm</c> of the record's details; empty when the
+    /// caller was never identified) from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive),
+    /// counted by the database (GROUP BY), oldest day first, then by TSM.
+    /// </summary>
+    public Task<IReadOnlyList<KeyRequestDay>> KeyRequestsPerDayAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken = default)
+    {
+        if (to <= from)
+        {
+            throw new ArgumentException("to: expected after from.", nameof(to));
+        }
+
+        return KeyRequestCounts.PerDayAsync(factory, from, to, cancellationToken);
+    }
 }
+
+/// <summary>Key requests of one TSM on one UTC day.</summary>
+public sealed record KeyRequestDay(DateOnly Day, string Tsm, int Answered, int Refused);
 
 /// <summary>Key requests in the hour ending at <paramref name="HourEnding"/>.</summary>
 /// <param name="HourEnding">The end of the hour (UTC).</param>
