@@ -15,7 +15,7 @@ public sealed class AuditSeederTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("ttp-seed-test-").FullName;
 
     [Fact]
-    public async Task SeededTrailVerifiesWithItsCheckpoints()
+    public async Task Seed_TwoThousandKeyRequests_TrailVerifiesWithItsCheckpoints()
     {
         var to = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.Zero);
         await using (var services = AuditSeeder.Installation(_folder, postgres: null))
@@ -25,7 +25,7 @@ public sealed class AuditSeederTests : IDisposable
             Assert.Equal(seeded.FirstSequence + 1_999, seeded.CheckpointSequence);
 
             await using var db = await services.GetRequiredService<IDbContextFactory<TtpDbContext>>().CreateDbContextAsync();
-            var requests = await db.AuditEvents.AsNoTracking().Where(e => e.Action == AuditRecord.KeyRequestAction).ToListAsync();
+            var requests = await db.AuditEvents.AsNoTracking().Where(e => e.Action == AuditRecord.KeyRequestAction).OrderBy(e => e.Sequence).ToListAsync();
             Assert.Equal(2_000, requests.Count);
             Assert.True(requests.Select(e => e.Actor).Distinct().Count() >= 8);
             Assert.InRange(requests.Count(e => e.Outcome != AuditRecord.OutcomeOk), 10, 100);
