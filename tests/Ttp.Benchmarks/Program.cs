@@ -4,6 +4,7 @@ using Ttp.Benchmarks.Seeding;
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- --filter '*'
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- seed --records 1000000 --data DIR [--postgres CONNSTRING]
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- verify --data DIR [--postgres CONNSTRING]
+// dotnet run -c Release --project tests/Ttp.Benchmarks -- search --data DIR [--postgres CONNSTRING] [--runs 15]
 if (SeedCommand.Handles(args))
 {
     return await SeedCommand.RunAsync(args);

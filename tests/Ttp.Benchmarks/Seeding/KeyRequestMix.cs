@@ -5,8 +5,8 @@ using Ttp.Domain.KeyRequests;
 namespace Ttp.Benchmarks.Seeding;
 
 /// <summary>
-/// A realistic, reproducible mix of key-request audit records (the shape of <c>KeyRequestTrace.Details</c>): 8 TSMs,
-/// 12 issuers (IINs), KDDs from a pool of 250,000 cards of which 2,000 "hot" cards take 30% of the requests, KVNs and KEK
+/// A realistic, reproducible mix of key-request audit records (the shape of <c>KeyRequestTrace.Details</c>): 8 TSMs
+/// (each card managed by one of them), 12 issuers (IINs), KDDs from a pool of 250,000 cards of which 2,000 "hot" cards take 30% of the requests, KVNs and KEK
 /// indexes varied, 2% refusals spread over the <see cref="KeyDistributionFaultCode"/>s, times spread evenly (with
 /// jitter, in order) over [from, to), plausible latency. Check values are random hex: never a key.
 /// </summary>
@@ -44,8 +44,11 @@ public sealed class KeyRequestMix
     /// <summary>Record <paramref name="index"/> (0-based) of the run: its time lies in its own slot of the range.</summary>
     public AuditRecord Next(long index)
     {
-        var tsm = _random.Next(TsmNames.Length);
         var card = _random.NextDouble() < 0.3 ? _random.Next(HotCards) : _random.Next(CardPool);
+
+        // A card is managed by one TSM; one request in 100,000 comes from another one (a card moved between TSMs, or
+        // the case the workspace's alert exists for).
+        var tsm = _random.Next(100_000) == 0 ? _random.Next(TsmNames.Length) : card % TsmNames.Length;
         var iin = _iins[card % _iins.Length];
         var kvn = Kvns[_random.Next(Kvns.Length)];
         var kekIndex = 1 + _random.Next(3);

@@ -8,11 +8,11 @@ namespace Ttp.Benchmarks.Seeding;
 
 /// <summary>
 /// <c>seed --records N --data DIR [--postgres CONNSTRING] [--days 30] [--batch 10000] [--seed 11]</c> and
-/// <c>verify --data DIR [--postgres CONNSTRING]</c>: the auditor's workspace data (docs/PERFORMANCE.md).
+/// <c>verify --data DIR [--postgres CONNSTRING]</c> and <c>search ...</c> (<see cref="SearchCommand"/>): the auditor's workspace data (docs/PERFORMANCE.md).
 /// </summary>
 internal static class SeedCommand
 {
-    public static bool Handles(string[] args) => args.Length > 0 && args[0] is "seed" or "verify";
+    public static bool Handles(string[] args) => args.Length > 0 && args[0] is "seed" or "verify" or SearchCommand.Name;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -24,12 +24,17 @@ internal static class SeedCommand
 
         if (!options.TryGetValue("--data", out var data))
         {
-            await Console.Error.WriteLineAsync("usage: seed --records N --data DIR [--postgres CONNSTRING] [--days 30] [--batch 10000] [--seed 11] | verify --data DIR [--postgres CONNSTRING] [--profile 1]");
+            await Console.Error.WriteLineAsync("usage: seed --records N --data DIR [--postgres CONNSTRING] [--days 30] [--batch 10000] [--seed 11] | verify --data DIR [--postgres CONNSTRING] [--profile 1] | search --data DIR [--postgres CONNSTRING] [--runs 15]");
             return 2;
         }
 
         options.TryGetValue("--postgres", out var postgres);
         await using var services = AuditSeeder.Installation(data, postgres);
+        if (args[0] == SearchCommand.Name)
+        {
+            return await SearchCommand.RunAsync(services, int.Parse(options.GetValueOrDefault("--runs", "15"), CultureInfo.InvariantCulture));
+        }
+
         if (args[0] == "seed")
         {
             var records = long.Parse(options.GetValueOrDefault("--records", "1000000"), CultureInfo.InvariantCulture);
