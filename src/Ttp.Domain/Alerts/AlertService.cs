@@ -36,9 +36,8 @@ public sealed class AlertService(IDbContextFactory<TtpDbContext> factory, Audite
             query = query.Where(a => a.State == AlertState.Open);
         }
 
-        // Ordered in memory after a bounded read: SQLite cannot ORDER BY a DateTimeOffset, and open alerts are few.
-        var rows = await query.OrderBy(a => a.State).Take(MaxList * 4).ToListAsync(cancellationToken);
-        return [.. rows.OrderBy(a => a.State).ThenByDescending(a => a.LastSeen).Take(limit)];
+        // Open first; the instants are integer microseconds on SQLite (UnixMicrosecondsConverter), so both databases sort them.
+        return await query.OrderBy(a => a.State).ThenByDescending(a => a.LastSeen).Take(limit).ToListAsync(cancellationToken);
     }
 
     /// <summary>How many alerts are open.</summary>

@@ -81,4 +81,31 @@ public sealed class AlertServiceTests
         Assert.StartsWith("note:", twoLines.Message, StringComparison.Ordinal);
         Assert.Equal(AlertState.Open, Assert.Single(await env.AllAlertsAsync()).State);
     }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task ListAsync_SeveralAlerts_OpenFirstLatestFirstAcknowledgedOnRequest(DatabaseProvider provider)
+    {
+        await using var env = await AlertEnvironment.CreateAsync(provider);
+        var now = AlertEnvironment.Now;
+        foreach (var (kdd, minutes) in new[] { ("00000000000000000001", -30), ("00000000000000000002", -10), ("00000000000000000003", -20) })
+        {
+            await env.RequestAsync("acme", kdd, now.AddMinutes(minutes - 1));
+            await env.RequestAsync("globex", kdd, now.AddMinutes(minutes));
+        }
+
+        await env.Scanner.ScanAsync();
+        var newest = (await env.Alerts.ListAsync())[0];
+        await env.Alerts.AcknowledgeAsync(newest.Id, AlertEnvironment.Auditor, null);
+
+        var open = await env.Alerts.ListAsync();
+        var all = await env.Alerts.ListAsync(includeAcknowledged: true);
+
+        Assert.Equal(now.AddMinutes(-10), newest.LastSeen);
+        Assert.Equal([now.AddMinutes(-20), now.AddMinutes(-30)], open.Select(a => a.LastSeen));
+        Assert.Equal([now.AddMinutes(-20), now.AddMinutes(-30), now.AddMinutes(-10)], all.Select(a => a.LastSeen));
+        Assert.Equal(AlertState.Acknowledged, all[2].State);
+        Assert.Single(await env.Alerts.ListAsync(limit: 1));
+        await Assert.ThrowsAsync<DomainInputException>(() => env.Alerts.ListAsync(limit: 0));
+    }
 }
