@@ -64,6 +64,9 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<AuditedTransaction>();
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<AuditQueries>();
+        services.AddOptions<Alerts.AlertOptions>().BindConfiguration(Alerts.AlertOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Alerts.AlertScanner>();
+        services.AddSingleton<Alerts.AlertService>();
 
         services.AddIdentityCore<StaffUser>(o =>
             {

@@ -34,6 +34,27 @@ internal static class AuditEventRows
         }
     }
 
+    /// <summary>
+    /// The records after <paramref name="afterSequence"/> up to <paramref name="throughSequence"/>, in sequence order, on
+    /// the context's connection (the alert scanner's pass over new records).
+    /// </summary>
+    public static async IAsyncEnumerable<AuditEvent> ReadRangeAsync(
+        TtpDbContext db, long afterSequence, long throughSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var isSqlite = db.Database.IsSqlite();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = SelectSql.Replace(" ORDER BY", $" WHERE {AuditSchema.Sequence} > @after AND {AuditSchema.Sequence} <= @through ORDER BY", StringComparison.Ordinal);
+        AuditRows.AddParameter(command, "@after", afterSequence);
+        AuditRows.AddParameter(command, "@through", throughSequence);
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return Read(reader, isSqlite);
+        }
+    }
+
     private static AuditEvent Read(DbDataReader reader, bool isSqlite) => new()
     {
         Sequence = reader.GetInt64(0),

@@ -46,6 +46,12 @@ public abstract class TtpDbContext(DbContextOptions options)
 
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
 
+    /// <summary>Alerts computed from the audit trail (see <see cref="Alerts.AlertScanner"/>).</summary>
+    public DbSet<Alerts.AuditAlert> AuditAlerts => Set<Alerts.AuditAlert>();
+
+    /// <summary>The alert scanner's watermark (one row).</summary>
+    public DbSet<Alerts.AlertScanState> AlertScanStates => Set<Alerts.AlertScanState>();
+
     /// <summary>The version of the key-request directory (see <see cref="DirectoryVersion"/>).</summary>
     public DbSet<DirectoryVersion> DirectoryVersions => Set<DirectoryVersion>();
 
