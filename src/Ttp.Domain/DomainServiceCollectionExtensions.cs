@@ -64,6 +64,8 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<AuditedTransaction>();
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<AuditQueries>();
+        services.AddSingleton<KeyRequestRollup>();
+        services.AddSingleton<KeyRequestStatistics>();
 
         services.AddIdentityCore<StaffUser>(o =>
             {
