@@ -8,7 +8,8 @@ internal static class PortalExtensions
 {
     /// <summary>
     /// The domain (same configuration and services as ttpctl) and its start-up: migrations, LMK, audit key; then the
-    /// ceremonies' expiry timer (<see cref="CeremonyExpiry"/>), which waits for the domain to be ready.
+    /// ceremonies' expiry timer (<see cref="CeremonyExpiry"/>) and the activity charts' rollup timer
+    /// (<see cref="KeyRequestRollupTimer"/>), which wait for the domain to be ready.
     /// </summary>
     public static WebApplicationBuilder AddPortalDomain(this WebApplicationBuilder builder)
     {
@@ -16,6 +17,7 @@ internal static class PortalExtensions
         builder.Services.AddSingleton<PortalStatus>();
         builder.Services.AddHostedService<DomainStartup>();
         builder.Services.AddHostedService<CeremonyExpiry>();
+        builder.Services.AddHostedService<KeyRequestRollupTimer>();
         return builder;
     }
 
