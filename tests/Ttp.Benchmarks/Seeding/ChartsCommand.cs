@@ -40,8 +40,10 @@ internal static class ChartsCommand
 
         var watch = Stopwatch.StartNew();
         var added = await rollup.CatchUpAsync();
+        var caughtUp = watch.Elapsed;
+        var watermark = await rollup.WatermarkAsync();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"rollup catch-up: {added:N0} key requests in {watch.Elapsed.TotalSeconds:F1} s, watermark {await rollup.WatermarkAsync():N0}"));
+            $"rollup catch-up: {added:N0} key requests in {caughtUp.TotalSeconds:F1} s, watermark {watermark:N0}"));
 
         var to = DateTimeOffset.UtcNow;
         KeyRequestActivity? last = null;
