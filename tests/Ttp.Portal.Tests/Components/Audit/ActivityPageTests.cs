@@ -130,7 +130,7 @@ public sealed class ActivityPageTests
         return domain;
     }
 
-    private static Task AppendAsync(PortalDomain domain, DateTimeOffset at, string tsm, string outcome, long latency) =>
+    private static Task<long> AppendAsync(PortalDomain domain, DateTimeOffset at, string tsm, string outcome, long latency) =>
         domain.Context.Services.GetRequiredService<AuditWriter>().AppendAsync(
             AuditRecord.KeyRequest(Actor.Tsm(tsm), "issuer-key:A0000001/1", outcome,
                 new { RequestId = Guid.NewGuid(), Tsm = tsm, Outcome = outcome, LatencyMicroseconds = latency }).WithOccurredAt(at));
