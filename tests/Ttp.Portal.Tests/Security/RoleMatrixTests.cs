@@ -31,6 +31,7 @@ public sealed class RoleMatrixTests
         ("/tsms/register", [O]),
         ("/staff", [A]),
         ("/audit/integrity", [S, U]),
+        ("/audit/activity", [S, U]),
         ("/issuer-keys", [S, U]),
         ("/issuer-keys/A0000001/1", [S, U]),
         ("/ceremonies", [S, K, U]),
