@@ -67,6 +67,8 @@ public static class DomainServiceCollectionExtensions
         services.AddOptions<Alerts.AlertOptions>().BindConfiguration(Alerts.AlertOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Alerts.AlertScanner>();
         services.AddSingleton<Alerts.AlertService>();
+        services.AddSingleton<KeyRequestRollup>();
+        services.AddSingleton<KeyRequestStatistics>();
 
         services.AddIdentityCore<StaffUser>(o =>
             {

@@ -8,7 +8,8 @@ internal static class PortalExtensions
 {
     /// <summary>
     /// The domain (same configuration and services as ttpctl) and its start-up: migrations, LMK, audit key; then the
-    /// ceremonies' expiry timer (<see cref="CeremonyExpiry"/>) and the alert scanner (<see cref="AlertScanning"/>), which wait for the domain to be ready.
+    /// ceremonies' expiry timer (<see cref="CeremonyExpiry"/>), the alert scanner (<see cref="AlertScanning"/>) and the
+    /// activity charts' rollup timer (<see cref="KeyRequestRollupTimer"/>), which wait for the domain to be ready.
     /// </summary>
     public static WebApplicationBuilder AddPortalDomain(this WebApplicationBuilder builder)
     {
@@ -17,6 +18,7 @@ internal static class PortalExtensions
         builder.Services.AddHostedService<DomainStartup>();
         builder.Services.AddHostedService<CeremonyExpiry>();
         builder.Services.AddHostedService<AlertScanning>();
+        builder.Services.AddHostedService<KeyRequestRollupTimer>();
         return builder;
     }
 

@@ -5,9 +5,15 @@ using Ttp.Benchmarks.Seeding;
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- seed --records 1000000 --data DIR [--postgres CONNSTRING]
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- verify --data DIR [--postgres CONNSTRING]
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- search --data DIR [--postgres CONNSTRING] [--runs 15]
+// dotnet run -c Release --project tests/Ttp.Benchmarks -- charts --data DIR [--postgres CONNSTRING] [--days 30]
 if (SeedCommand.Handles(args))
 {
     return await SeedCommand.RunAsync(args);
+}
+
+if (ChartsCommand.Handles(args))
+{
+    return await ChartsCommand.RunAsync(args);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -40,21 +40,16 @@ public sealed class AuditQueries(IDbContextFactory<TtpDbContext> factory, TimePr
 
     /// <summary>
     /// Key requests answered (<c>ok</c>) and refused (any other outcome) in each of the last <paramref name="hours"/>
-    /// hours, oldest hour first; the last bucket ends now.
+    /// UTC clock hours, oldest first; the last one is the current hour (so far). The same aggregation as the activity
+    /// charts (<see cref="KeyRequestStatistics"/>: the rollup plus the records after its watermark).
     /// </summary>
     public async Task<IReadOnlyList<KeyRequestHour>> KeyRequestsPerHourAsync(int hours = 24, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(hours, 1);
         var now = time.GetUtcNow();
-        var since = now - TimeSpan.FromHours(hours);
-        var buckets = new (int Ok, int Refused)[hours];
-        foreach (var (bucket, ok, refused) in await KeyRequestCounts.PerHourAsync(factory, since, cancellationToken))
-        {
-            var index = (int)Math.Clamp(bucket, 0, hours - 1);
-            buckets[index] = (buckets[index].Ok + ok, buckets[index].Refused + refused);
-        }
-
-        return [.. buckets.Select((b, i) => new KeyRequestHour(since + TimeSpan.FromHours(i + 1), b.Ok, b.Refused))];
+        var end = new DateTimeOffset(now.UtcTicks - now.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero).AddHours(1);
+        var activity = await new KeyRequestStatistics(factory).GetAsync(end.AddHours(-hours), end, ActivityGranularity.Hour, cancellationToken);
+        return [.. activity.Periods.Select(p => new KeyRequestHour(p.Start.AddHours(1), (int)p.Answered, (int)p.Refused))];
     }
 
     /// <summary>
@@ -76,7 +71,7 @@ public sealed class AuditQueries(IDbContextFactory<TtpDbContext> factory, TimePr
 /// <summary>Key requests of one TSM on one UTC day.</summary>
 public sealed record KeyRequestDay(DateOnly Day, string Tsm, int Answered, int Refused);
 
-/// <summary>Key requests in the hour ending at <paramref name="HourEnding"/>.</summary>
+/// <summary>Key requests in the UTC hour ending at <paramref name="HourEnding"/>.</summary>
 /// <param name="HourEnding">The end of the hour (UTC).</param>
 /// <param name="Answered">Requests answered with keys.</param>
 /// <param name="Refused">Requests answered with a fault.</param>

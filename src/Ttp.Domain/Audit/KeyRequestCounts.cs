@@ -6,39 +6,16 @@ using Ttp.Domain.Data;
 namespace Ttp.Domain.Audit;
 
 /// <summary>
-/// The dashboard's key-request counts, aggregated by the database (GROUP BY over the stream/time index); no row is
+/// Key-request counts per day and TSM, aggregated by the database (GROUP BY over the stream/time index); no row is
 /// loaded. Times on SQLite are integer microseconds since the epoch, on PostgreSQL timestamptz.
 /// </summary>
 internal static class KeyRequestCounts
 {
-    private const long MicrosecondsPerHour = 3_600_000_000;
     private const long MicrosecondsPerDay = 86_400_000_000;
     private const string Counts =
         "SUM(CASE WHEN outcome = 'ok' THEN 1 ELSE 0 END), SUM(CASE WHEN outcome = 'ok' THEN 0 ELSE 1 END)";
 
-    /// <summary>(hour index since <paramref name="since"/>, answered, refused) for the key requests after <paramref name="since"/>.</summary>
-    public static async Task<List<(long Bucket, int Ok, int Refused)>> PerHourAsync(
-        IDbContextFactory<TtpDbContext> factory, DateTimeOffset since, CancellationToken cancellationToken)
-    {
-        await using var db = await factory.CreateDbContextAsync(cancellationToken);
-        var sqlite = db.Database.IsSqlite();
-        var bucket = sqlite
-            ? $"((occurred_at - @since) / {MicrosecondsPerHour})"
-            : "CAST(floor(extract(epoch FROM (occurred_at - @since)) / 3600) AS bigint)";
-        var sql = $"SELECT {bucket} AS b, {Counts} FROM audit_events WHERE stream = {(int)AuditStream.KeyRequest} " +
-            "AND occurred_at > @since GROUP BY b";
-        var result = new List<(long, int, int)>();
-        await using var command = await OpenAsync(db, sql, cancellationToken);
-        AuditRows.AddParameter(command, "@since", KeyRequestSearch.Time(since, sqlite));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            result.Add((Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Int(reader, 1), Int(reader, 2)));
-        }
-
-        return result;
-    }
-
+    /// <summary>Key requests answered and refused per UTC day and TSM (see <see cref="AuditQueries.KeyRequestsPerDayAsync"/>).</summary>
     public static async Task<IReadOnlyList<KeyRequestDay>> PerDayAsync(
         IDbContextFactory<TtpDbContext> factory, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
     {

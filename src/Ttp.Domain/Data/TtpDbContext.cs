@@ -55,6 +55,12 @@ public abstract class TtpDbContext(DbContextOptions options)
     /// <summary>The version of the key-request directory (see <see cref="DirectoryVersion"/>).</summary>
     public DbSet<DirectoryVersion> DirectoryVersions => Set<DirectoryVersion>();
 
+    /// <summary>Key-request counts per hour, TSM, outcome and latency bucket: derived from the audit chain (<see cref="KeyRequestRollup"/>).</summary>
+    public DbSet<KeyRequestRollupRow> KeyRequestRollup => Set<KeyRequestRollupRow>();
+
+    /// <summary>The rollup's watermark (single row).</summary>
+    public DbSet<KeyRequestRollupState> KeyRequestRollupStates => Set<KeyRequestRollupState>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -70,10 +70,12 @@ public sealed class KeyRequestSearchPlanTests
         var queries = new AuditQueries(database.Factory, new FakeTimeProvider(now));
 
         var hours = await queries.KeyRequestsPerHourAsync(24);
-        var since = now.AddHours(-24);
+        // UTC clock hours: the last one is the current hour (here 40:00 to 41:00 after the start).
+        var end = KeyRequestSearchData.Start.AddHours(41);
+        var since = end.AddHours(-24);
         Assert.Equal(24, hours.Count);
-        var expectedHours = samples.Where(s => s.At > since)
-            .GroupBy(s => Math.Min(23, (int)((s.At - since).Ticks / TimeSpan.TicksPerHour)))
+        var expectedHours = samples.Where(s => s.At >= since && s.At < end)
+            .GroupBy(s => (int)((s.At - since).Ticks / TimeSpan.TicksPerHour))
             .ToDictionary(g => g.Key, g => (g.Count(s => s.Outcome == "ok"), g.Count(s => s.Outcome != "ok")));
         for (var i = 0; i < 24; i++)
         {
@@ -81,7 +83,7 @@ public sealed class KeyRequestSearchPlanTests
             Assert.Equal(expectedHours.GetValueOrDefault(i), (hours[i].Answered, hours[i].Refused));
         }
 
-        Assert.Equal(samples.Count(s => s.At > since), hours.Sum(h => h.Answered + h.Refused));
+        Assert.Equal(samples.Count(s => s.At >= since && s.At < end), hours.Sum(h => h.Answered + h.Refused));
 
         var from = KeyRequestSearchData.Start.AddHours(1);
         var to = from.AddDays(2);

@@ -32,6 +32,7 @@ public sealed class RoleMatrixTests
         ("/staff", [A]),
         ("/audit/integrity", [S, U]),
         ("/audit/alerts", [S, U]),
+        ("/audit/activity", [S, U]),
         ("/issuer-keys", [S, U]),
         ("/issuer-keys/A0000001/1", [S, U]),
         ("/ceremonies", [S, K, U]),

@@ -8,7 +8,7 @@ using Ttp.Domain.Data;
 
 #nullable disable
 
-namespace Ttp.Domain.Data.Migrations.Postgres
+namespace Probe
 {
     [DbContext(typeof(PostgresTtpDbContext))]
     partial class PostgresTtpDbContextModelSnapshot : ModelSnapshot
@@ -389,6 +389,57 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                         .HasDatabaseName("ix_audit_events_stream_occurred_at");
 
                     b.ToTable("audit_events", (string)null);
+                });
+
+            modelBuilder.Entity("Ttp.Domain.Audit.KeyRequestRollupRow", b =>
+                {
+                    b.Property<long>("Hour")
+                        .HasColumnType("bigint")
+                        .HasColumnName("hour");
+
+                    b.Property<string>("Tsm")
+                        .HasColumnType("text")
+                        .HasColumnName("tsm");
+
+                    b.Property<string>("Outcome")
+                        .HasColumnType("text")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("integer")
+                        .HasColumnName("bucket");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.HasKey("Hour", "Tsm", "Outcome", "Bucket")
+                        .HasName("pk_key_request_rollup");
+
+                    b.ToTable("key_request_rollup", (string)null);
+                });
+
+            modelBuilder.Entity("Ttp.Domain.Audit.KeyRequestRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Watermark")
+                        .HasColumnType("bigint")
+                        .HasColumnName("watermark");
+
+                    b.HasKey("Id")
+                        .HasName("pk_key_request_rollup_state");
+
+                    b.ToTable("key_request_rollup_state", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Watermark = 0L
+                        });
                 });
 
             modelBuilder.Entity("Ttp.Domain.Ceremonies.Ceremony", b =>

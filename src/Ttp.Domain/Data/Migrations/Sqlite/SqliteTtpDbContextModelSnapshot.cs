@@ -382,6 +382,57 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("Ttp.Domain.Audit.KeyRequestRollupRow", b =>
+                {
+                    b.Property<long>("Hour")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("hour");
+
+                    b.Property<string>("Tsm")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("tsm");
+
+                    b.Property<string>("Outcome")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("bucket");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("requests");
+
+                    b.HasKey("Hour", "Tsm", "Outcome", "Bucket")
+                        .HasName("pk_key_request_rollup");
+
+                    b.ToTable("key_request_rollup", (string)null);
+                });
+
+            modelBuilder.Entity("Ttp.Domain.Audit.KeyRequestRollupState", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("Watermark")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("watermark");
+
+                    b.HasKey("Id")
+                        .HasName("pk_key_request_rollup_state");
+
+                    b.ToTable("key_request_rollup_state", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = 1,
+                            Watermark = 0L
+                        });
+                });
+
             modelBuilder.Entity("Ttp.Domain.Ceremonies.Ceremony", b =>
                 {
                     b.Property<Guid>("Id")
