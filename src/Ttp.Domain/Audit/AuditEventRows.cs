@@ -1,6 +1,7 @@
 using System.Data;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Ttp.Domain.Data;
@@ -15,10 +16,11 @@ namespace Ttp.Domain.Audit;
 /// </summary>
 internal static class AuditEventRows
 {
-    private const string SelectSql =
+    private const string Columns =
         $"SELECT {AuditSchema.Sequence}, {AuditSchema.OccurredAt}, {AuditSchema.Stream}, {AuditSchema.Action}, {AuditSchema.Actor}, " +
-        $"{AuditSchema.Subject}, {AuditSchema.Outcome}, {AuditSchema.Details}, {AuditSchema.Hash}, {AuditSchema.Mac} " +
-        $"FROM {AuditSchema.EventsTable} ORDER BY {AuditSchema.Sequence}";
+        $"{AuditSchema.Subject}, {AuditSchema.Outcome}, {AuditSchema.Details}, {AuditSchema.Hash}, {AuditSchema.Mac}";
+
+    private const string SelectSql = $"{Columns} FROM {AuditSchema.EventsTable} ORDER BY {AuditSchema.Sequence}";
 
     /// <summary>Every record, in sequence order, as of the context's transaction (opened by the caller).</summary>
     public static async IAsyncEnumerable<AuditEvent> ReadAllAsync(TtpDbContext db, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -31,6 +33,59 @@ internal static class AuditEventRows
         while (await reader.ReadAsync(cancellationToken))
         {
             yield return Read(reader, isSqlite);
+        }
+    }
+
+    /// <summary>
+    /// The records <paramref name="first"/> to <paramref name="last"/> in sequence order, each with whether it matches
+    /// <paramref name="marks"/> (false for all without one), as of the context's transaction (opened by the caller).
+    /// </summary>
+    public static IAsyncEnumerable<(AuditEvent Record, bool Match)> ReadRunAsync(
+        TtpDbContext db, long first, long last, AuditSelection? marks, CancellationToken cancellationToken) =>
+        ReadAsync(db, (sql, sqlite, command) =>
+        {
+            sql.Append(", ");
+            if (marks is null)
+            {
+                sql.Append('0');
+            }
+            else
+            {
+                sql.Append("CASE WHEN ");
+                marks.AppendCondition(sql, sqlite, command);
+                sql.Append(" THEN 1 ELSE 0 END");
+            }
+
+            sql.Append($" FROM {AuditSchema.EventsTable} WHERE {AuditSchema.Sequence} BETWEEN @run_first AND @run_last ORDER BY {AuditSchema.Sequence}");
+            AuditRows.AddParameter(command, "@run_first", first);
+            AuditRows.AddParameter(command, "@run_last", last);
+        }, cancellationToken);
+
+    /// <summary>The records matching <paramref name="selection"/>, in sequence order, as of the context's transaction (if any).</summary>
+    public static IAsyncEnumerable<(AuditEvent Record, bool Match)> ReadMatchingAsync(TtpDbContext db, AuditSelection selection, CancellationToken cancellationToken) =>
+        ReadAsync(db, (sql, sqlite, command) =>
+        {
+            sql.Append($", 1 FROM {AuditSchema.EventsTable} WHERE ");
+            selection.AppendCondition(sql, sqlite, command);
+            sql.Append($" ORDER BY {AuditSchema.Sequence}");
+        }, cancellationToken);
+
+    // Columns, then what build appends (a match column, FROM, WHERE, ORDER BY), streamed row by row.
+    private static async IAsyncEnumerable<(AuditEvent Record, bool Match)> ReadAsync(
+        TtpDbContext db, Action<StringBuilder, bool, DbCommand> build, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var isSqlite = db.Database.IsSqlite();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        var sql = new StringBuilder(Columns, 512);
+        build(sql, isSqlite, command);
+        command.CommandText = sql.ToString();
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            var record = Read(reader, isSqlite);
+            yield return (record, Convert.ToInt64(reader.GetValue(10), System.Globalization.CultureInfo.InvariantCulture) != 0);
         }
     }
 
