@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Ttp.Domain.Audit;
+using Ttp.Domain.Data;
 using Ttp.Domain.Tests.Infrastructure;
 using Ttp.Domain.Tests.KeyRequests;
 
