@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Ttp.Domain.Data;
 
 namespace Ttp.Domain.Audit;
@@ -19,6 +21,15 @@ public static partial class AuditExporter
     /// next export); nothing at all is written when no record matches up to it.</item>
     /// </list>
     /// </summary>
+    /// <param name="factory">The database.</param>
+    /// <param name="output">Where to write; flushed at the end.</param>
+    /// <param name="format">CSV or JSON Lines.</param>
+    /// <param name="anchors">The checkpoints.</param>
+    /// <param name="selection">Which records.</param>
+    /// <param name="beforeWriting">Called with what will be written (counted in the read snapshot the export then
+    /// streams) before anything is written: the caller records the export in the audit trail there, so that no export
+    /// leaves unrecorded. An exception stops the export with nothing written.</param>
+    /// <param name="cancellationToken">Stops the export.</param>
     /// <returns>What was written (see <see cref="AuditSelectionExport"/>).</returns>
     public static async Task<AuditSelectionExport> ExportSelectionAsync(
         IDbContextFactory<TtpDbContext> factory,
@@ -26,6 +37,7 @@ public static partial class AuditExporter
         AuditExportFormat format,
         AuditCheckpointFile anchors,
         AuditSelection selection,
+        Func<AuditSelectionExport, CancellationToken, Task>? beforeWriting = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(factory);
@@ -43,18 +55,23 @@ public static partial class AuditExporter
         await using var snapshot = await AuditReadSnapshot.BeginAsync(db, cancellationToken);
         if (format == AuditExportFormat.Csv)
         {
+            var planned = await MatchingAsync(db, selection, null, cancellationToken);
+            await (beforeWriting?.Invoke(new AuditSelectionExport(planned.Count, planned.Count, planned.First, planned.Last, null), cancellationToken) ?? Task.CompletedTask);
             return await WriteMatchingCsvAsync(db, output, selection, cancellationToken);
         }
 
         var head = await db.AuditChainHeads.AsNoTracking().SingleAsync(h => h.Id == AuditChainHead.SingletonId, cancellationToken);
         var cap = latest?.Sequence ?? head.LastSequence;
-        if (await MatchingBoundsAsync(db, selection, cap, cancellationToken) is not { } matching)
+        var matching = await MatchingAsync(db, selection, cap, cancellationToken);
+        if (matching.Count == 0)
         {
+            await (beforeWriting?.Invoke(new AuditSelectionExport(0, 0, null, null, cap), cancellationToken) ?? Task.CompletedTask);
             await output.FlushAsync(cancellationToken);
             return new AuditSelectionExport(0, 0, null, null, cap);
         }
 
-        var bounds = await CoveredRunAsync(anchors, matching.First, matching.Last, cap, cancellationToken);
+        var bounds = await CoveredRunAsync(anchors, matching.First!.Value, matching.Last!.Value, cap, cancellationToken);
+        await (beforeWriting?.Invoke(new AuditSelectionExport(bounds.Last - bounds.First + 1, matching.Count, bounds.First, bounds.Last, cap), cancellationToken) ?? Task.CompletedTask);
         var (records, matches) = await WriteRunAsync(db, output, format, anchors, bounds, latest?.HmacThrough ?? head.HmacThrough, selection, cancellationToken);
         return new AuditSelectionExport(records, matches, bounds.First, bounds.Last, cap);
     }
@@ -79,28 +96,29 @@ public static partial class AuditExporter
         return new AuditSelectionExport(count, count, first, last, null);
     }
 
-    // The first and last matching record up to cap, or null when none matches.
-    private static async Task<(long First, long Last)?> MatchingBoundsAsync(TtpDbContext db, AuditSelection selection, long cap, CancellationToken cancellationToken)
+    // How many records match (up to cap, when given), the first and the last.
+    private static async Task<(long Count, long? First, long? Last)> MatchingAsync(TtpDbContext db, AuditSelection selection, long? cap, CancellationToken cancellationToken)
     {
         var sqlite = db.Database.IsSqlite();
         await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = Microsoft.EntityFrameworkCore.Storage.DbContextTransactionExtensions.GetDbTransaction(db.Database.CurrentTransaction!);
-        var sql = new StringBuilder($"SELECT MIN({AuditSchema.Sequence}), MAX({AuditSchema.Sequence}) FROM {AuditSchema.EventsTable} WHERE {AuditSchema.Sequence} <= @run_cap AND (");
-        AuditRows.AddParameter(command, "@run_cap", cap);
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        var sql = new StringBuilder($"SELECT COUNT(*), MIN({AuditSchema.Sequence}), MAX({AuditSchema.Sequence}) FROM {AuditSchema.EventsTable} WHERE (");
         selection.AppendCondition(sql, sqlite, command);
-        command.CommandText = sql.Append(')').ToString();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken) || reader.IsDBNull(0))
+        sql.Append(')');
+        if (cap is { } through)
         {
-            return null;
+            KeyRequestFilterSql.AppendComparison(sql, command, AuditSchema.Sequence, "<=", "run_cap", through);
         }
 
-        return (Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture),
-            Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture));
+        command.CommandText = sql.ToString();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        long? Number(int i) => reader.IsDBNull(i) ? null : Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture);
+        return (Number(0) ?? 0, Number(1), Number(2));
     }
 }
 
-/// <summary>What <see cref="AuditExporter.ExportSelectionAsync"/> wrote.</summary>
+/// <summary>What <see cref="AuditExporter.ExportSelectionAsync"/> writes (before writing) or wrote.</summary>
 /// <param name="Records">Records written (in JSON Lines, the whole run, matching or not).</param>
 /// <param name="Matches">Records written that match the selection (in CSV, all of them).</param>
 /// <param name="FirstSequence">The first record written; null when none.</param>

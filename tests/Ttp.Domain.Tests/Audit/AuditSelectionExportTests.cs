@@ -173,8 +173,20 @@ public sealed class AuditSelectionExportTests
         return [.. rows.Where(r => r.Details.Contains($"\"tsm\":\"{tsm}\"", StringComparison.Ordinal) && (outcome is null || r.Outcome == outcome)).Select(r => r.Sequence)];
     }
 
-    private static Task<AuditSelectionExport> ExportAsync(KeyRequestEnvironment env, TextWriter output, AuditExportFormat format, KeyRequestFilter filter) =>
-        AuditExporter.ExportSelectionAsync(env.Database.Factory, output, format, env.Services.GetRequiredService<AuditCheckpointFile>(), AuditSelection.KeyRequests(filter));
+    // Exports, and checks that what beforeWriting was told, before anything was written, is what was written.
+    private static async Task<AuditSelectionExport> ExportAsync(KeyRequestEnvironment env, TextWriter output, AuditExportFormat format, KeyRequestFilter filter)
+    {
+        AuditSelectionExport? planned = null;
+        var result = await AuditExporter.ExportSelectionAsync(env.Database.Factory, output, format, env.Services.GetRequiredService<AuditCheckpointFile>(),
+            AuditSelection.KeyRequests(filter), (plan, _) =>
+            {
+                Assert.Equal(0, output.ToString().Length);
+                planned = plan;
+                return Task.CompletedTask;
+            });
+        Assert.Equal(result, planned);
+        return result;
+    }
 
     private static async Task<AuditExportVerificationResult> VerifyAsync(KeyRequestEnvironment env, string export)
     {
