@@ -19,7 +19,7 @@ internal static class AuditExportQuery
     {
         "csv" => AuditExportFormat.Csv,
         "jsonl" => AuditExportFormat.JsonLines,
-        _ => throw new ArgumentException("format: expected csv or jsonl.", "format"),
+        _ => throw Invalid("format", "format: expected csv or jsonl."),
     };
 
     /// <summary>The key-request filter of the query (not yet validated: <see cref="KeyRequestFilter.Validated"/>).</summary>
@@ -36,7 +36,7 @@ internal static class AuditExportQuery
 
         return new KeyRequestFilter(
             RequestId: Single(query, "requestId") is { } id
-                ? Guid.TryParse(id, CultureInfo.InvariantCulture, out var guid) ? guid : throw new ArgumentException("requestId: expected a GUID.", "requestId")
+                ? Guid.TryParse(id, CultureInfo.InvariantCulture, out var guid) ? guid : throw Invalid("requestId", "requestId: expected a GUID.")
                 : null,
             Tsm: Single(query, "tsm"),
             Iin: Single(query, "iin"),
@@ -57,19 +57,22 @@ internal static class AuditExportQuery
 
         if (values.Count > 1)
         {
-            throw new ArgumentException($"{name}: given more than once.", name);
+            throw Invalid(name, $"{name}: given more than once.");
         }
 
         return string.IsNullOrEmpty(values[0]) ? null : values[0];
     }
 
     private static int? Number(IQueryCollection query, string name) => Single(query, name) is { } text
-        ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : throw new ArgumentException($"{name}: expected a number from 0 to 255.", name)
+        ? int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : throw Invalid(name, $"{name}: expected a number from 0 to 255.")
         : null;
 
     private static DateTimeOffset? Instant(IQueryCollection query, string name) => Single(query, name) is { } text
         ? DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value) && text.Contains('T', StringComparison.Ordinal)
             ? value.ToUniversalTime()
-            : throw new ArgumentException($"{name}: expected an ISO 8601 instant in UTC (2026-12-06T10:15:00Z).", name)
+            : throw Invalid(name, $"{name}: expected an ISO 8601 instant in UTC (2026-12-06T10:15:00Z).")
         : null;
+
+    // The field's name as ParamName, the message naming it.
+    private static ArgumentException Invalid(string field, string message) => new(message, field);
 }

@@ -27,7 +27,7 @@ public sealed class AuditExportEndpointTests
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("attachment", response.Content.Headers.ContentDisposition?.DispositionType);
         Assert.Matches("^\"?ttp-key-requests-[0-9]{8}T[0-9]{6}Z\\.csv\"?$", response.Content.Headers.ContentDisposition?.FileName);
-        Assert.Null(response.Content.Headers.ContentLength);
+        Assert.True(response.Headers.TransferEncodingChunked, "streamed: chunked, no Content-Length");
         var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("sequence,occurred_at,stream,action,actor,subject,outcome,details,hash", lines[0]);
         Assert.Equal(2, lines.Length - 1);
@@ -125,9 +125,12 @@ public sealed class AuditExportEndpointTests
 
     private static async Task<Account.PortalBrowser> SignedInAsync(PortalHost host, string email, string role)
     {
-        await host.SeedStaffAsync(email, [role]);
+        // Every role but Auditor signs in with an authenticator.
+        var key = role == StaffRoles.Auditor ? null : Account.TestTotp.Key;
+        await host.SeedStaffAsync(email, [role], key);
         var browser = host.CreateBrowser();
-        await PortalHost.SignInAsync(browser, email, null);
+        var landed = await PortalHost.SignInAsync(browser, email, key);
+        Assert.False(landed.Path.StartsWith("/account/", StringComparison.Ordinal), $"{email} not signed in: on {landed.Path}");
         return browser;
     }
 
