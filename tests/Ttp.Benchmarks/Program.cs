@@ -4,9 +4,15 @@ using Ttp.Benchmarks.Seeding;
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- --filter '*'
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- seed --records 1000000 --data DIR [--postgres CONNSTRING]
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- verify --data DIR [--postgres CONNSTRING]
+// dotnet run -c Release --project tests/Ttp.Benchmarks -- export --data DIR [--postgres CONNSTRING] --format csv|jsonl [--tsm NAME]
 if (SeedCommand.Handles(args))
 {
     return await SeedCommand.RunAsync(args);
+}
+
+if (ExportCommand.Handles(args))
+{
+    return await ExportCommand.RunAsync(args);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
