@@ -180,7 +180,7 @@ public sealed class AuditSelectionExportTests
         var result = await AuditExporter.ExportSelectionAsync(env.Database.Factory, output, format, env.Services.GetRequiredService<AuditCheckpointFile>(),
             AuditSelection.KeyRequests(filter), (plan, _) =>
             {
-                Assert.Equal(0, output.ToString().Length);
+                Assert.Empty(output.ToString()!);
                 planned = plan;
                 return Task.CompletedTask;
             });
