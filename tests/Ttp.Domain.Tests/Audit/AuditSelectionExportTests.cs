@@ -125,6 +125,31 @@ public sealed class AuditSelectionExportTests
         Assert.Contains("match: expected true", verified.Problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ReferenceVerifierInPython_FilteredExport_OkCountingTheMarks()
+    {
+        await using var env = await WithMixedTrafficAsync(DatabaseProvider.Sqlite);
+        var expected = await MatchingSequencesAsync(env, "globex", null);
+        var folder = Directory.CreateTempSubdirectory("ttp-python-").FullName;
+        try
+        {
+            using var output = new StringWriter();
+            await ExportAsync(env, output, AuditExportFormat.JsonLines, new KeyRequestFilter(Tsm: "globex"));
+            await File.WriteAllTextAsync(Path.Combine(folder, "export.jsonl"), output.ToString());
+            await File.WriteAllTextAsync(Path.Combine(folder, "key.pem"), (await env.Services.GetRequiredService<AuditTrailVerifier>().PublicKeyAsync()).Pem);
+            var script = Path.Combine(AuditCheckpointFormatTests.RepositoryRoot(), "scripts", "verify-audit-export.py");
+
+            var result = await AuditCheckpointFormatTests.RunAsync("/usr/bin/python3", folder, script, "export.jsonl", "key.pem");
+
+            Assert.True(result.Exit == 0, result.Error);
+            Assert.EndsWith($"; {expected.Count} marked as matching the filter", result.Output.TrimEnd(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     // Staff actions and key requests of the real services, then key requests of three TSMs and outcomes with staff
     // actions naming a TSM among them, all checkpointed.
     private static async Task<KeyRequestEnvironment> WithMixedTrafficAsync(DatabaseProvider provider)
