@@ -24,7 +24,7 @@ internal static class KeyRequestFilterSql
         sql.Append(AuditSearchIndexSql.KeyRequestPredicate);
         void Condition(string expression, string op, string name, object value) => AppendComparison(sql, command, expression, op, name, value);
 
-        // On PostgreSQL ->> yields text: numbers and GUIDs are compared in their JSON text form.
+        // On PostgreSQL the field expressions yield text: numbers and GUIDs are compared in their JSON text form.
         if (valid.RequestId is { } requestId)
         {
             Condition(Field("requestId", sqlite), "=", "request_id", requestId.ToString("D"));
