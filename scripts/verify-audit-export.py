@@ -68,6 +68,7 @@ def verify(export_path, key_path):
     last_checkpoint = None   # SHA-256 of the previous checkpoint's payload (hex)
     covered = -1             # sequence of the last checkpoint
     first = None
+    matched = 0              # records marked "match": true (an export of a filter)
     with open(export_path, encoding="utf-8") as export:
         for number, line in enumerate(export, 1):
             if not line.strip():
@@ -101,6 +102,10 @@ def verify(export_path, key_path):
                     if item["sequence"] > hmac_through and hashlib.sha256(previous_hash + canonical(item)).digest() != record_hash:
                         raise Failure(f"record {item['sequence']} does not match its hash")
                     previous_hash, position = record_hash, item["sequence"]
+                    if "match" in item:
+                        if item["match"] is not True:
+                            raise Failure(f"record {item['sequence']}: match is not true")
+                        matched += 1
             except (KeyError, ValueError, TypeError) as error:
                 raise Failure(f"line {number} is not a line of an export ({error})")
             except Failure as failure:
@@ -109,7 +114,8 @@ def verify(export_path, key_path):
         raise Failure("no chain_start line")
     if position > covered:
         raise Failure(f"records {covered + 1} to {position} are not covered by a checkpoint")
-    return f"OK: records {first} to {position}, the last checkpoint at {covered}; records up to {hmac_through} are HMAC-chained"
+    marks = f"; {matched} marked as matching the filter" if matched else ""
+    return f"OK: records {first} to {position}, the last checkpoint at {covered}; records up to {hmac_through} are HMAC-chained{marks}"
 
 
 if __name__ == "__main__":

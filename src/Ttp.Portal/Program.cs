@@ -1,6 +1,7 @@
 using MudBlazor.Services;
 using Ttp.Portal;
 using Ttp.Portal.Accreditation;
+using Ttp.Portal.Audit;
 using Ttp.Portal.Ceremonies;
 using Ttp.Portal.Components;
 using Ttp.Portal.Hosting;
@@ -45,6 +46,7 @@ app.UseAntiforgery();
 
 app.MapStaticAssets().AllowAnonymous();
 app.MapAccountEndpoints();
+app.MapAuditExportEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode().AllowAnonymousErrorPages();
 
 app.Run();

@@ -6,6 +6,7 @@ using Ttp.Benchmarks.Seeding;
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- verify --data DIR [--postgres CONNSTRING]
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- search --data DIR [--postgres CONNSTRING] [--runs 15]
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- charts --data DIR [--postgres CONNSTRING] [--days 30]
+// dotnet run -c Release --project tests/Ttp.Benchmarks -- export --data DIR [--postgres CONNSTRING] --format csv|jsonl [--tsm NAME]
 if (SeedCommand.Handles(args))
 {
     return await SeedCommand.RunAsync(args);
@@ -14,6 +15,11 @@ if (SeedCommand.Handles(args))
 if (ChartsCommand.Handles(args))
 {
     return await ChartsCommand.RunAsync(args);
+}
+
+if (ExportCommand.Handles(args))
+{
+    return await ExportCommand.RunAsync(args);
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -6,15 +6,20 @@ namespace Ttp.Domain.Audit;
 /// <summary>
 /// A record line of the verifiable export, read strictly: <c>sequence</c>, <c>occurred_at</c>, <c>stream</c>,
 /// <c>action</c>, <c>actor</c>, <c>subject</c>, <c>outcome</c>, <c>details</c> (the stored text, as a string) and
-/// <c>hash</c>, each once, nothing else.
+/// <c>hash</c>, each once, and optionally <c>match</c> (<c>true</c>: the record matches the filter of an export of a
+/// filter; outside the hash), nothing else.
 /// </summary>
 internal static class AuditExportRecord
 {
-    private static readonly string[] Members = ["sequence", "occurred_at", "stream", "action", "actor", "subject", "outcome", "details", "hash"];
+    private static readonly string[] Members = ["sequence", "occurred_at", "stream", "action", "actor", "subject", "outcome", "details", "hash", "match"];
 
     /// <summary>The record of a line's JSON object.</summary>
     /// <exception cref="FormatException">A member is missing, repeated, unknown or not in its form; the message names it.</exception>
-    public static AuditEvent Parse(JsonElement line)
+    public static AuditEvent Parse(JsonElement line) => Parse(line, out _);
+
+    /// <summary>The record of a line's JSON object, and whether it is marked <c>"match":true</c>.</summary>
+    /// <exception cref="FormatException">A member is missing, repeated, unknown or not in its form; the message names it.</exception>
+    public static AuditEvent Parse(JsonElement line, out bool match)
     {
         var seen = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var member in line.EnumerateObject())
@@ -40,6 +45,14 @@ internal static class AuditExportRecord
         if (!Enum.TryParse<AuditStream>(streamName, out var stream) || !Enum.IsDefined(stream) || stream.ToString() != streamName)
         {
             throw new FormatException("stream: expected StaffAction or KeyRequest");
+        }
+
+        match = false;
+        if (seen.TryGetValue("match", out var mark))
+        {
+            match = mark.ValueKind == JsonValueKind.True
+                ? true
+                : throw new FormatException("match: expected true (records that do not match carry no mark)");
         }
 
         var hash = Text(seen, "hash");

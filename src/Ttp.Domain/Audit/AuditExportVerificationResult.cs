@@ -30,6 +30,12 @@ public sealed class AuditExportVerificationResult
     /// <summary>The last record chained with HMAC, as the checkpoints sign it.</summary>
     public long HmacThrough { get; internal set; }
 
+    /// <summary>
+    /// Records marked <c>"match":true</c> (an export of a filter: those that match it) that verified. The mark is not
+    /// covered by the hash: it says which records the TTP selected, whose content is proven; re-check the filter on them.
+    /// </summary>
+    public long RecordsMatched { get; internal set; }
+
     /// <summary>Checkpoints whose signature and link verified.</summary>
     public int Checkpoints { get; internal set; }
 

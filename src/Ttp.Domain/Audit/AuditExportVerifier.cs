@@ -9,7 +9,8 @@ namespace Ttp.Domain.Audit;
 /// database, no LMK, no configuration (<c>ttpctl audit verify-export</c>; what an auditor can redo with their own tool,
 /// docs/OPERATIONS.md). Recomputes the SHA-256 chain over the records from the <c>chain_start</c> line, checks each
 /// checkpoint's signature, its link to the checkpoint before it and that it matches the record it follows, and that every
-/// record is covered by a checkpoint. Streams the file line by line.
+/// record is covered by a checkpoint. Streams the file line by line. An export of a filter marks the records that match
+/// it <c>"match":true</c> (outside the hash; counted in <see cref="AuditExportVerificationResult.RecordsMatched"/>).
 /// </summary>
 /// <remarks>
 /// Records after the export's last checkpoint fail the verification ("not covered by a checkpoint"): an export always
@@ -100,7 +101,19 @@ public static class AuditExportVerifier
                 return Checkpoint(AuditCheckpointJson.Parse(checkpoint));
             }
 
-            return line.TryGetProperty("chain_start", out _) ? "a second chain_start line" : Record(AuditExportRecord.Parse(line));
+            if (line.TryGetProperty("chain_start", out _))
+            {
+                return "a second chain_start line";
+            }
+
+            var record = AuditExportRecord.Parse(line, out var match);
+            var problem = Record(record);
+            if (problem is null && match)
+            {
+                result.RecordsMatched++;
+            }
+
+            return problem;
         }
 
         public void Dispose() => _hasher.Dispose();

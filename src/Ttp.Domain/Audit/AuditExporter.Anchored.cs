@@ -55,6 +55,20 @@ public static partial class AuditExporter
             return 0;
         }
 
+        var (count, _) = await WriteRunAsync(db, output, format, anchors, bounds, latest?.HmacThrough ?? head.HmacThrough, null, cancellationToken);
+        return count;
+    }
+
+    /// <summary>
+    /// Writes the run <paramref name="bounds"/> (from its first record to the checkpoint covering its last) in
+    /// <paramref name="format"/>, after the CSV header the caller wrote; in JSON Lines the <c>chain_start</c> line, the
+    /// records and the checkpoints between them, each record matching <paramref name="marks"/> with <c>"match":true</c>.
+    /// </summary>
+    /// <returns>How many records were written, and how many of them matched <paramref name="marks"/>.</returns>
+    private static async Task<(long Records, long Matches)> WriteRunAsync(
+        TtpDbContext db, TextWriter output, AuditExportFormat format, AuditCheckpointFile anchors, (long First, long Last) bounds,
+        long hmacThrough, AuditSelection? marks, CancellationToken cancellationToken)
+    {
         var line = new StringBuilder(512);
         var json = new ArrayBufferWriter<byte>(1024);
         await using var checkpoints = CheckpointsOf(anchors, bounds.First - 1, bounds.Last, cancellationToken).GetAsyncEnumerator(cancellationToken);
@@ -68,15 +82,15 @@ public static partial class AuditExporter
             {
                 w.WriteNumber("sequence", bounds.First - 1);
                 w.WriteString("hash", Convert.ToHexStringLower(previous));
-                w.WriteNumber("hmac_through", latest?.HmacThrough ?? head.HmacThrough);
+                w.WriteNumber("hmac_through", hmacThrough);
             });
             await output.WriteAsync(line, cancellationToken);
         }
 
-        long count = 0;
-        var records = db.AuditEvents.AsNoTracking().Where(e => e.Sequence >= bounds.First && e.Sequence <= bounds.Last).OrderBy(e => e.Sequence).AsAsyncEnumerable();
-        await foreach (var record in records.WithCancellation(cancellationToken))
+        long count = 0, matches = 0;
+        await foreach (var (record, match) in AuditEventRows.ReadRunAsync(db, bounds.First, bounds.Last, marks, cancellationToken).WithCancellation(cancellationToken))
         {
+            matches += match ? 1 : 0;
             if (format == AuditExportFormat.Csv)
             {
                 line.Clear();
@@ -88,7 +102,7 @@ public static partial class AuditExporter
 
             next = await WriteCheckpointsAsync(output, line, json, checkpoints, next, record.Sequence - 1, cancellationToken);
             line.Clear();
-            AppendJsonLine(line, json, record, detailsAsText: true);
+            AppendJsonLine(line, json, record, detailsAsText: true, match: match);
             await output.WriteAsync(line, cancellationToken);
             count++;
         }
@@ -99,7 +113,7 @@ public static partial class AuditExporter
         }
 
         await output.FlushAsync(cancellationToken);
-        return count;
+        return (count, matches);
     }
 
     // The first and last record of the export, or null when no record falls in the range.
@@ -124,13 +138,18 @@ public static partial class AuditExporter
             return null;
         }
 
-        // Extend to the checkpoint that covers the last record.
-        await foreach (var checkpoint in CheckpointsOf(anchors, l, cap, cancellationToken))
+        return await CoveredRunAsync(anchors, s, l, cap, cancellationToken);
+    }
+
+    // The run from first to the checkpoint (at most cap) that covers last; to last when none does.
+    private static async Task<(long First, long Last)> CoveredRunAsync(AuditCheckpointFile anchors, long first, long last, long cap, CancellationToken cancellationToken)
+    {
+        await foreach (var checkpoint in CheckpointsOf(anchors, last, cap, cancellationToken))
         {
-            return (s, checkpoint.Sequence);
+            return (first, checkpoint.Sequence);
         }
 
-        return (s, l);
+        return (first, last);
     }
 
     // The anchors file's checkpoints covering sequences from..to, in order (unreadable lines are left out: verification

@@ -119,7 +119,7 @@ public static partial class AuditExporter
         line.Append('"').Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)).Append('"');
     }
 
-    private static void AppendJsonLine(StringBuilder line, ArrayBufferWriter<byte> buffer, AuditEvent record, bool detailsAsText = false)
+    private static void AppendJsonLine(StringBuilder line, ArrayBufferWriter<byte> buffer, AuditEvent record, bool detailsAsText = false, bool match = false)
     {
         buffer.Clear();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -151,6 +151,12 @@ public static partial class AuditExporter
             }
 
             writer.WriteString("hash", Convert.ToHexStringLower(record.Hash));
+            if (match)
+            {
+                // Outside the hash: which records the export's filter selected (AuditExporter.Selection.cs).
+                writer.WriteBoolean("match", true);
+            }
+
             writer.WriteEndObject();
         }
 

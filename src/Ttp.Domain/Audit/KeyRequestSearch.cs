@@ -8,8 +8,8 @@ namespace Ttp.Domain.Audit;
 
 /// <summary>
 /// Searches key-request records by the fields of their Details (read only): one page, newest first, with a keyset
-/// cursor on the sequence. The SQL repeats the expressions and the predicate of the partial indexes of
-/// <see cref="AuditSearchIndexSql"/> so that both planners use them; every value is a parameter.
+/// cursor on the sequence. The condition is <see cref="KeyRequestFilterSql"/>'s (the expressions and the predicate of the partial indexes of
+/// <see cref="AuditSearchIndexSql"/>, so that both planners use them); every value is a parameter.
 /// </summary>
 public sealed class KeyRequestSearch(IDbContextFactory<TtpDbContext> factory)
 {
@@ -60,69 +60,17 @@ public sealed class KeyRequestSearch(IDbContextFactory<TtpDbContext> factory)
     /// <summary>The SQL (and parameters) of one page; public to the tests, which read its query plan.</summary>
     internal static string BuildSql(KeyRequestFilter valid, bool sqlite, int limit, long? before, DbCommand command)
     {
-        string Field(string name) => sqlite ? AuditSearchIndexSql.SqliteField(name) : AuditSearchIndexSql.PostgresField(name);
         var sql = new StringBuilder("SELECT sequence, occurred_at, outcome, hash");
         foreach (var field in Fields)
         {
-            sql.Append(", ").Append(Field(field));
+            sql.Append(", ").Append(KeyRequestFilterSql.Field(field, sqlite));
         }
 
-        sql.Append(" FROM audit_events WHERE ").Append(AuditSearchIndexSql.KeyRequestPredicate);
-        void Condition(string expression, string op, string name, object value)
-        {
-            sql.Append(" AND ").Append(expression).Append(' ').Append(op).Append(" @").Append(name);
-            AuditRows.AddParameter(command, "@" + name, value);
-        }
-
-        // On PostgreSQL ->> yields text: numbers and GUIDs are compared in their JSON text form.
-        if (valid.RequestId is { } requestId)
-        {
-            Condition(Field("requestId"), "=", "request_id", requestId.ToString("D"));
-        }
-
-        if (valid.Tsm is { } tsm)
-        {
-            Condition(Field("tsm"), "=", "tsm", tsm);
-        }
-
-        if (valid.Iin is { } iin)
-        {
-            Condition(Field("iin"), "=", "iin", iin);
-        }
-
-        if (valid.Kdd is { } kdd)
-        {
-            Condition(Field("kdd"), "=", "kdd", kdd);
-        }
-
-        if (valid.Kvn is { } kvn)
-        {
-            Condition(Field("kvn"), "=", "kvn", sqlite ? kvn : kvn.ToString(CultureInfo.InvariantCulture));
-        }
-
-        if (valid.KekIndex is { } kekIndex)
-        {
-            Condition(Field("kekIndex"), "=", "kek_index", sqlite ? kekIndex : kekIndex.ToString(CultureInfo.InvariantCulture));
-        }
-
-        if (valid.Outcome is { } outcome)
-        {
-            Condition("outcome", "=", "outcome", outcome);
-        }
-
-        if (valid.From is { } from)
-        {
-            Condition("occurred_at", ">=", "from", Time(from, sqlite));
-        }
-
-        if (valid.To is { } to)
-        {
-            Condition("occurred_at", "<", "to", Time(to, sqlite));
-        }
-
+        sql.Append(" FROM audit_events WHERE ");
+        KeyRequestFilterSql.AppendCondition(sql, valid, sqlite, command);
         if (before is { } cursor)
         {
-            Condition("sequence", "<", "before", cursor);
+            KeyRequestFilterSql.AppendComparison(sql, command, "sequence", "<", "before", cursor);
         }
 
         sql.Append(" ORDER BY sequence DESC LIMIT ").Append(limit.ToString(CultureInfo.InvariantCulture));

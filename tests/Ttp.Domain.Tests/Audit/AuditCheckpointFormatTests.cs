@@ -121,7 +121,7 @@ public sealed class AuditCheckpointFormatTests
         }
     }
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
@@ -132,7 +132,7 @@ public sealed class AuditCheckpointFormatTests
         return directory?.FullName ?? throw new InvalidOperationException("Portal.sln not found above the test binaries.");
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(string program, string folder, params string[] args)
+    internal static async Task<(int Exit, string Output, string Error)> RunAsync(string program, string folder, params string[] args)
     {
         var start = new ProcessStartInfo(program) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args)
