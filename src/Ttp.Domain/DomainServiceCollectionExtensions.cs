@@ -64,6 +64,9 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<AuditedTransaction>();
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<AuditQueries>();
+        services.AddSingleton<KeyRequestSearch>();
+        services.AddSingleton<StaffActionSearch>();
+        services.AddSingleton<AuditRecordLookup>();
 
         services.AddIdentityCore<StaffUser>(o =>
             {
