@@ -152,7 +152,9 @@ public static class AuditFilterQuery
                 continue;
             }
 
-            text.Append(text.Length == 0 ? string.Empty : "&").Append(name).Append('=').Append(Uri.EscapeDataString(value));
+            // ':' and '@' are legal in a query: times and actors stay readable (2026-12-06T00:00:00Z, user:alice@ttp.example).
+            var escaped = Uri.EscapeDataString(value).Replace("%3A", ":", StringComparison.Ordinal).Replace("%40", "@", StringComparison.Ordinal);
+            text.Append(text.Length == 0 ? string.Empty : "&").Append(name).Append('=').Append(escaped);
         }
 
         return text.ToString();
@@ -217,8 +219,10 @@ public static class AuditFilterQuery
             catch (ArgumentException e)
             {
                 // The domain names the property (Iin: expected ...); the page names the query field.
-                var colon = e.Message.IndexOf(": ", StringComparison.Ordinal);
-                var text = colon >= 0 ? e.Message[(colon + 2)..] : e.Message;
+                // ArgumentException.Message ends with " (Parameter 'X')": the field shows the message alone.
+                var message = e.ParamName is { } param ? e.Message.Replace($" (Parameter '{param}')", string.Empty, StringComparison.Ordinal) : e.Message;
+                var colon = message.IndexOf(": ", StringComparison.Ordinal);
+                var text = colon >= 0 ? message[(colon + 2)..] : message;
                 Errors[name] = text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];
             }
         }

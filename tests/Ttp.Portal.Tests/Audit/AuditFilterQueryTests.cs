@@ -16,7 +16,7 @@ public sealed class AuditFilterQueryTests
         var query = AuditFilterQuery.Format(filter);
 
         Assert.Equal("requestId=3f2504e0-4f89-11d3-9a0c-0305e82c3301&tsm=acme%20%26%20co&iin=A0000001&kdd=0011AABB&kvn=2&kekIndex=1"
-            + "&outcome=ScopeDenied&from=2026-12-06T00%3A00%3A00Z&to=2026-12-07T12%3A30%3A05Z", query);
+            + "&outcome=ScopeDenied&from=2026-12-06T00:00:00Z&to=2026-12-07T12:30:05Z", query);
         Assert.Equal(filter, AuditFilterQuery.ParseKeyRequests(new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query))));
         Assert.Equal(string.Empty, AuditFilterQuery.Format(new KeyRequestFilter()));
     }
@@ -30,7 +30,7 @@ public sealed class AuditFilterQueryTests
         var query = AuditFilterQuery.Format(filter);
 
         Assert.Equal(filter, AuditFilterQuery.ParseStaffActions(new QueryCollection(Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(query))));
-        Assert.Contains("to=2026-12-06T00%3A00%3A00.5Z", query, StringComparison.Ordinal);
+        Assert.Contains("to=2026-12-06T00:00:00.5Z", query, StringComparison.Ordinal);
     }
 
     [Fact]
