@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Ttp.Domain.Audit;
+using Ttp.Domain.Data;
 using Ttp.Domain.Staff;
 using Ttp.Portal.Components.Pages.Audit;
 using Ttp.Portal.Tests.Components.Tsms;
@@ -17,10 +18,12 @@ public sealed class KeyRequestsPageTests
 {
     private const string Auditor = "auditor@ttp.example";
 
-    [Fact]
-    public async Task Render_FilterInUrl_FillsTheFieldsAndListsOnlyMatchingRequestsNewestFirst()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Render_FilterInUrl_FillsTheFieldsAndListsOnlyMatchingRequestsNewestFirst(DatabaseProvider provider)
     {
-        await using var domain = await PortalDomain.CreateAsync(Auditor, StaffRoles.Auditor);
+        await using var domain = await PortalDomain.CreateAsync(Auditor, StaffRoles.Auditor, provider);
         var samples = await AuditPageData.AppendKeyRequestsAsync(domain, 30);
         domain.Context.Render<MudPopoverProvider>();
         Navigation(domain).NavigateTo("audit/key-requests?tsm=acme&kvn=2");
@@ -28,7 +31,7 @@ public sealed class KeyRequestsPageTests
         var cut = domain.Context.Render<KeyRequestsPage>();
 
         var expected = samples.Where(s => s.Tsm == "acme" && s.Kvn == 2).OrderByDescending(s => s.Sequence).ToList();
-        cut.WaitForAssertion(() => Assert.Equal(expected.Count, cut.FindAll("[data-testid=open-record]").Count));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(expected.Count, cut.FindAll("[data-testid=open-record]").Count));
         Assert.Equal(expected.Select(s => s.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             cut.FindAll("[data-testid=open-record]").Select(b => b.GetAttribute("data-sequence")));
         Assert.Equal(AuditDisplayTime(expected[0].At), cut.FindAll("[data-testid=row-time]")[0].TextContent);
@@ -48,7 +51,7 @@ public sealed class KeyRequestsPageTests
         domain.Context.Render<MudPopoverProvider>();
         Navigation(domain).NavigateTo("audit/key-requests");
         var cut = domain.Context.Render<KeyRequestsPage>();
-        cut.WaitForAssertion(() => Assert.Equal(20, cut.FindAll("[data-testid=open-record]").Count));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(20, cut.FindAll("[data-testid=open-record]").Count));
 
         AuditPageData.Type(cut, "tsm", "globex");
         AuditPageData.Type(cut, "outcome", "ScopeDenied");
@@ -59,7 +62,7 @@ public sealed class KeyRequestsPageTests
         var expected = samples.Where(s => s.Tsm == "globex" && s.Outcome == "ScopeDenied" && s.At >= AuditPageData.Start.AddMinutes(5))
             .OrderByDescending(s => s.Sequence).Select(s => s.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.NotEmpty(expected);
-        cut.WaitForAssertion(() => Assert.Equal(expected, cut.FindAll("[data-testid=open-record]").Select(b => b.GetAttribute("data-sequence"))));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(expected, cut.FindAll("[data-testid=open-record]").Select(b => b.GetAttribute("data-sequence"))));
     }
 
     [Fact]
@@ -72,7 +75,7 @@ public sealed class KeyRequestsPageTests
 
         var cut = domain.Context.Render<KeyRequestsPage>();
 
-        cut.WaitForAssertion(() => Assert.Contains("Correct the marked fields", cut.Find("[data-testid=no-rows]").TextContent, StringComparison.Ordinal));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("Correct the marked fields", cut.Find("[data-testid=no-rows]").TextContent, StringComparison.Ordinal));
         Assert.Contains("Expected 0 to 255", cut.Find("[data-testid=filter-kvn]").TextContent, StringComparison.Ordinal);
         Assert.Contains("hexadecimal", cut.Find("[data-testid=filter-iin]").TextContent, StringComparison.Ordinal);
         Assert.Contains("ISO 8601", cut.Find("[data-testid=filter-from]").TextContent, StringComparison.Ordinal);
@@ -84,14 +87,16 @@ public sealed class KeyRequestsPageTests
 
         AuditPageData.Type(cut, "kvn", "300");
         cut.Find("[data-testid=filter-apply]").Click();
-        cut.WaitForAssertion(() => Assert.Contains("0 to 255", cut.Find("[data-testid=filter-kvn]").TextContent, StringComparison.Ordinal));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("0 to 255", cut.Find("[data-testid=filter-kvn]").TextContent, StringComparison.Ordinal));
         Assert.EndsWith("kvn=abc&iin=XYZ&from=yesterday&requestId=42&record=x", Navigation(domain).Uri, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Pager_NextAndPrevious_WalksKeysetPagesBothOrders()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Pager_NextAndPrevious_WalksKeysetPagesBothOrders(DatabaseProvider provider)
     {
-        await using var domain = await PortalDomain.CreateAsync(Auditor, StaffRoles.Auditor);
+        await using var domain = await PortalDomain.CreateAsync(Auditor, StaffRoles.Auditor, provider);
         var samples = await AuditPageData.AppendKeyRequestsAsync(domain, 120);
         domain.Context.Render<MudPopoverProvider>();
         Navigation(domain).NavigateTo("audit/key-requests");
@@ -99,40 +104,42 @@ public sealed class KeyRequestsPageTests
         var newest = samples.OrderByDescending(s => s.Sequence).Select(s => s.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         IEnumerable<string?> Shown() => cut.FindAll("[data-testid=open-record]").Select(b => b.GetAttribute("data-sequence"));
 
-        cut.WaitForAssertion(() => Assert.Equal(newest.Take(50), Shown()));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(newest.Take(50), Shown()));
         Assert.True(cut.Find("[data-testid=page-previous]").HasAttribute("disabled"));
         cut.Find("[data-testid=page-next]").Click();
-        cut.WaitForAssertion(() => Assert.Equal(newest.Skip(50).Take(50), Shown()));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(newest.Skip(50).Take(50), Shown()));
         Assert.Equal("Page 2", cut.Find("[data-testid=page-number]").TextContent);
         cut.Find("[data-testid=page-next]").Click();
-        cut.WaitForAssertion(() => Assert.Equal(newest.Skip(100), Shown()));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(newest.Skip(100), Shown()));
         Assert.Equal("Page 3", cut.Find("[data-testid=page-number]").TextContent);
         Assert.True(cut.Find("[data-testid=page-next]").HasAttribute("disabled"));
         cut.Find("[data-testid=page-previous]").Click();
-        cut.WaitForAssertion(() => Assert.Equal(newest.Skip(50).Take(50), Shown()));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(newest.Skip(50).Take(50), Shown()));
 
         Navigation(domain).NavigateTo("audit/key-requests?order=oldest");
-        cut.WaitForAssertion(() => Assert.Equal(Enumerable.Reverse(newest).Take(50), Shown()));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(Enumerable.Reverse(newest).Take(50), Shown()));
         Assert.Equal("Page 1", cut.Find("[data-testid=page-number]").TextContent);
         cut.Find("[data-testid=page-next]").Click();
-        cut.WaitForAssertion(() => Assert.Equal(Enumerable.Reverse(newest).Skip(50).Take(50), Shown()));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(Enumerable.Reverse(newest).Skip(50).Take(50), Shown()));
     }
 
-    [Fact]
-    public async Task OpenRecord_Row_DrawerShowsEveryRecordedFieldAndTheChainHash()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task OpenRecord_Row_DrawerShowsEveryRecordedFieldAndTheChainHash(DatabaseProvider provider)
     {
-        await using var domain = await PortalDomain.CreateAsync(Auditor, StaffRoles.Auditor);
+        await using var domain = await PortalDomain.CreateAsync(Auditor, StaffRoles.Auditor, provider);
         var samples = await AuditPageData.AppendKeyRequestsAsync(domain, 5);
         domain.Context.Render<MudPopoverProvider>();
         Navigation(domain).NavigateTo("audit/key-requests");
         var cut = domain.Context.Render<KeyRequestsPage>();
         var sample = samples[3];
-        cut.WaitForAssertion(() => Assert.Equal(5, cut.FindAll("[data-testid=open-record]").Count));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(5, cut.FindAll("[data-testid=open-record]").Count));
 
         cut.Find($"[data-testid=open-record][data-sequence='{sample.Sequence}']").Click();
 
         Assert.EndsWith($"/audit/key-requests?record={sample.Sequence}", Navigation(domain).Uri, StringComparison.Ordinal);
-        cut.WaitForAssertion(() => Assert.Equal(sample.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        await cut.WaitForAssertionAsync(() => Assert.Equal(sample.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
             cut.Find("[data-testid=record-detail]").GetAttribute("data-sequence")));
         string Field(string name) => cut.Find($"[data-testid=record-fields] [data-field='{name}']").TextContent.Trim();
         Assert.Equal(sample.RequestId.ToString("D"), Field("requestId"));
@@ -151,10 +158,10 @@ public sealed class KeyRequestsPageTests
 
         cut.Find("[data-testid=record-close]").Click();
         Assert.EndsWith("/audit/key-requests", Navigation(domain).Uri, StringComparison.Ordinal);
-        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=record-detail]")));
+        await cut.WaitForAssertionAsync(() => Assert.Empty(cut.FindAll("[data-testid=record-detail]")));
 
         Navigation(domain).NavigateTo("audit/key-requests?record=9999");
-        cut.WaitForAssertion(() => Assert.Contains("No key-request record 9999", cut.Find("[data-testid=record-not-found]").TextContent, StringComparison.Ordinal));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("No key-request record 9999", cut.Find("[data-testid=record-not-found]").TextContent, StringComparison.Ordinal));
     }
 
     private static NavigationManager Navigation(PortalDomain domain) => domain.Context.Services.GetRequiredService<NavigationManager>();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 using Ttp.Domain;
 using Ttp.Domain.Audit;
+using Ttp.Domain.Data;
 using Ttp.Domain.Staff;
 using Ttp.Portal.Components.Pages.Audit;
 using Ttp.Portal.Tests.Components.Tsms;
@@ -15,10 +16,12 @@ public sealed class StaffActionsPageTests
 {
     private const string Auditor = "auditor@ttp.example";
 
-    [Fact]
-    public async Task Render_ActorAndActionInUrl_ListsOnlyTheirActionsAndOpensBeforeAfterSideBySide()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Render_ActorAndActionInUrl_ListsOnlyTheirActionsAndOpensBeforeAfterSideBySide(DatabaseProvider provider)
     {
-        await using var domain = await PortalDomain.CreateAsync(Auditor, StaffRoles.Auditor);
+        await using var domain = await PortalDomain.CreateAsync(Auditor, StaffRoles.Auditor, provider);
         await domain.Tsms.RegisterAsync("acme", "ACME", PortalDomain.Certificate("CN=acme"), ["A0000001"], Actor.Staff(PortalDomain.OperatorA));
         await domain.Tsms.ApproveAsync("acme", PortalDomain.OperatorB, Actor.Staff(PortalDomain.OperatorB));
         var audit = domain.Context.Services.GetRequiredService<AuditWriter>();
@@ -31,7 +34,7 @@ public sealed class StaffActionsPageTests
 
         var cut = domain.Context.Render<StaffActionsPage>();
 
-        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=open-record]").Count));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(2, cut.FindAll("[data-testid=open-record]").Count));
         Assert.Equal(change.ToString(System.Globalization.CultureInfo.InvariantCulture), cut.FindAll("[data-testid=open-record]")[0].GetAttribute("data-sequence"));
         Assert.Contains("tsm.approved", cut.Find("[data-testid=staff-action-grid]").TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("key-request", cut.Find("[data-testid=staff-action-grid]").TextContent, StringComparison.Ordinal);
@@ -40,7 +43,7 @@ public sealed class StaffActionsPageTests
 
         cut.FindAll("[data-testid=open-record]")[0].Click();
 
-        cut.WaitForAssertion(() => Assert.Equal("A0000001,A0000002", cut.Find("[data-testid=record-after] [data-field=iins]").TextContent.Trim()));
+        await cut.WaitForAssertionAsync(() => Assert.Equal("A0000001,A0000002", cut.Find("[data-testid=record-after] [data-field=iins]").TextContent.Trim()));
         Assert.Equal("A0000001", cut.Find("[data-testid=record-before] [data-field=iins]").TextContent.Trim());
         Assert.Equal("user:" + PortalDomain.OperatorB, cut.Find("[data-testid=record-fields] [data-field=actor]").TextContent.Trim());
         Assert.Equal("tsm.scope-updated", cut.Find("[data-testid=record-fields] [data-field=action]").TextContent.Trim());
@@ -57,7 +60,7 @@ public sealed class StaffActionsPageTests
 
         var cut = domain.Context.Render<StaffActionsPage>();
 
-        cut.WaitForAssertion(() => Assert.Contains($"No staff-action record {keyRequest}", cut.Find("[data-testid=record-not-found]").TextContent, StringComparison.Ordinal));
+        await cut.WaitForAssertionAsync(() => Assert.Contains($"No staff-action record {keyRequest}", cut.Find("[data-testid=record-not-found]").TextContent, StringComparison.Ordinal));
         Assert.Contains("No staff action matches", cut.Find("[data-testid=no-rows]").TextContent, StringComparison.Ordinal);
     }
 }
