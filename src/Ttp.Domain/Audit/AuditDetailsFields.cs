@@ -74,7 +74,4 @@ internal static class AuditDetailsFields
             _ => value.GetRawText(),
         }));
     }
-
-    /// <summary>Lower-case hex of a hash (the form ttpctl and the exports print).</summary>
-    public static string Hex(byte[] hash) => Convert.ToHexStringLower(hash);
 }

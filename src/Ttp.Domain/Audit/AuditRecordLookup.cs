@@ -34,6 +34,6 @@ public sealed class AuditRecordLookup(IDbContextFactory<TtpDbContext> factory)
             fields,
             before,
             after,
-            AuditDetailsFields.Hex(record.Hash));
+            Convert.ToHexStringLower(record.Hash)); // as the exports print it
     }
 }

@@ -31,6 +31,6 @@ public sealed class AuditLinksTests
 
         var cut = domain.Context.Render<TsmDetailsPage>(p => p.Add(x => x.Name, "acme"));
 
-        await cut.WaitForAssertionAsync(() => Assert.Equal("audit/key-requests?tsm=acme", cut.Find("[data-testid=tsm-key-requests]").GetAttribute("href")));
+        await cut.WaitForAssertionAsync(() => Assert.Equal("audit/key-requests?tsm=acme", cut.Find("[data-testid=tsm-key-requests]").GetAttribute("href")), AuditPageData.Wait);
     }
 }

@@ -14,6 +14,9 @@ internal static class AuditPageData
 {
     public static readonly DateTimeOffset Start = new(2026, 12, 1, 8, 0, 0, TimeSpan.Zero);
 
+    /// <summary>How long a page test waits for the grid: a search on PostgreSQL on a loaded 2-core machine can take seconds.</summary>
+    public static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
     /// <summary>Appends <paramref name="count"/> key requests, one a minute from <see cref="Start"/>: TSM acme/globex alternating, KVN 1..3.</summary>
     public static async Task<List<KeyRequestSample>> AppendKeyRequestsAsync(PortalDomain domain, int count)
     {

@@ -31,7 +31,7 @@ public sealed class KeyRequestsPageTests
         var cut = domain.Context.Render<KeyRequestsPage>();
 
         var expected = samples.Where(s => s.Tsm == "acme" && s.Kvn == 2).OrderByDescending(s => s.Sequence).ToList();
-        await cut.WaitForAssertionAsync(() => Assert.Equal(expected.Count, cut.FindAll("[data-testid=open-record]").Count));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(expected.Count, cut.FindAll("[data-testid=open-record]").Count), AuditPageData.Wait);
         Assert.Equal(expected.Select(s => s.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)),
             cut.FindAll("[data-testid=open-record]").Select(b => b.GetAttribute("data-sequence")));
         Assert.Equal(AuditDisplayTime(expected[0].At), cut.FindAll("[data-testid=row-time]")[0].TextContent);
@@ -51,7 +51,7 @@ public sealed class KeyRequestsPageTests
         domain.Context.Render<MudPopoverProvider>();
         Navigation(domain).NavigateTo("audit/key-requests");
         var cut = domain.Context.Render<KeyRequestsPage>();
-        await cut.WaitForAssertionAsync(() => Assert.Equal(20, cut.FindAll("[data-testid=open-record]").Count));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(20, cut.FindAll("[data-testid=open-record]").Count), AuditPageData.Wait);
 
         AuditPageData.Type(cut, "tsm", "globex");
         AuditPageData.Type(cut, "outcome", "ScopeDenied");
@@ -62,7 +62,7 @@ public sealed class KeyRequestsPageTests
         var expected = samples.Where(s => s.Tsm == "globex" && s.Outcome == "ScopeDenied" && s.At >= AuditPageData.Start.AddMinutes(5))
             .OrderByDescending(s => s.Sequence).Select(s => s.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         Assert.NotEmpty(expected);
-        await cut.WaitForAssertionAsync(() => Assert.Equal(expected, cut.FindAll("[data-testid=open-record]").Select(b => b.GetAttribute("data-sequence"))));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(expected, cut.FindAll("[data-testid=open-record]").Select(b => b.GetAttribute("data-sequence"))), AuditPageData.Wait);
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class KeyRequestsPageTests
 
         var cut = domain.Context.Render<KeyRequestsPage>();
 
-        await cut.WaitForAssertionAsync(() => Assert.Contains("Correct the marked fields", cut.Find("[data-testid=no-rows]").TextContent, StringComparison.Ordinal));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("Correct the marked fields", cut.Find("[data-testid=no-rows]").TextContent, StringComparison.Ordinal), AuditPageData.Wait);
         Assert.Contains("Expected 0 to 255", cut.Find("[data-testid=filter-kvn]").TextContent, StringComparison.Ordinal);
         Assert.Contains("hexadecimal", cut.Find("[data-testid=filter-iin]").TextContent, StringComparison.Ordinal);
         Assert.Contains("ISO 8601", cut.Find("[data-testid=filter-from]").TextContent, StringComparison.Ordinal);
@@ -87,7 +87,7 @@ public sealed class KeyRequestsPageTests
 
         AuditPageData.Type(cut, "kvn", "300");
         cut.Find("[data-testid=filter-apply]").Click();
-        await cut.WaitForAssertionAsync(() => Assert.Contains("0 to 255", cut.Find("[data-testid=filter-kvn]").TextContent, StringComparison.Ordinal));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("0 to 255", cut.Find("[data-testid=filter-kvn]").TextContent, StringComparison.Ordinal), AuditPageData.Wait);
         Assert.EndsWith("kvn=abc&iin=XYZ&from=yesterday&requestId=42&record=x", Navigation(domain).Uri, StringComparison.Ordinal);
     }
 
@@ -104,23 +104,23 @@ public sealed class KeyRequestsPageTests
         var newest = samples.OrderByDescending(s => s.Sequence).Select(s => s.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
         IEnumerable<string?> Shown() => cut.FindAll("[data-testid=open-record]").Select(b => b.GetAttribute("data-sequence"));
 
-        await cut.WaitForAssertionAsync(() => Assert.Equal(newest.Take(50), Shown()));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(newest.Take(50), Shown()), AuditPageData.Wait);
         Assert.True(cut.Find("[data-testid=page-previous]").HasAttribute("disabled"));
         cut.Find("[data-testid=page-next]").Click();
-        await cut.WaitForAssertionAsync(() => Assert.Equal(newest.Skip(50).Take(50), Shown()));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(newest.Skip(50).Take(50), Shown()), AuditPageData.Wait);
         Assert.Equal("Page 2", cut.Find("[data-testid=page-number]").TextContent);
         cut.Find("[data-testid=page-next]").Click();
-        await cut.WaitForAssertionAsync(() => Assert.Equal(newest.Skip(100), Shown()));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(newest.Skip(100), Shown()), AuditPageData.Wait);
         Assert.Equal("Page 3", cut.Find("[data-testid=page-number]").TextContent);
         Assert.True(cut.Find("[data-testid=page-next]").HasAttribute("disabled"));
         cut.Find("[data-testid=page-previous]").Click();
-        await cut.WaitForAssertionAsync(() => Assert.Equal(newest.Skip(50).Take(50), Shown()));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(newest.Skip(50).Take(50), Shown()), AuditPageData.Wait);
 
         Navigation(domain).NavigateTo("audit/key-requests?order=oldest");
-        await cut.WaitForAssertionAsync(() => Assert.Equal(Enumerable.Reverse(newest).Take(50), Shown()));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(Enumerable.Reverse(newest).Take(50), Shown()), AuditPageData.Wait);
         Assert.Equal("Page 1", cut.Find("[data-testid=page-number]").TextContent);
         cut.Find("[data-testid=page-next]").Click();
-        await cut.WaitForAssertionAsync(() => Assert.Equal(Enumerable.Reverse(newest).Skip(50).Take(50), Shown()));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(Enumerable.Reverse(newest).Skip(50).Take(50), Shown()), AuditPageData.Wait);
     }
 
     [Theory]
@@ -134,13 +134,13 @@ public sealed class KeyRequestsPageTests
         Navigation(domain).NavigateTo("audit/key-requests");
         var cut = domain.Context.Render<KeyRequestsPage>();
         var sample = samples[3];
-        await cut.WaitForAssertionAsync(() => Assert.Equal(5, cut.FindAll("[data-testid=open-record]").Count));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(5, cut.FindAll("[data-testid=open-record]").Count), AuditPageData.Wait);
 
         cut.Find($"[data-testid=open-record][data-sequence='{sample.Sequence}']").Click();
 
         Assert.EndsWith($"/audit/key-requests?record={sample.Sequence}", Navigation(domain).Uri, StringComparison.Ordinal);
         await cut.WaitForAssertionAsync(() => Assert.Equal(sample.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            cut.Find("[data-testid=record-detail]").GetAttribute("data-sequence")));
+            cut.Find("[data-testid=record-detail]").GetAttribute("data-sequence")), AuditPageData.Wait);
         string Field(string name) => cut.Find($"[data-testid=record-fields] [data-field='{name}']").TextContent.Trim();
         Assert.Equal(sample.RequestId.ToString("D"), Field("requestId"));
         Assert.Equal("audit/key-requests?requestId=" + sample.RequestId.ToString("D"),
@@ -158,10 +158,10 @@ public sealed class KeyRequestsPageTests
 
         cut.Find("[data-testid=record-close]").Click();
         Assert.EndsWith("/audit/key-requests", Navigation(domain).Uri, StringComparison.Ordinal);
-        await cut.WaitForAssertionAsync(() => Assert.Empty(cut.FindAll("[data-testid=record-detail]")));
+        await cut.WaitForAssertionAsync(() => Assert.Empty(cut.FindAll("[data-testid=record-detail]")), AuditPageData.Wait);
 
         Navigation(domain).NavigateTo("audit/key-requests?record=9999");
-        await cut.WaitForAssertionAsync(() => Assert.Contains("No key-request record 9999", cut.Find("[data-testid=record-not-found]").TextContent, StringComparison.Ordinal));
+        await cut.WaitForAssertionAsync(() => Assert.Contains("No key-request record 9999", cut.Find("[data-testid=record-not-found]").TextContent, StringComparison.Ordinal), AuditPageData.Wait);
     }
 
     private static NavigationManager Navigation(PortalDomain domain) => domain.Context.Services.GetRequiredService<NavigationManager>();

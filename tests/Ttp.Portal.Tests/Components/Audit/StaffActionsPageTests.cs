@@ -34,7 +34,7 @@ public sealed class StaffActionsPageTests
 
         var cut = domain.Context.Render<StaffActionsPage>();
 
-        await cut.WaitForAssertionAsync(() => Assert.Equal(2, cut.FindAll("[data-testid=open-record]").Count));
+        await cut.WaitForAssertionAsync(() => Assert.Equal(2, cut.FindAll("[data-testid=open-record]").Count), AuditPageData.Wait);
         Assert.Equal(change.ToString(System.Globalization.CultureInfo.InvariantCulture), cut.FindAll("[data-testid=open-record]")[0].GetAttribute("data-sequence"));
         Assert.Contains("tsm.approved", cut.Find("[data-testid=staff-action-grid]").TextContent, StringComparison.Ordinal);
         Assert.DoesNotContain("key-request", cut.Find("[data-testid=staff-action-grid]").TextContent, StringComparison.Ordinal);
@@ -43,7 +43,7 @@ public sealed class StaffActionsPageTests
 
         cut.FindAll("[data-testid=open-record]")[0].Click();
 
-        await cut.WaitForAssertionAsync(() => Assert.Equal("A0000001,A0000002", cut.Find("[data-testid=record-after] [data-field=iins]").TextContent.Trim()));
+        await cut.WaitForAssertionAsync(() => Assert.Equal("A0000001,A0000002", cut.Find("[data-testid=record-after] [data-field=iins]").TextContent.Trim()), AuditPageData.Wait);
         Assert.Equal("A0000001", cut.Find("[data-testid=record-before] [data-field=iins]").TextContent.Trim());
         Assert.Equal("user:" + PortalDomain.OperatorB, cut.Find("[data-testid=record-fields] [data-field=actor]").TextContent.Trim());
         Assert.Equal("tsm.scope-updated", cut.Find("[data-testid=record-fields] [data-field=action]").TextContent.Trim());
@@ -60,7 +60,7 @@ public sealed class StaffActionsPageTests
 
         var cut = domain.Context.Render<StaffActionsPage>();
 
-        await cut.WaitForAssertionAsync(() => Assert.Contains($"No staff-action record {keyRequest}", cut.Find("[data-testid=record-not-found]").TextContent, StringComparison.Ordinal));
+        await cut.WaitForAssertionAsync(() => Assert.Contains($"No staff-action record {keyRequest}", cut.Find("[data-testid=record-not-found]").TextContent, StringComparison.Ordinal), AuditPageData.Wait);
         Assert.Contains("No staff action matches", cut.Find("[data-testid=no-rows]").TextContent, StringComparison.Ordinal);
     }
 }

@@ -23,6 +23,8 @@ public abstract class AuditSearchPage<TRow, TFilter> : ComponentBase, IDisposabl
     public const int PageSize = 50;
 
     private string? _searchKey;
+    private long? _missingSequence;
+    private bool _disposed;
 
     [Inject]
     private NavigationManager Navigation { get; set; } = default!;
@@ -214,8 +216,6 @@ public abstract class AuditSearchPage<TRow, TFilter> : ComponentBase, IDisposabl
         }
     }
 
-    private long? _missingSequence;
-
     private async Task LoadRecordAsync(long? sequence, string? raw)
     {
         Detail = null;
@@ -247,15 +247,28 @@ public abstract class AuditSearchPage<TRow, TFilter> : ComponentBase, IDisposabl
         }
     }
 
-    private void OnLocationChanged(object? sender, LocationChangedEventArgs e) =>
+    // Another query of this page (a link, the back button, the form): read it. Leaving the page: nothing to do.
+    private void OnLocationChanged(object? sender, LocationChangedEventArgs e)
+    {
+        var path = Navigation.ToBaseRelativePath(e.Location).Split('?', '#')[0];
+        if (_disposed || !string.Equals(path, Path, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
         _ = InvokeAsync(async () =>
         {
-            await ReadUrlAsync(initial: false);
-            StateHasChanged();
+            if (!_disposed)
+            {
+                await ReadUrlAsync(initial: false);
+                StateHasChanged();
+            }
         });
+    }
 
     public void Dispose()
     {
+        _disposed = true;
         Navigation.LocationChanged -= OnLocationChanged;
         GC.SuppressFinalize(this);
     }
