@@ -69,6 +69,9 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<Alerts.AlertService>();
         services.AddSingleton<KeyRequestRollup>();
         services.AddSingleton<KeyRequestStatistics>();
+        services.AddSingleton<KeyRequestSearch>();
+        services.AddSingleton<StaffActionSearch>();
+        services.AddSingleton<AuditRecordLookup>();
 
         services.AddIdentityCore<StaffUser>(o =>
             {

@@ -85,5 +85,8 @@ public sealed record KeyRequestRow(
     long? LatencyMicroseconds,
     byte[] Hash);
 
-/// <summary>A page of results, newest first; <see cref="NextBefore"/> is the cursor of the next page (null: no more).</summary>
+/// <summary>
+/// A page of results in the order asked for (newest first by default); <see cref="NextBefore"/> is the keyset cursor of
+/// the next page (null: no more): the last sequence of this page, to go below (newest first) or above (oldest first).
+/// </summary>
 public sealed record KeyRequestPage(IReadOnlyList<KeyRequestRow> Rows, long? NextBefore);

@@ -7,7 +7,7 @@ using Ttp.Domain.Data;
 namespace Ttp.Domain.Audit;
 
 /// <summary>
-/// Searches key-request records by the fields of their Details (read only): one page, newest first, with a keyset
+/// Searches key-request records by the fields of their Details (read only): one page, newest or oldest first, with a keyset
 /// cursor on the sequence. The condition is <see cref="KeyRequestFilterSql"/>'s (the expressions and the predicate of the partial indexes of
 /// <see cref="AuditSearchIndexSql"/>, so that both planners use them); every value is a parameter.
 /// </summary>
@@ -23,7 +23,15 @@ public sealed class KeyRequestSearch(IDbContextFactory<TtpDbContext> factory)
     /// the newest), at most <paramref name="pageSize"/>, newest first.
     /// </summary>
     /// <exception cref="ArgumentException">A filter field, the page size or the cursor is invalid (named).</exception>
-    public async Task<KeyRequestPage> SearchAsync(KeyRequestFilter filter, int pageSize = 50, long? before = null, CancellationToken cancellationToken = default)
+    public Task<KeyRequestPage> SearchAsync(KeyRequestFilter filter, int pageSize = 50, long? before = null, CancellationToken cancellationToken = default) =>
+        SearchAsync(filter, AuditOrder.NewestFirst, pageSize, before, cancellationToken);
+
+    /// <summary>
+    /// The key requests matching <paramref name="filter"/> in <paramref name="order"/>, at most <paramref name="pageSize"/>,
+    /// past the keyset cursor <paramref name="before"/> (newest first: below it; oldest first: above it; null: from the start).
+    /// </summary>
+    /// <exception cref="ArgumentException">A filter field, the page size, the order or the cursor is invalid (named).</exception>
+    public async Task<KeyRequestPage> SearchAsync(KeyRequestFilter filter, AuditOrder order, int pageSize, long? before, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
         if (pageSize is < 1 or > MaxPageSize)
@@ -36,13 +44,18 @@ public sealed class KeyRequestSearch(IDbContextFactory<TtpDbContext> factory)
             throw new ArgumentException("before: expected a sequence of 1 or more.", nameof(before));
         }
 
+        if (!Enum.IsDefined(order))
+        {
+            throw new ArgumentException("order: expected NewestFirst or OldestFirst.", nameof(order));
+        }
+
         var valid = filter.Validated();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var sqlite = db.Database.IsSqlite();
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText = BuildSql(valid, sqlite, pageSize + 1, before, command);
+        command.CommandText = BuildSql(valid, sqlite, pageSize + 1, before, command, order);
         var rows = new List<KeyRequestRow>(pageSize + 1);
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -58,7 +71,7 @@ public sealed class KeyRequestSearch(IDbContextFactory<TtpDbContext> factory)
     }
 
     /// <summary>The SQL (and parameters) of one page; public to the tests, which read its query plan.</summary>
-    internal static string BuildSql(KeyRequestFilter valid, bool sqlite, int limit, long? before, DbCommand command)
+    internal static string BuildSql(KeyRequestFilter valid, bool sqlite, int limit, long? before, DbCommand command, AuditOrder order = AuditOrder.NewestFirst)
     {
         var sql = new StringBuilder("SELECT sequence, occurred_at, outcome, hash");
         foreach (var field in Fields)
@@ -68,12 +81,14 @@ public sealed class KeyRequestSearch(IDbContextFactory<TtpDbContext> factory)
 
         sql.Append(" FROM audit_events WHERE ");
         KeyRequestFilterSql.AppendCondition(sql, valid, sqlite, command);
+
+        // The keyset cursor: "before" is the sequence to go past, below it newest first, above it oldest first.
         if (before is { } cursor)
         {
-            KeyRequestFilterSql.AppendComparison(sql, command, "sequence", "<", "before", cursor);
+            KeyRequestFilterSql.AppendComparison(sql, command, "sequence", order == AuditOrder.OldestFirst ? ">" : "<", "before", cursor);
         }
 
-        sql.Append(" ORDER BY sequence DESC LIMIT ").Append(limit.ToString(CultureInfo.InvariantCulture));
+        sql.Append(order == AuditOrder.OldestFirst ? " ORDER BY sequence ASC LIMIT " : " ORDER BY sequence DESC LIMIT ").Append(limit.ToString(CultureInfo.InvariantCulture));
         return sql.ToString();
     }
 

@@ -49,7 +49,13 @@ public static class PortalPolicies
     /// </summary>
     public const string ViewCeremonies = nameof(ViewCeremonies);
 
-    /// <summary>Registers one policy per role, plus <see cref="ViewTsms"/>, <see cref="ReviewAudit"/>, <see cref="ViewIssuerKeys"/> and <see cref="ViewCeremonies"/>; every policy requires a signed-in user.</summary>
+    /// <summary>
+    /// The key-request search (<c>/audit/key-requests</c>): Auditors, Security officers, and Operators, who answer a TSM's
+    /// questions about its requests. Read-only.
+    /// </summary>
+    public const string ViewKeyRequests = nameof(ViewKeyRequests);
+
+    /// <summary>Registers one policy per role, plus <see cref="ViewTsms"/>, <see cref="ReviewAudit"/>, <see cref="ViewIssuerKeys"/>, <see cref="ViewCeremonies"/> and <see cref="ViewKeyRequests"/>; every policy requires a signed-in user.</summary>
     public static AuthorizationBuilder AddPortalPolicies(this AuthorizationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -62,6 +68,7 @@ public static class PortalPolicies
             .AddPolicy(ViewTsms, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Operator, StaffRoles.SecurityOfficer))
             .AddPolicy(ReviewAudit, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Auditor, StaffRoles.SecurityOfficer))
             .AddPolicy(ViewIssuerKeys, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.SecurityOfficer, StaffRoles.Auditor))
-            .AddPolicy(ViewCeremonies, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.SecurityOfficer, StaffRoles.KeyCustodian, StaffRoles.Auditor));
+            .AddPolicy(ViewCeremonies, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.SecurityOfficer, StaffRoles.KeyCustodian, StaffRoles.Auditor))
+            .AddPolicy(ViewKeyRequests, p => p.RequireAuthenticatedUser().RequireRole(StaffRoles.Auditor, StaffRoles.SecurityOfficer, StaffRoles.Operator));
     }
 }

@@ -72,6 +72,27 @@ public sealed class KeyRequestSearchTests
     }
 
     [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task SearchAsync_OldestFirstPagedByCursor_CompleteAscendingWithoutDuplicates(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        var samples = await KeyRequestSearchData.AppendAsync(database, 100);
+        var search = new KeyRequestSearch(database.Factory);
+        var seen = new List<long>();
+        long? cursor = null;
+        do
+        {
+            var page = await search.SearchAsync(new KeyRequestFilter(Kvn: 2), AuditOrder.OldestFirst, 6, cursor);
+            Assert.InRange(page.Rows.Count, 1, 6);
+            seen.AddRange(page.Rows.Select(r => r.Sequence));
+            cursor = page.NextBefore;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(samples.Where(s => s.Kvn == 2).Select(s => s.Sequence).Order(), seen);
+    }
+
+    [Theory]
     [InlineData("Iin", "A00G")]
     [InlineData("Iin", "A00")]
     [InlineData("Kdd", "zz")]
