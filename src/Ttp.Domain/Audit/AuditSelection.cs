@@ -28,6 +28,14 @@ public abstract class AuditSelection
         return new KeyRequestSelection(filter.Validated());
     }
 
+    /// <summary>The staff-action records matching <paramref name="filter"/>.</summary>
+    /// <exception cref="ArgumentException">A filter field is malformed; the message and the parameter name name it.</exception>
+    public static AuditSelection StaffActions(StaffActionFilter filter)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        return new StaffActionSelection(filter.Validated());
+    }
+
     /// <summary>
     /// Appends the condition (a boolean SQL expression, usable in <c>WHERE</c> and in <c>CASE WHEN</c>) to
     /// <paramref name="sql"/> and its parameters to <paramref name="command"/>; parameter names must not start with
@@ -43,5 +51,15 @@ public abstract class AuditSelection
 
         internal override void AppendCondition(StringBuilder sql, bool sqlite, DbCommand command) =>
             KeyRequestFilterSql.AppendCondition(sql, valid, sqlite, command);
+    }
+
+    private sealed class StaffActionSelection(StaffActionFilter valid) : AuditSelection
+    {
+        public override string Name => "staff-actions";
+
+        public override object Filter => valid;
+
+        internal override void AppendCondition(StringBuilder sql, bool sqlite, DbCommand command) =>
+            StaffActionFilterSql.AppendCondition(sql, valid, sqlite, command);
     }
 }

@@ -25,15 +25,11 @@ internal static class StaffActionFilterSql
         ("ix_audit_sa_outcome", AuditSchema.Outcome),
     ];
 
-    /// <summary>Appends <c> WHERE stream = 1 AND ...</c> for <paramref name="valid"/> (already validated) and adds its parameters.</summary>
-    public static void AppendWhere(StringBuilder sql, StaffActionFilter valid, bool sqlite, DbCommand command)
+    /// <summary>Appends the condition <c>stream = 1 AND ...</c> for <paramref name="valid"/> (already validated) and adds its parameters.</summary>
+    public static void AppendCondition(StringBuilder sql, StaffActionFilter valid, bool sqlite, DbCommand command)
     {
-        sql.Append(" WHERE ").Append(Predicate);
-        void Condition(string column, string op, string name, object value)
-        {
-            sql.Append(" AND ").Append(column).Append(' ').Append(op).Append(" @").Append(name);
-            AuditRows.AddParameter(command, "@" + name, value);
-        }
+        sql.Append(Predicate);
+        void Condition(string column, string op, string name, object value) => KeyRequestFilterSql.AppendComparison(sql, command, column, op, name, value);
 
         if (valid.Actor is { } actor)
         {

@@ -65,7 +65,8 @@ public sealed class StaffActionSearch(IDbContextFactory<TtpDbContext> factory)
         var sql = new StringBuilder(
             $"SELECT {AuditSchema.Sequence}, {AuditSchema.OccurredAt}, {AuditSchema.Actor}, {AuditSchema.Action}, " +
             $"{AuditSchema.Subject}, {AuditSchema.Outcome}, {AuditSchema.Hash} FROM {AuditSchema.EventsTable}");
-        StaffActionFilterSql.AppendWhere(sql, valid, sqlite, command);
+        sql.Append(" WHERE ");
+        StaffActionFilterSql.AppendCondition(sql, valid, sqlite, command);
         var newestFirst = order == AuditOrder.NewestFirst;
         if (cursor is { } after)
         {

@@ -175,6 +175,13 @@ public static class AuditFilterQuery
         throw new FormatException("Expected an ISO 8601 UTC time like 2026-12-06T00:00:00Z");
     }
 
+    /// <summary>The message of <paramref name="e"/> without the " (Parameter 'x')" that .NET appends: fit to show.</summary>
+    public static string MessageOf(ArgumentException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.ParamName is { } param ? e.Message.Replace($" (Parameter '{param}')", string.Empty, StringComparison.Ordinal) : e.Message;
+    }
+
     private static ArgumentException First(IReadOnlyDictionary<string, string> errors)
     {
         var (name, message) = errors.First();
@@ -220,7 +227,7 @@ public static class AuditFilterQuery
             {
                 // The domain names the property (Iin: expected ...); the page names the query field.
                 // ArgumentException.Message ends with " (Parameter 'X')": the field shows the message alone.
-                var message = e.ParamName is { } param ? e.Message.Replace($" (Parameter '{param}')", string.Empty, StringComparison.Ordinal) : e.Message;
+                var message = MessageOf(e);
                 var colon = message.IndexOf(": ", StringComparison.Ordinal);
                 var text = colon >= 0 ? message[(colon + 2)..] : message;
                 Errors[name] = text.Length == 0 ? text : char.ToUpperInvariant(text[0]) + text[1..];

@@ -60,10 +60,10 @@ public sealed class AuditExportEndpointTests
     }
 
     [Theory]
-    [InlineData("format=csv&kdd=XYZ", "Kdd: expected hexadecimal")]
-    [InlineData("format=csv&from=yesterday", "from: expected an ISO 8601 instant")]
+    [InlineData("format=csv&kdd=XYZ", "kdd: Expected hexadecimal")]
+    [InlineData("format=csv&from=yesterday", "from: Expected an ISO 8601 UTC time")]
     [InlineData("format=xml", "format: expected csv or jsonl")]
-    [InlineData("format=csv&kvn=300", "Kvn: expected 0 to 255")]
+    [InlineData("format=csv&kvn=300", "kvn: Expected 0 to 255")]
     [InlineData("format=csv&tms=acme", "tms: not a filter field")]
     public async Task Get_MalformedFilter_Answers400NamingTheField(string query, string expected)
     {
@@ -77,6 +77,45 @@ public sealed class AuditExportEndpointTests
         var body = await response.Content.ReadAsStringAsync();
         Assert.StartsWith(expected, body, StringComparison.Ordinal);
         Assert.DoesNotContain(" at ", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_StaffActionsOfAnActor_CsvHoldsOnlyTheirActions()
+    {
+        using var host = await HostWithKeyRequestsAsync();
+        using var browser = await SignedInAsync(host, "auditor@ttp.test", StaffRoles.Auditor);
+        await host.SeedStaffAsync("other@ttp.test", [StaffRoles.Operator], Account.TestTotp.Key);
+        var staffActions = await StaffActionCountAsync(host, "user:auditor@ttp.test");
+
+        using var response = await browser.GetAsync("/audit/export/actions?format=csv&actor=user:auditor@ttp.test");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Matches("^\"?ttp-staff-actions-[0-9]{8}T[0-9]{6}Z\\.csv\"?$", response.Content.Headers.ContentDisposition?.FileName);
+        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(staffActions > 0, "the sign-in is a staff action of the auditor");
+        Assert.Equal(staffActions, lines.Length - 1);
+        Assert.All(lines.Skip(1), l => Assert.Contains(",StaffAction,", l, StringComparison.Ordinal));
+        Assert.All(lines.Skip(1), l => Assert.Contains(",user:auditor@ttp.test,", l, StringComparison.Ordinal));
+        Assert.Contains("\"selection\":\"staff-actions\"", (await LastExportRecordAsync(host)).Details, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Get_StaffActionsWithAKeyRequestField_Answers400()
+    {
+        using var host = new PortalHost();
+        using var browser = await SignedInAsync(host, "auditor@ttp.test", StaffRoles.Auditor);
+
+        using var response = await browser.GetAsync("/audit/export/actions?format=csv&tsm=acme");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.StartsWith("tsm: not a filter field", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<int> StaffActionCountAsync(PortalHost host, string actor)
+    {
+        await using var db = await host.Services.GetRequiredService<IDbContextFactory<TtpDbContext>>().CreateDbContextAsync();
+        return await db.AuditEvents.CountAsync(e => e.Stream == AuditStream.StaffAction && e.Actor == actor);
     }
 
     [Fact]
