@@ -64,6 +64,8 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<AuditedTransaction>();
         services.AddSingleton<AuditWriter>();
         services.AddSingleton<AuditQueries>();
+        services.AddSingleton<AuditVerificationJob>();
+        services.AddSingleton<AuditVerificationQueries>();
 
         services.AddIdentityCore<StaffUser>(o =>
             {

@@ -46,6 +46,9 @@ public abstract class TtpDbContext(DbContextOptions options)
 
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
 
+    /// <summary>Background verifications of the whole trail; the running one is the installation's lease (see <see cref="AuditVerification"/>).</summary>
+    public DbSet<AuditVerification> AuditVerifications => Set<AuditVerification>();
+
     /// <summary>The version of the key-request directory (see <see cref="DirectoryVersion"/>).</summary>
     public DbSet<DirectoryVersion> DirectoryVersions => Set<DirectoryVersion>();
 
