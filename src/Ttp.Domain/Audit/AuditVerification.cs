@@ -86,7 +86,7 @@ public sealed class AuditVerification
         CheckpointsChecked = result.Checkpoints;
         FirstBrokenSequence = result.FirstBrokenSequence;
         Outcome = result.IsValid ? AuditRecord.OutcomeOk : result.Reason.ToString();
-        Problem = result.Problem;
+        Problem = Limit(result.Problem);
         FinishedAt = now;
         HeartbeatAt = now;
     }
@@ -95,7 +95,7 @@ public sealed class AuditVerification
     {
         State = AuditVerificationState.Failed;
         Outcome = "error";
-        Problem = problem;
+        Problem = Limit(problem);
         FinishedAt = now;
         HeartbeatAt = now;
     }
@@ -104,8 +104,11 @@ public sealed class AuditVerification
     {
         State = AuditVerificationState.Abandoned;
         Outcome = "abandoned";
-        Problem = problem;
+        Problem = Limit(problem);
         RecordsChecked = recordsChecked ?? RecordsChecked;
         FinishedAt = now;
     }
+
+    /// <summary>The problem text cut to what the column holds (1,000 characters).</summary>
+    private static string? Limit(string? text) => text is null || text.Length <= 1000 ? text : text[..999] + "…";
 }

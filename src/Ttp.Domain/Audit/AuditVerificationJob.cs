@@ -24,8 +24,6 @@ public sealed class AuditVerificationJob(
     /// <summary>A Running row without progress for longer than this belongs to a node that died: it may be taken over.</summary>
     public static readonly TimeSpan StaleAfter = TimeSpan.FromSeconds(30);
 
-    private const int MaxProblemLength = 1000;
-
     /// <summary>
     /// Takes the lease and records the start; run it with <see cref="RunAsync"/>. Refused while another verification is
     /// running with a fresh heartbeat (naming who started it and when); a stale one is marked Abandoned first.
@@ -75,9 +73,10 @@ public sealed class AuditVerificationJob(
     public async Task<AuditVerification> RunAsync(Guid id, IProgress<long>? written = null, CancellationToken cancellationToken = default)
     {
         AuditVerification started;
-        await using (var db = await factory.CreateDbContextAsync(cancellationToken))
+        // Not cancelled here: a shutdown now must still find the row, to leave it Abandoned.
+        await using (var db = await factory.CreateDbContextAsync(CancellationToken.None))
         {
-            started = await db.AuditVerifications.AsNoTracking().SingleOrDefaultAsync(v => v.Id == id, cancellationToken)
+            started = await db.AuditVerifications.AsNoTracking().SingleOrDefaultAsync(v => v.Id == id, CancellationToken.None)
                 ?? throw new NotFoundException($"no audit verification {id}");
         }
 
@@ -101,7 +100,7 @@ public sealed class AuditVerificationJob(
         catch (Exception e) when (e is DomainException or DbException)
         {
             await progress.DrainAsync();
-            return await FinishAsync(id, v => v.Fail(Truncate("could not be checked: " + e.Message), time.GetUtcNow()), CancellationToken.None);
+            return await FinishAsync(id, v => v.Fail("could not be checked: " + e.Message, time.GetUtcNow()), CancellationToken.None);
         }
     }
 
@@ -132,6 +131,4 @@ public sealed class AuditVerificationJob(
         }, cancellationToken);
 
     private static string Subject(Guid id) => "audit-verification:" + id.ToString("D", CultureInfo.InvariantCulture);
-
-    private static string Truncate(string text) => text.Length <= MaxProblemLength ? text : text[..(MaxProblemLength - 1)] + "…";
 }
