@@ -16,6 +16,7 @@ internal static class PortalExtensions
         builder.Services.AddSingleton<PortalStatus>();
         builder.Services.AddHostedService<DomainStartup>();
         builder.Services.AddHostedService<CeremonyExpiry>();
+        builder.Services.AddAuditVerificationRunner();
         return builder;
     }
 
@@ -45,5 +46,13 @@ internal static class PortalExtensions
             RequestPath = "/assets",
         });
         return app;
+    }
+
+    /// <summary>The background runner of the audit verifications (<see cref="AuditVerificationRunner"/>): one singleton, stopped with the host.</summary>
+    public static IServiceCollection AddAuditVerificationRunner(this IServiceCollection services)
+    {
+        services.AddSingleton<AuditVerificationRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditVerificationRunner>());
+        return services;
     }
 }

@@ -32,7 +32,8 @@ public sealed class AuditVerificationJob(
     public async Task<AuditVerification> StartAsync(Actor actor, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
-        return await audited.RunAsync(async db =>
+        var id = Guid.NewGuid();
+        return await CommittedAsync(id, AuditVerificationState.Running, () => audited.RunAsync(async db =>
         {
             var now = time.GetUtcNow();
             var abandoned = new List<Guid>();
@@ -51,7 +52,7 @@ public sealed class AuditVerificationJob(
 
             var total = await db.AuditChainHeads.AsNoTracking().Where(h => h.Id == AuditChainHead.SingletonId)
                 .Select(h => h.LastSequence).SingleOrDefaultAsync(cancellationToken);
-            var verification = AuditVerification.Start(Guid.NewGuid(), actor.Id, now, total);
+            var verification = AuditVerification.Start(id, actor.Id, now, total);
             db.AuditVerifications.Add(verification);
             var record = AuditRecord.StaffAction("audit.verification-started", actor, Subject(verification.Id), new
             {
@@ -60,7 +61,7 @@ public sealed class AuditVerificationJob(
                 Abandoned = abandoned.Count == 0 ? null : abandoned,
             });
             return (verification, record);
-        }, cancellationToken);
+        }, cancellationToken));
     }
 
     /// <summary>
@@ -106,7 +107,7 @@ public sealed class AuditVerificationJob(
 
     /// <summary>Updates the row and appends <c>audit.verification-finished</c> in one transaction.</summary>
     private Task<AuditVerification> FinishAsync(Guid id, Action<AuditVerification> finish, CancellationToken cancellationToken) =>
-        audited.RunAsync(async db =>
+        CommittedAsync(id, null, () => audited.RunAsync(async db =>
         {
             var verification = await db.AuditVerifications.SingleAsync(v => v.Id == id, cancellationToken);
             var takenOver = verification.State != AuditVerificationState.Running;
@@ -128,7 +129,31 @@ public sealed class AuditVerificationJob(
                 verification.Problem,
             }, verification.Outcome ?? AuditRecord.OutcomeOk);
             return (verification, record);
-        }, cancellationToken);
+        }, cancellationToken));
+
+    /// <summary>
+    /// Runs an audited change of the verification <paramref name="id"/>. On a broken trail the checkpoint written after
+    /// the commit fails (<see cref="IntegrityException"/>) although the change and its record are committed: then the
+    /// committed row is what counts (the verification names the break), not the exception.
+    /// </summary>
+    private async Task<AuditVerification> CommittedAsync(Guid id, AuditVerificationState? expected, Func<Task<AuditVerification>> change)
+    {
+        try
+        {
+            return await change();
+        }
+        catch (IntegrityException)
+        {
+            await using var db = await factory.CreateDbContextAsync(CancellationToken.None);
+            var row = await db.AuditVerifications.AsNoTracking().SingleOrDefaultAsync(v => v.Id == id, CancellationToken.None);
+            if (row is null || (expected is { } state ? row.State != state : row.State == AuditVerificationState.Running))
+            {
+                throw;
+            }
+
+            return row;
+        }
+    }
 
     private static string Subject(Guid id) => "audit-verification:" + id.ToString("D", CultureInfo.InvariantCulture);
 }
