@@ -89,7 +89,7 @@ public static class AuditVerifier
         using var hasher = new AuditHasher(key);
         var previousHash = AuditHash.Genesis.ToArray();
         long expected = 1;
-        await foreach (var record in AuditEventRows.ReadAllAsync(db, cancellationToken))
+        await foreach (var record in AuditEventRows.ReadRowsAsync(db, cancellationToken))
         {
             // Checkpoints of the records verified so far (sequence 0: the empty chain).
             while (next is not null && next.Sequence < expected)
