@@ -15,6 +15,7 @@ public sealed partial class AuditVerificationRunner(AuditVerificationJob job, IL
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<Guid, Task> _running = new();
+    private int _disposed;
 
     /// <summary>
     /// Starts a verification as <paramref name="actor"/> and runs it in the background; returns its row as started.
@@ -22,7 +23,7 @@ public sealed partial class AuditVerificationRunner(AuditVerificationJob job, IL
     /// <exception cref="RuleViolationException">A verification is already running (the message names who started it and when).</exception>
     public async Task<AuditVerification> StartAsync(Actor actor)
     {
-        ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1 || _stopping.IsCancellationRequested, this);
         var started = await job.StartAsync(actor, _stopping.Token);
         LogStarted(logger, started.Id, actor.Id, started.TotalRecords);
         var run = Task.Run(() => RunAsync(started.Id));
@@ -39,14 +40,23 @@ public sealed partial class AuditVerificationRunner(AuditVerificationJob job, IL
     /// <summary>Cancels the running verification and waits (up to the host's shutdown timeout) for its row to be left Abandoned.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (Volatile.Read(ref _disposed) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         await Task.WhenAll(_running.Values).WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
+    /// <summary>Cancels a verification still running; idempotent (the container disposes the instance as the singleton and as the hosted service).</summary>
     public void Dispose()
     {
-        _stopping.Cancel();
-        _stopping.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel();
+            _stopping.Dispose();
+        }
     }
 
     private async Task RunAsync(Guid id)
