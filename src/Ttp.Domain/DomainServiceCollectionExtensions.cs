@@ -72,6 +72,8 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<KeyRequestSearch>();
         services.AddSingleton<StaffActionSearch>();
         services.AddSingleton<AuditRecordLookup>();
+        services.AddSingleton<AuditVerificationJob>();
+        services.AddSingleton<AuditVerificationQueries>();
 
         services.AddIdentityCore<StaffUser>(o =>
             {

@@ -19,6 +19,7 @@ internal static class PortalExtensions
         builder.Services.AddHostedService<CeremonyExpiry>();
         builder.Services.AddHostedService<AlertScanning>();
         builder.Services.AddHostedService<KeyRequestRollupTimer>();
+        builder.Services.AddAuditVerificationRunner();
         return builder;
     }
 
@@ -48,5 +49,13 @@ internal static class PortalExtensions
             RequestPath = "/assets",
         });
         return app;
+    }
+
+    /// <summary>The background runner of the audit verifications (<see cref="AuditVerificationRunner"/>): one singleton, stopped with the host.</summary>
+    public static IServiceCollection AddAuditVerificationRunner(this IServiceCollection services)
+    {
+        services.AddSingleton<AuditVerificationRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<AuditVerificationRunner>());
+        return services;
     }
 }

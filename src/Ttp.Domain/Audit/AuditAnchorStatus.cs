@@ -23,7 +23,7 @@ public enum AuditAnchorState
 
 /// <summary>
 /// The chain's last record against the latest checkpoint of the anchors file, read without walking the chain: what the
-/// portal shows at a glance. Only a verification (<see cref="AuditTrailVerifier.VerifyAsync"/>) proves the records.
+/// portal shows at a glance. Only a verification (<see cref="AuditTrailVerifier.VerifyAsync(CancellationToken)"/>) proves the records.
 /// </summary>
 /// <param name="State">How they stand.</param>
 /// <param name="LastSequence">The last record's sequence in the database (0 when none).</param>

@@ -39,6 +39,34 @@ internal static class AuditChainCheck
         return AuditBreakReason.None;
     }
 
+    /// <summary>Why the verifier's <paramref name="row"/> does not follow <paramref name="previousHash"/>, or <see cref="AuditBreakReason.None"/>.</summary>
+    public static AuditBreakReason Check(AuditHasher hasher, ReadOnlySpan<byte> previousHash, AuditRow row, long hmacThrough)
+    {
+        byte[] computed;
+        try
+        {
+            computed = hasher.Compute(previousHash, row, hmac: row.Sequence <= hmacThrough);
+        }
+        catch (ArgumentException)
+        {
+            // Text that has no UTF-8 form cannot have been appended: changed.
+            return AuditBreakReason.HashMismatch;
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(computed, row.Hash))
+        {
+            return AuditBreakReason.HashMismatch;
+        }
+
+        if (row.Sequence > hmacThrough
+            && (row.Mac is not { } mac || !CryptographicOperations.FixedTimeEquals(hasher.ComputeMac(row.Hash), mac)))
+        {
+            return AuditBreakReason.MacMismatch;
+        }
+
+        return AuditBreakReason.None;
+    }
+
     /// <summary>One line naming the problem <paramref name="reason"/> found at <paramref name="sequence"/>.</summary>
     public static string Describe(AuditBreakReason reason, long sequence) => reason switch
     {

@@ -102,6 +102,36 @@ internal static class AuditEventRows
         }
     }
 
+    /// <summary>
+    /// Every record, in sequence order, as the verifier hashes them (<see cref="AuditRow"/>): on SQLite the details'
+    /// stored UTF-8 bytes and the instant's stored microseconds, without decoding to UTF-16 and encoding back.
+    /// </summary>
+    public static async IAsyncEnumerable<AuditRow> ReadRowsAsync(TtpDbContext db, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var isSqlite = db.Database.IsSqlite();
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        command.CommandText = SelectSql;
+        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            yield return new AuditRow
+            {
+                Sequence = reader.GetInt64(0),
+                OccurredAtMicroseconds = isSqlite ? reader.GetInt64(1) : AuditHash.ToUnixMicroseconds(reader.GetFieldValue<DateTimeOffset>(1)),
+                Stream = (AuditStream)reader.GetInt32(2),
+                Action = reader.GetString(3),
+                Actor = reader.GetString(4),
+                Subject = reader.GetString(5),
+                Outcome = reader.GetString(6),
+                Details = isSqlite ? null : reader.GetString(7),
+                DetailsUtf8 = isSqlite ? reader.GetFieldValue<byte[]>(7) : null,
+                Hash = reader.GetFieldValue<byte[]>(8),
+                Mac = reader.IsDBNull(9) ? null : reader.GetFieldValue<byte[]>(9),
+            };
+        }
+    }
+
     private static AuditEvent Read(DbDataReader reader, bool isSqlite) => new()
     {
         Sequence = reader.GetInt64(0),

@@ -123,6 +123,53 @@ public static class AuditHash
         return offset;
     }
 
+    /// <summary>
+    /// As the other overload, with the instant in microseconds and the details as their stored UTF-8 bytes (hashed as
+    /// stored, not decoded and encoded again: SQLite's verification path).
+    /// </summary>
+    /// <exception cref="ArgumentException">A field is not well-formed UTF-8 text.</exception>
+    internal static int WriteCanonical(
+        ref byte[] buffer,
+        long sequence,
+        long occurredAtMicroseconds,
+        int stream,
+        string action,
+        string actor,
+        string subject,
+        string outcome,
+        ReadOnlySpan<byte> detailsUtf8)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(detailsUtf8))
+        {
+            throw new ArgumentException("The details are not well-formed UTF-8.", nameof(detailsUtf8));
+        }
+
+        var length = FixedLength
+            + StrictUtf8.GetByteCount(action)
+            + StrictUtf8.GetByteCount(actor)
+            + StrictUtf8.GetByteCount(subject)
+            + StrictUtf8.GetByteCount(outcome)
+            + detailsUtf8.Length;
+        if (buffer.Length < length)
+        {
+            buffer = new byte[Math.Max(length, buffer.Length * 2)];
+        }
+
+        var span = buffer.AsSpan();
+        span[0] = CanonicalVersion;
+        BinaryPrimitives.WriteInt64BigEndian(span[1..], sequence);
+        BinaryPrimitives.WriteInt64BigEndian(span[9..], occurredAtMicroseconds);
+        BinaryPrimitives.WriteInt32BigEndian(span[17..], stream);
+        var offset = 21;
+        offset = WriteText(span, offset, action);
+        offset = WriteText(span, offset, actor);
+        offset = WriteText(span, offset, subject);
+        offset = WriteText(span, offset, outcome);
+        BinaryPrimitives.WriteUInt32BigEndian(span[offset..], (uint)detailsUtf8.Length);
+        detailsUtf8.CopyTo(span[(offset + 4)..]);
+        return offset + 4 + detailsUtf8.Length;
+    }
+
     /// <summary>Microseconds since the Unix epoch (UTC), as the canonical form and the SQLite column hold them.</summary>
     internal static long ToUnixMicroseconds(DateTimeOffset value) => (value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
 

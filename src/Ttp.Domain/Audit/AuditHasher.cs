@@ -45,6 +45,16 @@ internal sealed class AuditHasher : IDisposable
         return Finish(hmac, previousHash, length);
     }
 
+    /// <summary>The chain hash of a row read by the verifier: SHA-256, or HMAC-SHA256 when <paramref name="hmac"/>.</summary>
+    public byte[] Compute(ReadOnlySpan<byte> previousHash, AuditRow row, bool hmac)
+    {
+        var hash = hmac ? Hmac : _sha256;
+        var length = row.DetailsUtf8 is { } utf8
+            ? AuditHash.WriteCanonical(ref _buffer, row.Sequence, row.OccurredAtMicroseconds, (int)row.Stream, row.Action, row.Actor, row.Subject, row.Outcome, utf8)
+            : AuditHash.WriteCanonical(ref _buffer, row.Sequence, row.OccurredAt, (int)row.Stream, row.Action, row.Actor, row.Subject, row.Outcome, row.Details!);
+        return Finish(hash, previousHash, length);
+    }
+
     /// <summary><c>HMAC-SHA256(audit key, hash)</c>: the record's MAC.</summary>
     public byte[] ComputeMac(ReadOnlySpan<byte> hash)
     {

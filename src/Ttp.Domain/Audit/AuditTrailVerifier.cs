@@ -15,11 +15,18 @@ public sealed class AuditTrailVerifier(
 {
     /// <summary>Verifies the chain and its checkpoints; a broken trail is a result (see <see cref="AuditVerificationResult.ThrowIfBroken"/>).</summary>
     /// <exception cref="IntegrityException">The audit key or the signing key is missing while the trail depends on it, or does not open.</exception>
-    public async Task<AuditVerificationResult> VerifyAsync(CancellationToken cancellationToken = default)
+    public Task<AuditVerificationResult> VerifyAsync(CancellationToken cancellationToken = default) => VerifyAsync(null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="VerifyAsync(CancellationToken)"/>, telling <paramref name="progress"/> the records verified so far every
+    /// <see cref="AuditVerifier.ProgressStep"/> records (the background job, <see cref="AuditVerificationJob"/>).
+    /// </summary>
+    /// <exception cref="IntegrityException">The audit key or the signing key is missing while the trail depends on it, or does not open.</exception>
+    public async Task<AuditVerificationResult> VerifyAsync(IProgress<long>? progress, CancellationToken cancellationToken = default)
     {
         var key = await auditKey.GetAsync(cancellationToken);
         var signing = await signingKey.GetAsync(cancellationToken);
-        return await AuditVerifier.VerifyAsync(factory, key, anchors, signing.PublicKey, cancellationToken);
+        return await AuditVerifier.VerifyAsync(factory, key, anchors, signing.PublicKey, progress, cancellationToken);
     }
 
     /// <summary>

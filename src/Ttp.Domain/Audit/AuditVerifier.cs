@@ -23,7 +23,7 @@ public static class AuditVerifier
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(key);
-        return VerifyCoreAsync(factory, key, null, cancellationToken);
+        return VerifyCoreAsync(factory, key, null, null, cancellationToken);
     }
 
     /// <summary>
@@ -31,17 +31,30 @@ public static class AuditVerifier
     /// one snapshot of the database, and names the first problem.
     /// </summary>
     public static Task<AuditVerificationResult> VerifyAsync(
-        IDbContextFactory<TtpDbContext> factory, AuditKey key, AuditCheckpointFile anchors, AuditPublicKey publicKey, CancellationToken cancellationToken = default)
+        IDbContextFactory<TtpDbContext> factory, AuditKey key, AuditCheckpointFile anchors, AuditPublicKey publicKey, CancellationToken cancellationToken = default) =>
+        VerifyAsync(factory, key, anchors, publicKey, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="VerifyAsync(IDbContextFactory{TtpDbContext}, AuditKey, AuditCheckpointFile, AuditPublicKey, CancellationToken)"/>,
+    /// telling <paramref name="progress"/> the number of records verified every <see cref="ProgressStep"/> records (on the
+    /// verifying thread: keep it cheap, e.g. store the number and write it elsewhere).
+    /// </summary>
+    public static Task<AuditVerificationResult> VerifyAsync(
+        IDbContextFactory<TtpDbContext> factory, AuditKey key, AuditCheckpointFile anchors, AuditPublicKey publicKey, IProgress<long>? progress,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(factory);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(anchors);
         ArgumentNullException.ThrowIfNull(publicKey);
-        return VerifyCoreAsync(factory, key, new AuditCheckpointReader(anchors, publicKey, cancellationToken), cancellationToken);
+        return VerifyCoreAsync(factory, key, new AuditCheckpointReader(anchors, publicKey, cancellationToken), progress, cancellationToken);
     }
 
+    /// <summary>How many records are verified between two reports of progress (a power of two).</summary>
+    public const int ProgressStep = 1024;
+
     private static async Task<AuditVerificationResult> VerifyCoreAsync(
-        IDbContextFactory<TtpDbContext> factory, AuditKey key, AuditCheckpointReader? checkpoints, CancellationToken cancellationToken)
+        IDbContextFactory<TtpDbContext> factory, AuditKey key, AuditCheckpointReader? checkpoints, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         await using var reader = checkpoints;
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
@@ -76,7 +89,7 @@ public static class AuditVerifier
         using var hasher = new AuditHasher(key);
         var previousHash = AuditHash.Genesis.ToArray();
         long expected = 1;
-        await foreach (var record in AuditEventRows.ReadAllAsync(db, cancellationToken))
+        await foreach (var record in AuditEventRows.ReadRowsAsync(db, cancellationToken))
         {
             // Checkpoints of the records verified so far (sequence 0: the empty chain).
             while (next is not null && next.Sequence < expected)
@@ -114,6 +127,10 @@ public static class AuditVerifier
             previousHash = record.Hash;
             expected++;
             count++;
+            if ((count & (ProgressStep - 1)) == 0)
+            {
+                progress?.Report(count);
+            }
         }
 
         var last = expected - 1;

@@ -51,6 +51,8 @@ public abstract class TtpDbContext(DbContextOptions options)
 
     /// <summary>The alert scanner's watermark (one row).</summary>
     public DbSet<Alerts.AlertScanState> AlertScanStates => Set<Alerts.AlertScanState>();
+    /// <summary>Background verifications of the whole trail; the running one is the installation's lease (see <see cref="AuditVerification"/>).</summary>
+    public DbSet<AuditVerification> AuditVerifications => Set<AuditVerification>();
 
     /// <summary>The version of the key-request directory (see <see cref="DirectoryVersion"/>).</summary>
     public DbSet<DirectoryVersion> DirectoryVersions => Set<DirectoryVersion>();

@@ -20,6 +20,50 @@ public sealed class AuditIntegrityPageTests
 {
     private const string Auditor = "auditor@ttp.example";
 
+    // The page polls the background verification's row every second.
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+
+    [Fact]
+    public async Task Render_VerificationRunning_ShowsItsProgressOnEveryLoadAndRefusesASecondStart()
+    {
+        await using var domain = await PortalDomain.CreateAsync(Auditor, StaffRoles.Auditor);
+        await ImportKeySetAsync(domain);
+        // Started on another node (the lease row), not run here: what a second browser or a reload finds.
+        var running = await domain.Context.Services.GetRequiredService<AuditVerificationJob>().StartAsync(Actor.Staff(PortalDomain.SecurityOfficerC));
+
+        var first = domain.Context.Render<AuditIntegrityPage>();
+        first.WaitForAssertion(() => Assert.NotNull(first.Find("[data-testid=verify-progress]")));
+        var reload = domain.Context.Render<AuditIntegrityPage>();
+        reload.WaitForAssertion(() => Assert.NotNull(reload.Find("[data-testid=verify-progress]")));
+
+        Assert.Contains($"0 of {running.TotalRecords:N0} records checked", reload.Find("[data-testid=verify-progress-text]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("started by user:" + PortalDomain.SecurityOfficerC, reload.Find("[data-testid=verify-progress]").TextContent, StringComparison.Ordinal);
+        Assert.NotNull(reload.Find("[data-testid=verify]").GetAttribute("disabled"));
+        var refused = await Assert.ThrowsAsync<RuleViolationException>(() =>
+            domain.Context.Services.GetRequiredService<Ttp.Portal.Hosting.AuditVerificationRunner>().StartAsync(Actor.Staff(Auditor)));
+        Assert.Contains("already running: started by user:" + PortalDomain.SecurityOfficerC, refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_Click_RunsInTheBackgroundAndAReloadShowsTheResultAndWhoStartedIt()
+    {
+        await using var domain = await PortalDomain.CreateAsync(Auditor, StaffRoles.Auditor);
+        await ImportKeySetAsync(domain);
+        var page = domain.Context.Render<AuditIntegrityPage>();
+        page.WaitForAssertion(() => Assert.NotNull(page.Find("[data-testid=verify]")));
+
+        page.Find("[data-testid=verify]").Click();
+        await domain.Context.Services.GetRequiredService<Ttp.Portal.Hosting.AuditVerificationRunner>().WhenIdleAsync();
+        var reload = domain.Context.Render<AuditIntegrityPage>();
+
+        reload.WaitForAssertion(() => Assert.StartsWith("Intact:", reload.Find("[data-testid=verify-result]").TextContent.Trim(), StringComparison.Ordinal), Wait);
+        Assert.Contains("Started by user:" + Auditor, reload.Find("[data-testid=verify-result-by]").TextContent, StringComparison.Ordinal);
+        page.WaitForAssertion(() => Assert.StartsWith("Intact:", page.Find("[data-testid=verify-result]").TextContent.Trim(), StringComparison.Ordinal), Wait);
+        var last = await domain.Context.Services.GetRequiredService<AuditVerificationQueries>().LastFinishedAsync();
+        Assert.Equal(AuditVerificationState.Passed, last!.State);
+        Assert.Equal("user:" + Auditor, last.StartedBy);
+    }
+
     [Fact]
     public async Task Render_UntouchedInstallation_ShowsTheSigningKeysPublicHalfCoveredChainAndNoDamage()
     {
@@ -59,7 +103,7 @@ public sealed class AuditIntegrityPageTests
         var clean = domain.Context.Render<AuditIntegrityPage>();
         clean.WaitForAssertion(() => Assert.NotNull(clean.Find("[data-testid=verify]")));
         clean.Find("[data-testid=verify]").Click();
-        clean.WaitForAssertion(() => Assert.StartsWith("Intact:", clean.Find("[data-testid=verify-result]").TextContent.Trim(), StringComparison.Ordinal));
+        clean.WaitForAssertion(() => Assert.StartsWith("Intact:", clean.Find("[data-testid=verify-result]").TextContent.Trim(), StringComparison.Ordinal), Wait);
         var last = long.Parse(clean.Find("[data-testid=last-sequence]").TextContent.Replace(",", string.Empty, StringComparison.Ordinal), System.Globalization.CultureInfo.InvariantCulture);
 
         await domain.ExecuteSqlAsync($"DELETE FROM audit_events WHERE sequence > {last - 2}");
@@ -69,7 +113,7 @@ public sealed class AuditIntegrityPageTests
         cut.WaitForAssertion(() => Assert.Contains($"checkpoint at sequence {last:N0}, chain ends at {last - 2:N0}: records were removed from the end",
             cut.Find("[data-testid=anchor-text]").TextContent, StringComparison.Ordinal));
         cut.Find("[data-testid=verify]").Click();
-        cut.WaitForAssertion(() => Assert.StartsWith($"Broken at record {last - 1:N0}:", cut.Find("[data-testid=verify-result]").TextContent.Trim(), StringComparison.Ordinal));
+        cut.WaitForAssertion(() => Assert.StartsWith($"Broken at record {last - 1:N0}:", cut.Find("[data-testid=verify-result]").TextContent.Trim(), StringComparison.Ordinal), Wait);
     }
 
     private static async Task ImportKeySetAsync(PortalDomain domain)

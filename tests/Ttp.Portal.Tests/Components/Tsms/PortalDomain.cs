@@ -10,6 +10,7 @@ using Ttp.Domain;
 using Ttp.Domain.Data;
 using Ttp.Domain.Staff;
 using Ttp.Domain.Tsms;
+using Ttp.Portal;
 using Ttp.Portal.Accreditation;
 using Ttp.Portal.Ceremonies;
 using Ttp.Portal.IssuerKeys;
@@ -82,6 +83,7 @@ internal sealed class PortalDomain : IAsyncDisposable
         context.Services.AddPortalAccreditation();
         context.Services.AddPortalIssuerKeys();
         context.Services.AddPortalCeremonies();
+        context.Services.AddAuditVerificationRunner();
 
         // The portal's real policies (PortalPolicies) over a signed-in principal with the role, as the portal's cookie gives.
         var principal = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity(

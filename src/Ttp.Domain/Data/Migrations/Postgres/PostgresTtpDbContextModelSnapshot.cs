@@ -8,7 +8,7 @@ using Ttp.Domain.Data;
 
 #nullable disable
 
-namespace Probe
+namespace Ttp.Domain.Data.Migrations.Postgres
 {
     [DbContext(typeof(PostgresTtpDbContext))]
     partial class PostgresTtpDbContextModelSnapshot : ModelSnapshot
@@ -389,6 +389,74 @@ namespace Probe
                         .HasDatabaseName("ix_audit_events_stream_occurred_at");
 
                     b.ToTable("audit_events", (string)null);
+                });
+
+            modelBuilder.Entity("Ttp.Domain.Audit.AuditVerification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("CheckpointsChecked")
+                        .HasColumnType("integer")
+                        .HasColumnName("checkpoints_checked");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<long?>("FirstBrokenSequence")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_broken_sequence");
+
+                    b.Property<DateTimeOffset>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("problem");
+
+                    b.Property<long>("RecordsChecked")
+                        .HasColumnType("bigint")
+                        .HasColumnName("records_checked");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<long>("TotalRecords")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_records");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_verifications");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_audit_verifications_started_at");
+
+                    b.HasIndex("State")
+                        .HasDatabaseName("ix_audit_verifications_state");
+
+                    b.ToTable("audit_verifications", (string)null);
                 });
 
             modelBuilder.Entity("Ttp.Domain.Audit.KeyRequestRollupRow", b =>

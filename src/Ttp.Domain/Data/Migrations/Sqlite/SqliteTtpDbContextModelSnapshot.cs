@@ -382,6 +382,74 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("Ttp.Domain.Audit.AuditVerification", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("CheckpointsChecked")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("checkpoints_checked");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("finished_at");
+
+                    b.Property<long?>("FirstBrokenSequence")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("first_broken_sequence");
+
+                    b.Property<long>("HeartbeatAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("Problem")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("problem");
+
+                    b.Property<long>("RecordsChecked")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("records_checked");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("StartedBy")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("started_by");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("state");
+
+                    b.Property<long>("TotalRecords")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total_records");
+
+                    b.HasKey("Id")
+                        .HasName("pk_audit_verifications");
+
+                    b.HasIndex("StartedAt")
+                        .HasDatabaseName("ix_audit_verifications_started_at");
+
+                    b.HasIndex("State")
+                        .HasDatabaseName("ix_audit_verifications_state");
+
+                    b.ToTable("audit_verifications", (string)null);
+                });
+
             modelBuilder.Entity("Ttp.Domain.Audit.KeyRequestRollupRow", b =>
                 {
                     b.Property<long>("Hour")

@@ -6,28 +6,46 @@ using Ttp.Domain;
 using Ttp.Domain.Audit;
 using Ttp.Domain.Integrity;
 using Ttp.Domain.KeyRequests;
+using Ttp.Portal.Accreditation;
+using Ttp.Portal.Hosting;
+using Ttp.Portal.Security;
 
 namespace Ttp.Portal.Components.Pages.Audit;
 
 /// <summary>
 /// The audit trail's integrity at a glance (chain end against the latest signed checkpoint, naming a gap), a full
-/// verification on demand, the audit public key to keep outside the TTP, and every damaged stored key or access record.
+/// verification run in the background (<see cref="AuditVerificationRunner"/>; this page polls its row every second,
+/// so a reload or another browser shows the same job), the audit public key to keep outside the TTP, and every damaged stored key or access record.
 /// Read-only: Auditors and Security officers.
 /// </summary>
-public sealed partial class AuditIntegrityPage
+public sealed partial class AuditIntegrityPage : IDisposable
 {
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
     private bool _loaded;
     private string? _error;
     private AuditAnchorStatus? _anchor;
     private PublicKeyView? _publicKey;
     private StoredKeyReport? _keys;
     private IReadOnlyList<RejectedRecord> _rejected = [];
-    private AuditVerificationResult? _verification;
-    private bool _verifying;
+    private AuditVerification? _job;
+    private string? _refusal;
+    private bool _starting;
+    private ITimer? _poll;
+    private int _polling;
     private DateTimeOffset _now;
 
     [Inject]
     private AuditTrailVerifier Verifier { get; set; } = default!;
+
+    [Inject]
+    private AuditVerificationRunner Runner { get; set; } = default!;
+
+    [Inject]
+    private AuditVerificationQueries Verifications { get; set; } = default!;
+
+    [Inject]
+    private StaffAuthorization Staff { get; set; } = default!;
 
     [Inject]
     private StoredKeyCheck StoredKeys { get; set; } = default!;
@@ -59,13 +77,43 @@ public sealed partial class AuditIntegrityPage
         ["data-testid"] = "public-key-download",
     };
 
-    private string VerificationText => _verification switch
+    private bool IsRunning => _job?.State == AuditVerificationState.Running;
+
+    private Severity ResultSeverity => _job?.State switch
+    {
+        AuditVerificationState.Passed => Severity.Success,
+        AuditVerificationState.Abandoned => Severity.Warning,
+        _ => Severity.Error,
+    };
+
+    private string ResultText => _job switch
     {
         null => string.Empty,
-        { IsValid: true } v => string.Create(CultureInfo.InvariantCulture,
-            $"Intact: {v.RecordCount:N0} records and {v.Checkpoints ?? 0:N0} checkpoints verified; {v.UncoveredRecords ?? 0:N0} records since the latest checkpoint."),
-        var v => string.Create(CultureInfo.InvariantCulture, $"Broken at record {v.FirstBrokenSequence:N0}: {v.Problem}"),
+        { State: AuditVerificationState.Passed } v => string.Create(CultureInfo.InvariantCulture,
+            $"Intact: {v.RecordsChecked:N0} records and {v.CheckpointsChecked ?? 0:N0} checkpoints verified ({TsmDisplay.Time(v.FinishedAt)})."),
+        { State: AuditVerificationState.Failed, FirstBrokenSequence: { } broken } v => string.Create(CultureInfo.InvariantCulture,
+            $"Broken at record {broken:N0}: {v.Problem}"),
+        { State: AuditVerificationState.Abandoned } v => "Abandoned: " + v.Problem,
+        var v => "Could not be verified: " + v.Problem,
     };
+
+    private static double Percent(AuditVerification job) =>
+        job.TotalRecords == 0 ? 0 : Math.Min(100, 100.0 * job.RecordsChecked / job.TotalRecords);
+
+    private static string ProgressText(AuditVerification job)
+    {
+        var text = string.Create(CultureInfo.InvariantCulture, $"{job.RecordsChecked:N0} of {job.TotalRecords:N0} records checked");
+        if (job.RatePerSecond > 0)
+        {
+            text += string.Create(CultureInfo.InvariantCulture, $" · {job.RatePerSecond:N0} records/s");
+        }
+
+        return job.TimeLeft is { } left ? text + " · about " + Duration(left) + " left" : text;
+    }
+
+    private static string Duration(TimeSpan span) => span.TotalSeconds < 60
+        ? span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + " s"
+        : Age(span);
 
     protected override async Task OnInitializedAsync()
     {
@@ -81,21 +129,80 @@ public sealed partial class AuditIntegrityPage
             _keys = await StoredKeys.RunAsync();
             _rejected = (await Directory.CurrentAsync()).Rejected;
         });
+        await RunAsync(async () => _job = await Verifications.LatestAsync());
+        StartPolling();
         _loaded = true;
     }
 
     private async Task VerifyAsync()
     {
-        _verifying = true;
-        _verification = null;
-        await RunAsync(async () =>
+        _starting = true;
+        _refusal = null;
+        try
         {
-            _verification = await Verifier.VerifyAsync();
-            _anchor = await Verifier.AnchorStatusAsync();
-            _now = Time.GetUtcNow();
-        });
-        _verifying = false;
+            var actor = await Staff.RequireAsync(PortalPolicies.ReviewAudit);
+            _job = await Runner.StartAsync(actor);
+            StartPolling();
+        }
+        catch (RuleViolationException e)
+        {
+            // Another verification runs: show it (who, when, progress) and follow it.
+            _refusal = "Not started: " + e.Message + ".";
+            await RunAsync(async () => _job = await Verifications.LatestAsync());
+            StartPolling();
+        }
+        catch (Exception e) when (e is DomainException or System.Data.Common.DbException)
+        {
+            _refusal = "Could not be started: " + e.Message;
+        }
+
+        _starting = false;
     }
+
+    /// <summary>Polls the running verification's row every second (the page's <see cref="TimeProvider"/>) until it ends.</summary>
+    private void StartPolling()
+    {
+        _now = Time.GetUtcNow();
+        if (IsRunning && _poll is null)
+        {
+            _poll = Time.CreateTimer(_ => _ = InvokeAsync(PollAsync), null, PollInterval, PollInterval);
+        }
+    }
+
+    private async Task PollAsync()
+    {
+        if (_job is null || Interlocked.Exchange(ref _polling, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await RunAsync(async () =>
+            {
+                _job = await Verifications.FindAsync(_job.Id) ?? _job;
+                _now = Time.GetUtcNow();
+                if (!IsRunning)
+                {
+                    StopPolling();
+                    _anchor = await Verifier.AnchorStatusAsync();
+                }
+            });
+            StateHasChanged();
+        }
+        finally
+        {
+            Volatile.Write(ref _polling, 0);
+        }
+    }
+
+    private void StopPolling()
+    {
+        _poll?.Dispose();
+        _poll = null;
+    }
+
+    public void Dispose() => StopPolling();
 
     /// <summary>Runs one part of the page; a domain or database failure becomes the page's error, never an exception.</summary>
     private async Task RunAsync(Func<Task> part)
