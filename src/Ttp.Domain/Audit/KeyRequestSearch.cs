@@ -7,8 +7,8 @@ using Ttp.Domain.Data;
 namespace Ttp.Domain.Audit;
 
 /// <summary>
-/// Searches key-request records by the fields of their Details (read only): one page, newest or oldest first, with a keyset
-/// cursor on the sequence. The condition is <see cref="KeyRequestFilterSql"/>'s (the expressions and the predicate of the partial indexes of
+/// Searches key-request records by the fields of their Details (read only): one page, newest or oldest first (by time,
+/// then sequence), with a keyset cursor on the sequence. The condition is <see cref="KeyRequestFilterSql"/>'s (the expressions and the predicate of the partial indexes of
 /// <see cref="AuditSearchIndexSql"/>, so that both planners use them); every value is a parameter.
 /// </summary>
 public sealed class KeyRequestSearch(IDbContextFactory<TtpDbContext> factory)
@@ -82,13 +82,19 @@ public sealed class KeyRequestSearch(IDbContextFactory<TtpDbContext> factory)
         sql.Append(" FROM audit_events WHERE ");
         KeyRequestFilterSql.AppendCondition(sql, valid, sqlite, command);
 
-        // The keyset cursor: "before" is the sequence to go past, below it newest first, above it oldest first.
+        // Time order, the sequence breaking ties: the (field, occurred_at, sequence) indexes deliver it, so that a page is
+        // read from the index in order and the LIMIT stops early (ordering by sequence alone made PostgreSQL sort every
+        // match of a TSM's day). The keyset cursor "before" is the sequence of the last row shown; its time is looked up
+        // by primary key; below it newest first, above it oldest first.
+        var oldest = order == AuditOrder.OldestFirst;
         if (before is { } cursor)
         {
-            KeyRequestFilterSql.AppendComparison(sql, command, "sequence", order == AuditOrder.OldestFirst ? ">" : "<", "before", cursor);
+            sql.Append(" AND (occurred_at, sequence) ").Append(oldest ? '>' : '<')
+                .Append(" ((SELECT occurred_at FROM audit_events WHERE sequence = @before), @before)");
+            AuditRows.AddParameter(command, "@before", cursor);
         }
 
-        sql.Append(order == AuditOrder.OldestFirst ? " ORDER BY sequence ASC LIMIT " : " ORDER BY sequence DESC LIMIT ").Append(limit.ToString(CultureInfo.InvariantCulture));
+        sql.Append(oldest ? " ORDER BY occurred_at ASC, sequence ASC LIMIT " : " ORDER BY occurred_at DESC, sequence DESC LIMIT ").Append(limit.ToString(CultureInfo.InvariantCulture));
         return sql.ToString();
     }
 
