@@ -13,6 +13,7 @@ public static class AuditDisplay
         ["tsm"] = "TSM",
         ["certificateThumbprint"] = "Certificate thumbprint",
         ["remoteAddress"] = "Remote address",
+        ["securityDomainManagerUrl"] = "Security domain manager URL",
         ["iin"] = "IIN",
         ["kdd"] = "KDD",
         ["cin"] = "CIN",
