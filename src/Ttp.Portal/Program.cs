@@ -24,6 +24,7 @@ builder.Services.AddPortalStaff();
 builder.Services.AddPortalAccreditation();
 builder.Services.AddPortalIssuerKeys();
 builder.Services.AddPortalCeremonies();
+builder.Services.AddPortalAudit();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
 builder.Services.AddMudServices();
 

@@ -350,6 +350,8 @@ internal sealed class RoleMatrixWorld : IDisposable
             new KekAdministration(staff, Services.GetRequiredService<KekService>()),
             new CeremonyAdministration(
                 staff, Services.GetRequiredService<CeremonyService>(), Services.GetRequiredService<CeremonyQueries>(), Services.GetRequiredService<IServiceScopeFactory>()),
+            new Ttp.Portal.Audit.AuditAdministration(
+                staff, Services.GetRequiredService<Ttp.Domain.Alerts.AlertService>(), Services.GetRequiredService<Ttp.Portal.Hosting.AuditVerificationRunner>()),
             this);
     }
 
@@ -388,7 +390,7 @@ internal sealed class RoleMatrixWorld : IDisposable
 /// <summary>The edge services under test, and the world they act in (for the test's certificates).</summary>
 internal sealed record MatrixEdges(
     TsmAccreditation Tsms, StaffAdministration Staff, IssuerKeyAdministration IssuerKeys, KekAdministration Keks, CeremonyAdministration Ceremonies,
-    RoleMatrixWorld World);
+    Ttp.Portal.Audit.AuditAdministration Audit, RoleMatrixWorld World);
 
 /// <summary>
 /// The subject of one action for one actor: its own TSM or staff account (<see cref="Name"/>), so that no action depends

@@ -1,3 +1,4 @@
+using Ttp.Portal.Audit;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Bunit;
@@ -83,6 +84,7 @@ internal sealed class PortalDomain : IAsyncDisposable
         context.Services.AddPortalAccreditation();
         context.Services.AddPortalIssuerKeys();
         context.Services.AddPortalCeremonies();
+        context.Services.AddPortalAudit();
         context.Services.AddAuditVerificationRunner();
 
         // The portal's real policies (PortalPolicies) over a signed-in principal with the role, as the portal's cookie gives.

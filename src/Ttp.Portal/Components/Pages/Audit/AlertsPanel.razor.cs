@@ -6,6 +6,8 @@ using Ttp.Domain.Alerts;
 using Ttp.Portal.Components.Shared;
 using Ttp.Portal.Security;
 
+using Ttp.Portal.Audit;
+
 namespace Ttp.Portal.Components.Pages.Audit;
 
 /// <summary>
@@ -27,7 +29,7 @@ public sealed partial class AlertsPanel
     private AlertService Alerts { get; set; } = default!;
 
     [Inject]
-    private StaffAuthorization Staff { get; set; } = default!;
+    private AuditAdministration Audit { get; set; } = default!;
 
     [Inject]
     private IDialogService Dialogs { get; set; } = default!;
@@ -109,8 +111,7 @@ public sealed partial class AlertsPanel
 
         await PageActions.RunAsync(Snackbar, async () =>
         {
-            var actor = await Staff.RequireAsync(PortalPolicies.ReviewAudit);
-            await Alerts.AcknowledgeAsync(alert.Id, actor, note.Length == 0 ? null : note);
+            await Audit.AcknowledgeAlertAsync(alert.Id, note);
             return "Alert acknowledged.";
         }, busy => _busy = busy, LoadAsync, asSentence: true);
     }

@@ -10,6 +10,8 @@ using Ttp.Portal.Accreditation;
 using Ttp.Portal.Hosting;
 using Ttp.Portal.Security;
 
+using Ttp.Portal.Audit;
+
 namespace Ttp.Portal.Components.Pages.Audit;
 
 /// <summary>
@@ -39,13 +41,10 @@ public sealed partial class AuditIntegrityPage : IDisposable
     private AuditTrailVerifier Verifier { get; set; } = default!;
 
     [Inject]
-    private AuditVerificationRunner Runner { get; set; } = default!;
-
-    [Inject]
     private AuditVerificationQueries Verifications { get; set; } = default!;
 
     [Inject]
-    private StaffAuthorization Staff { get; set; } = default!;
+    private AuditAdministration Audit { get; set; } = default!;
 
     [Inject]
     private StoredKeyCheck StoredKeys { get; set; } = default!;
@@ -140,8 +139,7 @@ public sealed partial class AuditIntegrityPage : IDisposable
         _refusal = null;
         try
         {
-            var actor = await Staff.RequireAsync(PortalPolicies.ReviewAudit);
-            _job = await Runner.StartAsync(actor);
+            _job = await Audit.StartVerificationAsync();
             StartPolling();
         }
         catch (RuleViolationException e)
