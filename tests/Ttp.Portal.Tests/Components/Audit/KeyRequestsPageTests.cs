@@ -138,7 +138,7 @@ public sealed class KeyRequestsPageTests
 
         cut.Find($"[data-testid=open-record][data-sequence='{sample.Sequence}']").Click();
 
-        Assert.EndsWith($"/audit/key-requests?record={sample.Sequence}", Navigation(domain).Uri, StringComparison.Ordinal);
+        await cut.WaitForAssertionAsync(() => Assert.EndsWith($"/audit/key-requests?record={sample.Sequence}", Navigation(domain).Uri, StringComparison.Ordinal), AuditPageData.Wait);
         await cut.WaitForAssertionAsync(() => Assert.Equal(sample.Sequence.ToString(System.Globalization.CultureInfo.InvariantCulture),
             cut.Find("[data-testid=record-detail]").GetAttribute("data-sequence")), AuditPageData.Wait);
         string Field(string name) => cut.Find($"[data-testid=record-fields] [data-field='{name}']").TextContent.Trim();
@@ -157,7 +157,7 @@ public sealed class KeyRequestsPageTests
         Assert.Matches("^[0-9a-f]{64}$", stored.HashHex);
 
         cut.Find("[data-testid=record-close]").Click();
-        Assert.EndsWith("/audit/key-requests", Navigation(domain).Uri, StringComparison.Ordinal);
+        await cut.WaitForAssertionAsync(() => Assert.EndsWith("/audit/key-requests", Navigation(domain).Uri, StringComparison.Ordinal), AuditPageData.Wait);
         await cut.WaitForAssertionAsync(() => Assert.Empty(cut.FindAll("[data-testid=record-detail]")), AuditPageData.Wait);
 
         Navigation(domain).NavigateTo("audit/key-requests?record=9999");
