@@ -103,6 +103,61 @@ internal static class AuditEventRows
     }
 
     /// <summary>
+    /// <see cref="ReadRowsAsync"/> read ahead on another thread, in batches of <paramref name="batchSize"/> through a small
+    /// bounded queue, so that reading the rows (the database driver's work) and checking them (hashes and MACs, the
+    /// caller's) use two cores. Same rows, same order; leaving the loop early stops the reading.
+    /// </summary>
+    public static async IAsyncEnumerable<AuditRow> ReadRowsAheadAsync(
+        TtpDbContext db, int batchSize, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var queue = System.Threading.Channels.Channel.CreateBounded<AuditRow[]>(
+            new System.Threading.Channels.BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        var reading = Task.Run(async () =>
+        {
+            try
+            {
+                var batch = new List<AuditRow>(batchSize);
+                await foreach (var row in ReadRowsAsync(db, stop.Token))
+                {
+                    batch.Add(row);
+                    if (batch.Count == batchSize)
+                    {
+                        await queue.Writer.WriteAsync([.. batch], stop.Token);
+                        batch.Clear();
+                    }
+                }
+
+                if (batch.Count > 0)
+                {
+                    await queue.Writer.WriteAsync([.. batch], stop.Token);
+                }
+
+                queue.Writer.Complete();
+            }
+            catch (Exception e)
+            {
+                queue.Writer.Complete(e);
+            }
+        }, CancellationToken.None);
+        try
+        {
+            await foreach (var batch in queue.Reader.ReadAllAsync(cancellationToken))
+            {
+                foreach (var row in batch)
+                {
+                    yield return row;
+                }
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await reading;
+        }
+    }
+
+    /// <summary>
     /// Every record, in sequence order, as the verifier hashes them (<see cref="AuditRow"/>): on SQLite the details'
     /// stored UTF-8 bytes and the instant's stored microseconds, without decoding to UTF-16 and encoding back.
     /// </summary>

@@ -50,6 +50,9 @@ public static class AuditVerifier
         return VerifyCoreAsync(factory, key, new AuditCheckpointReader(anchors, publicKey, cancellationToken), progress, cancellationToken);
     }
 
+    /// <summary>Rows per batch read ahead on another thread (<see cref="AuditEventRows.ReadRowsAheadAsync"/>).</summary>
+    private const int ReadAheadBatch = 1024;
+
     /// <summary>How many records are verified between two reports of progress (a power of two).</summary>
     public const int ProgressStep = 1024;
 
@@ -89,7 +92,7 @@ public static class AuditVerifier
         using var hasher = new AuditHasher(key);
         var previousHash = AuditHash.Genesis.ToArray();
         long expected = 1;
-        await foreach (var record in AuditEventRows.ReadRowsAsync(db, cancellationToken))
+        await foreach (var record in AuditEventRows.ReadRowsAheadAsync(db, ReadAheadBatch, cancellationToken))
         {
             // Checkpoints of the records verified so far (sequence 0: the empty chain).
             while (next is not null && next.Sequence < expected)
