@@ -47,5 +47,9 @@ internal static class PageSteps
         }
 
         await Assertions.Expect(page.GetByTestId("signed-in-as")).ToContainTextAsync(email);
+
+        // The landing page is interactive before the next step clicks anything (a click on a prerendered menu link while
+        // the dashboard's circuit was still starting sometimes left the next page without its content).
+        await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 }

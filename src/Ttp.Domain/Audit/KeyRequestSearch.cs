@@ -34,20 +34,7 @@ public sealed class KeyRequestSearch(IDbContextFactory<TtpDbContext> factory)
     public async Task<KeyRequestPage> SearchAsync(KeyRequestFilter filter, AuditOrder order, int pageSize, long? before, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            throw new ArgumentException($"pageSize: expected 1 to {MaxPageSize}.", nameof(pageSize));
-        }
-
-        if (before is < 1)
-        {
-            throw new ArgumentException("before: expected a sequence of 1 or more.", nameof(before));
-        }
-
-        if (!Enum.IsDefined(order))
-        {
-            throw new ArgumentException("order: expected NewestFirst or OldestFirst.", nameof(order));
-        }
+        AuditPaging.Check(pageSize, MaxPageSize, before, nameof(before), order);
 
         var valid = filter.Validated();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);

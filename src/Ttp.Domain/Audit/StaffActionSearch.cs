@@ -24,20 +24,7 @@ public sealed class StaffActionSearch(IDbContextFactory<TtpDbContext> factory)
         StaffActionFilter filter, AuditOrder order = AuditOrder.NewestFirst, int pageSize = 50, long? cursor = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        if (pageSize is < 1 or > MaxPageSize)
-        {
-            throw new ArgumentException($"pageSize: expected 1 to {MaxPageSize}.", nameof(pageSize));
-        }
-
-        if (cursor is < 1)
-        {
-            throw new ArgumentException("cursor: expected a sequence of 1 or more.", nameof(cursor));
-        }
-
-        if (!Enum.IsDefined(order))
-        {
-            throw new ArgumentException("order: expected NewestFirst or OldestFirst.", nameof(order));
-        }
+        AuditPaging.Check(pageSize, MaxPageSize, cursor, nameof(cursor), order);
 
         var valid = filter.Validated();
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
