@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load over mutual TLS (STACK.md): WSGetDiversifiedKeys (durable audit) against the baseline POST /soap/v1/echo on the
+# Load over mutual TLS (docs/STACK.md): WSGetDiversifiedKeys (durable audit) against the baseline POST /soap/v1/echo on the
 # same port, in alternating phases, with tests/Ttp.LoadGenerator.
 #
 # Builds Release; bootstraps a throw-away installation with ttpctl in a temp directory (database, two Operators, a

@@ -4,7 +4,7 @@ using Ttp.Crypto;
 namespace Ttp.Domain;
 
 /// <summary>
-/// Combines key components entered as a bootstrap/automation path (DESIGN.md section 4 describes the ceremony, which
+/// Combines key components entered as a bootstrap/automation path (docs/DESIGN.md section 4 describes the ceremony, which
 /// is the dual-control path): at least two components, each of the key's length, XORed into the key. Returns the key
 /// and a check value per component for the audit record; clears the components.
 /// </summary>

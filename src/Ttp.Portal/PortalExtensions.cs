@@ -38,7 +38,7 @@ internal static class PortalExtensions
 
     /// <summary>
     /// Serves the repository's <c>wwwroot-assets/</c> (copied next to the binaries at build) under <c>/assets</c>,
-    /// with its own file provider: linking it into wwwroot hits the static-asset fingerprinting bug (STACK.md).
+    /// with its own file provider: linking it into wwwroot hits the static-asset fingerprinting bug (docs/STACK.md).
     /// </summary>
     public static WebApplication UsePortalAssets(this WebApplication app)
     {

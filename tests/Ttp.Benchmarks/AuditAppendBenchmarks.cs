@@ -9,7 +9,7 @@ using Ttp.Domain.Audit;
 namespace Ttp.Benchmarks;
 
 /// <summary>
-/// Durable audit appends through the group-commit <see cref="AuditWriter"/> (DESIGN.md section 5, write-ahead audit):
+/// Durable audit appends through the group-commit <see cref="AuditWriter"/> (docs/DESIGN.md section 5, write-ahead audit):
 /// <see cref="Callers"/> concurrent callers each await <see cref="AuditWriter.AppendAsync"/> (which returns only after
 /// the commit) and append again, on SQLite in WAL mode with synchronous=FULL in a temporary folder, each batch handed to
 /// the <see cref="AuditAnchor"/> for its signed checkpoint (written and flushed to disk in the anchors folder, at most

@@ -3,7 +3,7 @@ using Microsoft.Playwright;
 namespace Ttp.EndToEnd.Tests;
 
 /// <summary>
-/// Debian's Chromium driven by Playwright's bundled driver (STACK.md: never <c>playwright install</c>), headless, with
+/// Debian's Chromium driven by Playwright's bundled driver (docs/STACK.md: never <c>playwright install</c>), headless, with
 /// the self-signed test certificate accepted. Screenshots of each step go to <see cref="ArtifactsDirectory"/>
 /// (<c>TTP_TEST_ARTIFACTS</c>, which scripts/test.sh points at TestResults/screenshots).
 /// </summary>

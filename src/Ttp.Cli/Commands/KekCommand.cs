@@ -132,7 +132,7 @@ internal static class KekCommand
     };
 
     // One custodian's sheet: the KEK's label and index, this component and its check value, and the final check value
-    // (DESIGN.md section 4). Created with mode 0600.
+    // (docs/DESIGN.md section 4). Created with mode 0600.
     private static async Task WriteComponentSheetAsync(string path, string tsm, GeneratedKek generated, int i, CancellationToken cancellationToken)
     {
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };

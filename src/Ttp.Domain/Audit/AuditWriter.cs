@@ -8,7 +8,7 @@ using Ttp.Domain.Data;
 namespace Ttp.Domain.Audit;
 
 /// <summary>
-/// The group-commit writer of the audit chain for hot paths (key requests, DESIGN.md section 5 "write-ahead audit"):
+/// The group-commit writer of the audit chain for hot paths (key requests, docs/DESIGN.md section 5 "write-ahead audit"):
 /// one per process, registered as a singleton. Callers queue records; one loop commits them in batches of up to
 /// <see cref="AuditOptions.BatchMaxSize"/> records in one transaction through <see cref="AuditLedger"/>, so that many
 /// requests share one durable commit (one fsync) instead of paying one each.

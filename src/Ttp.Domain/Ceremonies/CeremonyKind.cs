@@ -1,6 +1,6 @@
 namespace Ttp.Domain.Ceremonies;
 
-/// <summary>What a ceremony produces (DESIGN.md section 4).</summary>
+/// <summary>What a ceremony produces (docs/DESIGN.md section 4).</summary>
 public enum CeremonyKind
 {
     /// <summary>Custodians enter the components of an issuer master key.</summary>

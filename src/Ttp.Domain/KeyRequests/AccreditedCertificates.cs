@@ -4,7 +4,7 @@ using Ttp.Domain.Tsms;
 namespace Ttp.Domain.KeyRequests;
 
 /// <summary>
-/// The certificate pins of the SOAP endpoint (DESIGN.md section 5) for the TLS handshake, read from the
+/// The certificate pins of the SOAP endpoint (docs/DESIGN.md section 5) for the TLS handshake, read from the
 /// <see cref="KeyRequestDirectory"/>'s latest copy (the same copy key requests use; no second one). The copy is checked
 /// against the database at most every <see cref="RefreshInterval"/> in the background, so that <see cref="IsPinned"/>
 /// never waits on the database except for the very first copy (bounded by <see cref="FirstLoadTimeout"/>). A singleton.

@@ -1,6 +1,6 @@
 namespace Ttp.Domain.KeyRequests;
 
-/// <summary>Why a key request was refused (DESIGN.md section 5); the SOAP fault's <c>Code</c>.</summary>
+/// <summary>Why a key request was refused (docs/DESIGN.md section 5); the SOAP fault's <c>Code</c>.</summary>
 public enum KeyDistributionFaultCode
 {
     /// <summary>Malformed or inconsistent request data (the caller's fault).</summary>

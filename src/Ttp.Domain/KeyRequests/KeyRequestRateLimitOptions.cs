@@ -1,6 +1,6 @@
 namespace Ttp.Domain.KeyRequests;
 
-/// <summary><c>Ttp:Soap:RateLimit</c>: the token bucket each TSM's key requests draw from (DESIGN.md section 5).</summary>
+/// <summary><c>Ttp:Soap:RateLimit</c>: the token bucket each TSM's key requests draw from (docs/DESIGN.md section 5).</summary>
 public sealed class KeyRequestRateLimitOptions
 {
     /// <summary>Tokens added per second; a TSM's own <c>RateLimitPerSecond</c> overrides it.</summary>

@@ -17,7 +17,7 @@ using Fields = Ttp.Domain.KeyRequests.ValidatedKeyRequest.Fields;
 namespace Ttp.Domain.KeyRequests;
 
 /// <summary>
-/// The use case behind <c>WSGetDiversifiedKeys</c> (DESIGN.md section 5): validate, identify the TSM by its certificate,
+/// The use case behind <c>WSGetDiversifiedKeys</c> (docs/DESIGN.md section 5): validate, identify the TSM by its certificate,
 /// check scope, derive the card's three static keys from the issuer master key, wrap them under the TSM's KEK, audit
 /// (write-ahead), answer.
 /// </summary>
@@ -36,7 +36,7 @@ namespace Ttp.Domain.KeyRequests;
 /// (there is no actor to record) but logged.</para>
 /// <para>TR-31 blocks: version D under an AES KEK, B under a TDES KEK; usage D0 (ENC), M3 (SCP02 MAC) or M6 (SCP03
 /// MAC), K0 (DEK); algorithm T or A; mode B, or C for the MAC key; key version = KVN in two hex digits;
-/// exportability <c>E</c> (DESIGN.md does not say: the TSM must be able to pass the key on to the card, under the
+/// exportability <c>E</c> (docs/DESIGN.md does not say: the TSM must be able to pass the key on to the card, under the
 /// card's own key, which is what E allows); optional blocks KC, KP and TS. GP format: a TDES KEK encrypts with
 /// 3DES-ECB, an AES KEK with AES-CBC and a zero ICV (the SCP02 keys under an AES KEK included: one AES block each);
 /// AES-192 keys (24 bytes, not whole AES blocks) cannot be sent in GP format and are refused.</para>
@@ -315,7 +315,7 @@ public sealed class KeyRequestService(
     }
 
     // E0 as read from the card must describe the key set this server holds: DES 16-byte keys for SCP02, AES keys of the
-    // key set's length for SCP03 (GLOBALPLATFORM.md; GlobalPlatform Card Specification 2.3.1, 11.1.8 and 11.3.3.1).
+    // key set's length for SCP03 (docs/GLOBALPLATFORM.md; GlobalPlatform Card Specification 2.3.1, 11.1.8 and 11.3.3.1).
     private static string? TemplateMismatch(ValidatedKeyRequest valid, IssuerKeySet set)
     {
         var (type, length, name) = set.Scheme == SecureChannelScheme.Scp02

@@ -1,7 +1,7 @@
 namespace Ttp.Domain.KeyRequests;
 
 /// <summary>
-/// What is known of one key request as it is processed, for its audit record (DESIGN.md section 6): the caller, the
+/// What is known of one key request as it is processed, for its audit record (docs/DESIGN.md section 6): the caller, the
 /// request data that passed validation, and the check values of the delivered keys. Never a key or a key block.
 /// </summary>
 internal sealed class KeyRequestTrace(Guid requestId, KeyRequestCaller caller)

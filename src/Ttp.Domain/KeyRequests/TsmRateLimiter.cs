@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Ttp.Domain.KeyRequests;
 
 /// <summary>
-/// One token bucket per TSM (DESIGN.md section 5): <see cref="KeyRequestRateLimitOptions.Burst"/> tokens, refilled at
+/// One token bucket per TSM (docs/DESIGN.md section 5): <see cref="KeyRequestRateLimitOptions.Burst"/> tokens, refilled at
 /// the TSM's own rate or <see cref="KeyRequestRateLimitOptions.PermitsPerSecond"/>. In memory, per process.
 /// </summary>
 public sealed class TsmRateLimiter(IOptions<KeyRequestOptions> options, TimeProvider time)

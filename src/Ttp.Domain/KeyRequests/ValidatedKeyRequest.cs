@@ -4,7 +4,7 @@ using Ttp.Crypto.GlobalPlatform;
 namespace Ttp.Domain.KeyRequests;
 
 /// <summary>
-/// A <see cref="KeyRequest"/> whose every field passed the strict checks of DESIGN.md section 5 and GLOBALPLATFORM.md:
+/// A <see cref="KeyRequest"/> whose every field passed the strict checks of docs/DESIGN.md section 5 and docs/GLOBALPLATFORM.md:
 /// hex (either case, even length), KDD of exactly 10 bytes, a strict BER-TLV Key Information Template, C1 of 2 or 3
 /// bytes, IIN and CIN of 1 to 16 bytes, a KEK index from 1 to 255, and one key version number (given, and listed in
 /// E0; or the only one E0 lists). Binary values are kept as uppercase hex.

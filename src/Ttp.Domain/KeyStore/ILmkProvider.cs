@@ -1,7 +1,7 @@
 namespace Ttp.Domain.KeyStore;
 
 /// <summary>
-/// Holds the LMK (local master key, AES-256, the root of the key hierarchy; DESIGN.md section 3) and wraps data keys
+/// Holds the LMK (local master key, AES-256, the root of the key hierarchy; docs/DESIGN.md section 3) and wraps data keys
 /// under it. Two implementations: a key file (<see cref="LmkProviderKind.File"/>) and an HSM key reached through PKCS#11
 /// (<see cref="LmkProviderKind.Pkcs11"/>); create one with <see cref="LmkProviderFactory"/>. Both wrap the same way
 /// (AES-256-GCM, nonce || ciphertext || tag), so a wrapped key depends only on the LMK's value, not on the provider.

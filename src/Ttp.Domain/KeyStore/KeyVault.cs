@@ -7,7 +7,7 @@ using Ttp.Domain.Data;
 namespace Ttp.Domain.KeyStore;
 
 /// <summary>
-/// Seals keys into <see cref="KeyEnvelope"/>s and opens them (DESIGN.md section 3): the key under AES-256-GCM with a
+/// Seals keys into <see cref="KeyEnvelope"/>s and opens them (docs/DESIGN.md section 3): the key under AES-256-GCM with a
 /// fresh 32-byte data key and the record's <see cref="EnvelopeContext.AssociatedData"/>; the data key wrapped by the
 /// <see cref="ILmkProvider"/> with <see cref="EnvelopeContext.LmkAssociatedData()"/>. New envelopes go under the next LMK
 /// while a rotation is in progress, else under the current one. No key byte is stored, logged, or put in an exception

@@ -1,6 +1,6 @@
 namespace Ttp.Domain.KeyStore;
 
-/// <summary>Section <c>Ttp:Lmk</c>: which provider holds the LMK and where (DESIGN.md sections 3 and 8).</summary>
+/// <summary>Section <c>Ttp:Lmk</c>: which provider holds the LMK and where (docs/DESIGN.md sections 3 and 8).</summary>
 public sealed class LmkOptions
 {
     /// <summary>The configuration section.</summary>

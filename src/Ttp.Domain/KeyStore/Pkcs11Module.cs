@@ -9,7 +9,7 @@ namespace Ttp.Domain.KeyStore;
 /// One loaded PKCS#11 module per library path and process, shared by reference count: a module may be initialised
 /// (<c>C_Initialize</c>) only once per process, and <c>C_Finalize</c> must wait for its last user.
 /// Also maps Pkcs11Interop's <c>libdl</c> import to <c>libdl.so.2</c>, the only name Debian ships without the -dev package
-/// (STACK.md, SoftHSM2 + Pkcs11Interop).
+/// (docs/STACK.md, SoftHSM2 + Pkcs11Interop).
 /// </summary>
 internal sealed class Pkcs11Module : IDisposable
 {

@@ -1,6 +1,6 @@
 namespace Ttp.Domain.Staff;
 
-/// <summary>The staff roles (DESIGN.md section 1); also the names of the authorization policies.</summary>
+/// <summary>The staff roles (docs/DESIGN.md section 1); also the names of the authorization policies.</summary>
 public static class StaffRoles
 {
     public const string Administrator = nameof(Administrator);

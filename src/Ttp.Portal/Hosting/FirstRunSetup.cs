@@ -5,7 +5,7 @@ using Ttp.Domain.Staff;
 namespace Ttp.Portal.Hosting;
 
 /// <summary>
-/// The first run (DESIGN.md section 7, no self-registration): when no active Administrator exists, creates a one-time
+/// The first run (docs/DESIGN.md section 7, no self-registration): when no active Administrator exists, creates a one-time
 /// setup token and, once the server listens, logs the link <c>https://&lt;portal&gt;/setup?token=...</c> at Warning, once.
 /// That link is the only secret the portal ever logs, and it is dead once used (docs/OPERATIONS.md). When an
 /// Administrator exists, any left-over token is deleted. Also turns lockout on for accounts created before every new

@@ -11,7 +11,7 @@ using Ttp.Domain.Staff;
 namespace Ttp.Portal.Security;
 
 /// <summary>
-/// Staff sign-in (DESIGN.md section 7): Identity cookies, the sign-in manager that refuses disabled accounts, the
+/// Staff sign-in (docs/DESIGN.md section 7): Identity cookies, the sign-in manager that refuses disabled accounts, the
 /// single-use TOTP provider, the claim that sends a staff member without a second factor to enrolment, and the
 /// circuit's revalidating authentication state.
 /// </summary>

@@ -4,7 +4,7 @@ using Ttp.Domain.Staff;
 namespace Ttp.Portal.Security;
 
 /// <summary>
-/// The portal's authorization policies (DESIGN.md section 7), one per role, checked on every page
+/// The portal's authorization policies (docs/DESIGN.md section 7), one per role, checked on every page
 /// (<c>[Authorize(Policy = ...)]</c>) and before every state-changing service call the portal makes. Separation of duties
 /// (who may approve what) is a rule of the domain; these policies only say which role may reach a page or action.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace Ttp.Portal.Security;
 
 /// <summary>
-/// Security headers on every portal response (DESIGN.md section 7): a content security policy that allows only the
+/// Security headers on every portal response (docs/DESIGN.md section 7): a content security policy that allows only the
 /// portal's own scripts, styles and the Blazor circuit's WebSocket, no framing (<c>frame-ancestors 'none'</c>), no MIME
 /// sniffing, no referrer leaks. HSTS is added by <c>UseHsts</c> outside Development. The SOAP port is not a browser
 /// surface and keeps its responses plain.

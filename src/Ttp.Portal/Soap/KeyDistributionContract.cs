@@ -1,6 +1,6 @@
 namespace Ttp.Portal.Soap;
 
-/// <summary>Version 1 of the key-distribution SOAP contract (DESIGN.md section 5): what TSMs code against.</summary>
+/// <summary>Version 1 of the key-distribution SOAP contract (docs/DESIGN.md section 5): what TSMs code against.</summary>
 internal static class KeyDistributionContract
 {
     /// <summary>The XML namespace of every message, element and fault detail of version 1.</summary>

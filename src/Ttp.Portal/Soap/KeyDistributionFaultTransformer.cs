@@ -9,7 +9,7 @@ using Ttp.Portal.Soap.Messages;
 namespace Ttp.Portal.Soap;
 
 /// <summary>
-/// The one place where SOAP errors are translated (CONVENTIONS.md 9): a <see cref="KeyRequestRefusedException"/> becomes
+/// The one place where SOAP errors are translated (docs/CONVENTIONS.md 9): a <see cref="KeyRequestRefusedException"/> becomes
 /// a fault with its code; anything else becomes <c>ServiceUnavailable</c> with a generic message (the exception is
 /// logged, never sent). Also sets the HTTP status the binding defines.
 /// </summary>

@@ -12,7 +12,7 @@ namespace Ttp.Portal.Soap;
 /// <summary>
 /// Writes SOAP 1.1 and 1.2 faults carrying a <see cref="KeyDistributionFault"/> detail, with the HTTP status each binding
 /// defines: SOAP 1.1 always 500; SOAP 1.2 400 for a Sender fault and 500 for a Receiver fault. Fault codes carry no
-/// namespace of their own (STACK.md: SoapCore otherwise writes a fault WCF rejects).
+/// namespace of their own (docs/STACK.md: SoapCore otherwise writes a fault WCF rejects).
 /// </summary>
 internal static class SoapFaults
 {

@@ -7,7 +7,7 @@ using Ttp.Domain.KeyRequests;
 namespace Ttp.Portal.Soap;
 
 /// <summary>
-/// What SoapCore does not do itself (STACK.md), before it sees a byte: the size limit (413), no DTD at all (400: SoapCore
+/// What SoapCore does not do itself (docs/STACK.md), before it sees a byte: the size limit (413), no DTD at all (400: SoapCore
 /// would expand internal entities), no empty body (400 fault), and a SOAP fault instead of the host's error page for
 /// anything that escapes SoapCore. Every refusal of a pinned TSM is audited through the key-request service.
 /// </summary>

@@ -262,7 +262,7 @@ public sealed class CryptoCommandTests
         Assert.Equal(2, result.Json.GetProperty("component_kcvs").GetArrayLength());
     }
 
-    // GLOBALPLATFORM.md: real GP 2.2.1 SCP03 i=70 card data (GlobalPlatformPro issue 114 trace).
+    // docs/GLOBALPLATFORM.md: real GP 2.2.1 SCP03 i=70 card data (GlobalPlatformPro issue 114 trace).
     [Fact]
     public async Task Tlv_CardData_NamesTagsAndInterpretsScp()
     {

@@ -5,8 +5,8 @@ namespace Ttp.Crypto.Tests.GlobalPlatform;
 public sealed class CardDataObjectsTests
 {
     [Theory]
-    [InlineData("149480576000078C0100")] // GlobalPlatformPro issue #113: first 10 bytes of the INITIALIZE UPDATE response; GLOBALPLATFORM.md
-    [InlineData("00003266201710208650")] // GLOBALPLATFORM.md, real example
+    [InlineData("149480576000078C0100")] // GlobalPlatformPro issue #113: first 10 bytes of the INITIALIZE UPDATE response; docs/GLOBALPLATFORM.md
+    [InlineData("00003266201710208650")] // docs/GLOBALPLATFORM.md, real example
     public void ParseKeyDiversificationData_TenBytes_ReturnsThem(string hex)
     {
         var value = Hex.Parse(hex, "kdd");
@@ -20,7 +20,7 @@ public sealed class CardDataObjectsTests
     [Fact]
     public void ParseKeyDiversificationData_ValueOfCfObject_ReturnsTenBytes()
     {
-        // The same KDD as a GET DATA 00CF response (CF 0A ..., GLOBALPLATFORM.md).
+        // The same KDD as a GET DATA 00CF response (CF 0A ..., docs/GLOBALPLATFORM.md).
         var response = Hex.Parse("CF0A149480576000078C0100", "kdd");
         var node = BerTlv.ParseSingle(response, GpTags.KeyDiversificationData);
 
@@ -45,7 +45,7 @@ public sealed class CardDataObjectsTests
     }
 
     [Theory]
-    [InlineData("00001E", 30)] // GlobalPlatformPro issue #114, GET DATA 00C1 response C1 03 00001E (SCP03); GLOBALPLATFORM.md
+    [InlineData("00001E", 30)] // GlobalPlatformPro issue #114, GET DATA 00C1 response C1 03 00001E (SCP03); docs/GLOBALPLATFORM.md
     [InlineData("00C5", 197)] // http://ctskinner.blogspot.com/2011/10/globalplatform-card-key-id-versions.html, C1 02 00C5 (SCP02)
     [InlineData("FFFFFF", 0xFFFFFF)]
     public void ParseSequenceCounter_TwoOrThreeBytes_ReturnsCounter(string hex, int expected)
@@ -74,7 +74,7 @@ public sealed class CardDataObjectsTests
     [Fact]
     public void ParseIssuerIdentificationNumber_GlobalPlatformMdExample_ReturnsValue()
     {
-        // GLOBALPLATFORM.md: 42 03 000000.
+        // docs/GLOBALPLATFORM.md: 42 03 000000.
         var node = BerTlv.ParseSingle(Hex.Parse("4203000000", "iin"), GpTags.IssuerIdentificationNumber);
 
         var iin = CardDataObjects.ParseIssuerIdentificationNumber(node.Value.Span);
@@ -85,7 +85,7 @@ public sealed class CardDataObjectsTests
     [Fact]
     public void ParseCardImageNumber_GlobalPlatformMdExample_ReturnsValue()
     {
-        // GLOBALPLATFORM.md: 45 02 0000.
+        // docs/GLOBALPLATFORM.md: 45 02 0000.
         var node = BerTlv.ParseSingle(Hex.Parse("45020000", "cin"), GpTags.CardImageNumber);
 
         var cin = CardDataObjects.ParseCardImageNumber(node.Value.Span);

@@ -6,7 +6,7 @@ public sealed class CardRecognitionDataTests
 {
     private const string GpRoot = "1.2.840.114283";
 
-    // martinpaljak/GlobalPlatformPro issue #114 (Oberthur COSMO 8.1, GET DATA 0066), also in GLOBALPLATFORM.md;
+    // martinpaljak/GlobalPlatformPro issue #114 (Oberthur COSMO 8.1, GET DATA 0066), also in docs/GLOBALPLATFORM.md;
     // GPPro printed it as GP Version 2.2.1, GP SCP03 i=70.
     private const string GpProIssue114CardData =
         "6631732F06072A864886FC6B01600C060A2A864886FC6B02020201630906072A864886FC6B03640B06092A864886FC6B040370";

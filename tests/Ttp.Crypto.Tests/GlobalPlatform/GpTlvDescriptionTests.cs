@@ -7,7 +7,7 @@ public sealed class GpTlvDescriptionTests
     [Fact]
     public void Describe_GpProIssue114CardData_NamesAndInterpretsEveryElement()
     {
-        // martinpaljak/GlobalPlatformPro issue #114, GET DATA 0066 (also in GLOBALPLATFORM.md).
+        // martinpaljak/GlobalPlatformPro issue #114, GET DATA 0066 (also in docs/GLOBALPLATFORM.md).
         var nodes = BerTlv.Parse(Hex.Parse(
             "6631732F06072A864886FC6B01600C060A2A864886FC6B02020201630906072A864886FC6B03640B06092A864886FC6B040370",
             "tlv"));
@@ -35,7 +35,7 @@ public sealed class GpTlvDescriptionTests
     [Fact]
     public void Describe_GpProIssue114KeyTemplate_ListsKeys()
     {
-        // martinpaljak/GlobalPlatformPro issue #114, GET DATA 00E0 (also in GLOBALPLATFORM.md).
+        // martinpaljak/GlobalPlatformPro issue #114, GET DATA 00E0 (also in docs/GLOBALPLATFORM.md).
         var nodes = BerTlv.Parse(Hex.Parse("E012C00401018820C00402018820C00403018820", "tlv"));
 
         var template = Assert.Single(GpTlvDescription.Describe(nodes));
@@ -64,7 +64,7 @@ public sealed class GpTlvDescriptionTests
     [Fact]
     public void Describe_KddAndSequenceCounter_SplitsKddAndReadsCounter()
     {
-        // KDD: GlobalPlatformPro issue #113 (INITIALIZE UPDATE response); C1: issue #114. Both in GLOBALPLATFORM.md.
+        // KDD: GlobalPlatformPro issue #113 (INITIALIZE UPDATE response); C1: issue #114. Both in docs/GLOBALPLATFORM.md.
         var nodes = BerTlv.Parse(Hex.Parse("CF0A149480576000078C0100C10300001E", "tlv"));
 
         var description = GpTlvDescription.Describe(nodes);

@@ -12,7 +12,7 @@ public sealed class KeyInformationTemplateTests
     {
         // OpenJavaCard/openjavacard-tools src/test/java/org/openjavacard/gp/protocol/GPKeyInfoTemplateTest.java,
         // KIT_SCP02_DEFAULT_BYTES; expected keys from GPKeyInfoTest.java (ids 1..3, version 255, type 0x80, size 16).
-        // The same template is in GLOBALPLATFORM.md.
+        // The same template is in docs/GLOBALPLATFORM.md.
         var data = Hex.Parse("e012c00401ff8010c00402ff8010c00403ff8010", "kit");
 
         var template = KeyInformationTemplate.Parse(data);
@@ -74,7 +74,7 @@ public sealed class KeyInformationTemplateTests
     [Fact]
     public void Parse_GpProIssue114Aes256Card_ReturnsThreeAes256Keys()
     {
-        // martinpaljak/GlobalPlatformPro issue #114 (Oberthur COSMO 8.1, GET DATA 00E0); also in GLOBALPLATFORM.md.
+        // martinpaljak/GlobalPlatformPro issue #114 (Oberthur COSMO 8.1, GET DATA 00E0); also in docs/GLOBALPLATFORM.md.
         var data = Hex.Parse("E012C00401018820C00402018820C00403018820", "kit");
 
         var template = KeyInformationTemplate.Parse(data);
@@ -205,7 +205,7 @@ public sealed class KeyInformationTemplateTests
     [Fact]
     public void Parse_GlobalPlatformMdExtendedEntryWithoutE0_ReturnsOneExtendedKey()
     {
-        // GLOBALPLATFORM.md (extended example; the first entry of GlobalPlatformPro TestGPKeyInfo's 14-key template).
+        // docs/GLOBALPLATFORM.md (extended example; the first entry of GlobalPlatformPro TestGPKeyInfo's 14-key template).
         var data = Hex.Parse("C00A0120FF80001001000100", "kit");
 
         var template = KeyInformationTemplate.Parse(data);

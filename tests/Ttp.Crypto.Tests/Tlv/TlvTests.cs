@@ -141,7 +141,7 @@ public sealed class TlvTests
     [Fact]
     public void Parse_SeveralTopLevelObjects_ReturnsThemInOrder()
     {
-        // GET DATA C1 and CF values from GLOBALPLATFORM.md (C1 from GlobalPlatformPro issue #114; KDD from issue #113).
+        // GET DATA C1 and CF values from docs/GLOBALPLATFORM.md (C1 from GlobalPlatformPro issue #114; KDD from issue #113).
         var data = Hex.Parse("C10300001ECF0A149480576000078C0100", "tlv");
 
         var nodes = BerTlv.Parse(data);

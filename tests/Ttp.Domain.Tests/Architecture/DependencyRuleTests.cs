@@ -3,7 +3,7 @@ using System.Reflection;
 namespace Ttp.Domain.Tests.Architecture;
 
 /// <summary>
-/// DESIGN.md section 2: dependencies point one way (Portal, Cli -> Domain -> Crypto). Checked on the compiled
+/// docs/DESIGN.md section 2: dependencies point one way (Portal, Cli -> Domain -> Crypto). Checked on the compiled
 /// assemblies, following references transitively, so that a package pulled in through another one counts too.
 /// </summary>
 public sealed class DependencyRuleTests
@@ -14,7 +14,7 @@ public sealed class DependencyRuleTests
     private static readonly string[] WebStacks =
         ["Microsoft.AspNetCore", "SoapCore", "MudBlazor", "Microsoft.JSInterop", "Microsoft.AspNetCore.Components"];
 
-    // Identity's EF Core stores (DESIGN.md section 2: the DbContext includes the Identity stores) and the PBKDF2 password
+    // Identity's EF Core stores (docs/DESIGN.md section 2: the DbContext includes the Identity stores) and the PBKDF2 password
     // hashing they use. Despite their names they are plain libraries with no web stack (no Kestrel, MVC, Blazor);
     // their own references are still walked and checked.
     private static readonly HashSet<string> IdentityLibraries =

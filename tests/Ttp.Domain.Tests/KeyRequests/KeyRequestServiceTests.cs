@@ -55,7 +55,7 @@ public sealed class KeyRequestServiceTests
         E0(0x02, 0x88, 24), KddGpPro, ["1DE8EA", "47C00C", "C04D76"], null);
 
     // martinpaljak/GlobalPlatformPro TestPlaintextKeys.java, testDiversification_KDF3_SCP03_AES256; E0 of the real
-    // AES-256 card in GLOBALPLATFORM.md.
+    // AES-256 card in docs/GLOBALPLATFORM.md.
     private static readonly Vector Kdf3Aes256 = new("KDF3 AES-256", SecureChannelScheme.Scp03, DiversificationMethod.Kdf3, Master32, 0x01,
         E0Aes256, KddGpPro, ["2972D2", "036F94", "5D57B8"], null);
 

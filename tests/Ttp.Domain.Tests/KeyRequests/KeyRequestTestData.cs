@@ -24,10 +24,10 @@ internal static class KeyRequestTestData
     public const string Aes128Kek = "000102030405060708090A0B0C0D0E0F";
     public const string Aes256Kek = "101112131415161718191A1B1C1D1E1F202122232425262728292A2B2C2D2E2F";
 
-    /// <summary>GLOBALPLATFORM.md: key ids 1..3, KVN FF, DES 16 bytes.</summary>
+    /// <summary>docs/GLOBALPLATFORM.md: key ids 1..3, KVN FF, DES 16 bytes.</summary>
     public const string E0BasicDes = "E012C00401FF8010C00402FF8010C00403FF8010";
 
-    /// <summary>GLOBALPLATFORM.md: the real AES-256 card, KVN 01.</summary>
+    /// <summary>docs/GLOBALPLATFORM.md: the real AES-256 card, KVN 01.</summary>
     public const string E0Aes256 = "E012C00401018820C00402018820C00403018820";
 
     /// <summary>A basic E0 for key ids 1..3 of <paramref name="kvn"/>, type <paramref name="type"/>, <paramref name="length"/> bytes.</summary>

@@ -4,7 +4,7 @@ using System.Xml.Serialization;
 namespace Ttp.Portal.Tests.Soap;
 
 /// <summary>
-/// The contract as a TSM would hand-write it from DESIGN.md section 5 (dotnet-svcutil is not available): element names
+/// The contract as a TSM would hand-write it from docs/DESIGN.md section 5 (dotnet-svcutil is not available): element names
 /// and namespace only, no type shared with the server.
 /// </summary>
 [ServiceContract(Name = "KeyDistribution", Namespace = ClientContract.Namespace)]

@@ -2,7 +2,7 @@ using System.Xml.Serialization;
 
 namespace Ttp.Portal.Soap.Messages;
 
-/// <summary>The <c>WSGetDiversifiedKeysRequest</c> element (DESIGN.md section 5); hex fields as text, checked by the domain.</summary>
+/// <summary>The <c>WSGetDiversifiedKeysRequest</c> element (docs/DESIGN.md section 5); hex fields as text, checked by the domain.</summary>
 [XmlRoot("WSGetDiversifiedKeysRequest", Namespace = KeyDistributionContract.Namespace)]
 [XmlType("WSGetDiversifiedKeysRequest", Namespace = KeyDistributionContract.Namespace)]
 public sealed class WSGetDiversifiedKeysRequest

@@ -2,7 +2,7 @@ using System.Xml.Serialization;
 
 namespace Ttp.Portal.Soap.Messages;
 
-/// <summary>The <c>WSGetDiversifiedKeysResponse</c> element (DESIGN.md section 5).</summary>
+/// <summary>The <c>WSGetDiversifiedKeysResponse</c> element (docs/DESIGN.md section 5).</summary>
 [XmlRoot("WSGetDiversifiedKeysResponse", Namespace = KeyDistributionContract.Namespace)]
 [XmlType("WSGetDiversifiedKeysResponse", Namespace = KeyDistributionContract.Namespace)]
 public sealed class WSGetDiversifiedKeysResponse
