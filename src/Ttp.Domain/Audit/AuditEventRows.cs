@@ -22,20 +22,6 @@ internal static class AuditEventRows
 
     private const string SelectSql = $"{Columns} FROM {AuditSchema.EventsTable} ORDER BY {AuditSchema.Sequence}";
 
-    /// <summary>Every record, in sequence order, as of the context's transaction (opened by the caller).</summary>
-    public static async IAsyncEnumerable<AuditEvent> ReadAllAsync(TtpDbContext db, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var isSqlite = db.Database.IsSqlite();
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = SelectSql;
-        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            yield return Read(reader, isSqlite);
-        }
-    }
-
     /// <summary>
     /// The records after <paramref name="afterSequence"/> up to <paramref name="throughSequence"/>, in sequence order, on
     /// the context's connection (the alert scanner's pass over new records).
