@@ -40,12 +40,18 @@ internal static class AuditChainCheck
     }
 
     /// <summary>Why the verifier's <paramref name="row"/> does not follow <paramref name="previousHash"/>, or <see cref="AuditBreakReason.None"/>.</summary>
-    public static AuditBreakReason Check(AuditHasher hasher, ReadOnlySpan<byte> previousHash, AuditRow row, long hmacThrough)
+    public static AuditBreakReason Check(AuditHasher hasher, ReadOnlySpan<byte> previousHash, AuditRowView row, long hmacThrough)
     {
-        byte[] computed;
+        if (!row.IsComplete)
+        {
+            // A NULL where the TTP writes a value: changed.
+            return AuditBreakReason.HashMismatch;
+        }
+
+        Span<byte> computed = stackalloc byte[AuditHash.Size];
         try
         {
-            computed = hasher.Compute(previousHash, row, hmac: row.Sequence <= hmacThrough);
+            hasher.Compute(previousHash, row, hmac: row.Sequence <= hmacThrough, computed);
         }
         catch (ArgumentException)
         {
@@ -58,10 +64,18 @@ internal static class AuditChainCheck
             return AuditBreakReason.HashMismatch;
         }
 
-        if (row.Sequence > hmacThrough
-            && (row.Mac is not { } mac || !CryptographicOperations.FixedTimeEquals(hasher.ComputeMac(row.Hash), mac)))
+        if (row.Sequence > hmacThrough)
         {
-            return AuditBreakReason.MacMismatch;
+            if (!row.HasMac)
+            {
+                return AuditBreakReason.MacMismatch;
+            }
+
+            hasher.ComputeMac(row.Hash, computed);
+            if (!CryptographicOperations.FixedTimeEquals(computed, row.Mac))
+            {
+                return AuditBreakReason.MacMismatch;
+            }
         }
 
         return AuditBreakReason.None;

@@ -20,7 +20,8 @@ internal static class AuditEventRows
         $"SELECT {AuditSchema.Sequence}, {AuditSchema.OccurredAt}, {AuditSchema.Stream}, {AuditSchema.Action}, {AuditSchema.Actor}, " +
         $"{AuditSchema.Subject}, {AuditSchema.Outcome}, {AuditSchema.Details}, {AuditSchema.Hash}, {AuditSchema.Mac}";
 
-    private const string SelectSql = $"{Columns} FROM {AuditSchema.EventsTable} ORDER BY {AuditSchema.Sequence}";
+    /// <summary>Every record's columns in sequence order (the verifier's row sources, <see cref="AuditRowReader"/>).</summary>
+    internal const string SelectAllSql = $"{Columns} FROM {AuditSchema.EventsTable} ORDER BY {AuditSchema.Sequence}";
 
     /// <summary>
     /// The records after <paramref name="afterSequence"/> up to <paramref name="throughSequence"/>, in sequence order, on
@@ -85,91 +86,6 @@ internal static class AuditEventRows
         {
             var record = Read(reader, isSqlite);
             yield return (record, Convert.ToInt64(reader.GetValue(10), System.Globalization.CultureInfo.InvariantCulture) != 0);
-        }
-    }
-
-    /// <summary>
-    /// <see cref="ReadRowsAsync"/> read ahead on another thread, in batches of <paramref name="batchSize"/> through a small
-    /// bounded queue, so that reading the rows (the database driver's work) and checking them (hashes and MACs, the
-    /// caller's) use two cores. Same rows, same order; leaving the loop early stops the reading.
-    /// </summary>
-    public static async IAsyncEnumerable<AuditRow> ReadRowsAheadAsync(
-        TtpDbContext db, int batchSize, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var queue = System.Threading.Channels.Channel.CreateBounded<AuditRow[]>(
-            new System.Threading.Channels.BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
-        var reading = Task.Run(async () =>
-        {
-            try
-            {
-                var batch = new List<AuditRow>(batchSize);
-                await foreach (var row in ReadRowsAsync(db, stop.Token))
-                {
-                    batch.Add(row);
-                    if (batch.Count == batchSize)
-                    {
-                        await queue.Writer.WriteAsync([.. batch], stop.Token);
-                        batch.Clear();
-                    }
-                }
-
-                if (batch.Count > 0)
-                {
-                    await queue.Writer.WriteAsync([.. batch], stop.Token);
-                }
-
-                queue.Writer.Complete();
-            }
-            catch (Exception e)
-            {
-                queue.Writer.Complete(e);
-            }
-        }, CancellationToken.None);
-        try
-        {
-            await foreach (var batch in queue.Reader.ReadAllAsync(cancellationToken))
-            {
-                foreach (var row in batch)
-                {
-                    yield return row;
-                }
-            }
-        }
-        finally
-        {
-            await stop.CancelAsync();
-            await reading;
-        }
-    }
-
-    /// <summary>
-    /// Every record, in sequence order, as the verifier hashes them (<see cref="AuditRow"/>): on SQLite the details'
-    /// stored UTF-8 bytes and the instant's stored microseconds, without decoding to UTF-16 and encoding back.
-    /// </summary>
-    public static async IAsyncEnumerable<AuditRow> ReadRowsAsync(TtpDbContext db, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        var isSqlite = db.Database.IsSqlite();
-        await using var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        command.CommandText = SelectSql;
-        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            yield return new AuditRow
-            {
-                Sequence = reader.GetInt64(0),
-                OccurredAtMicroseconds = isSqlite ? reader.GetInt64(1) : AuditHash.ToUnixMicroseconds(reader.GetFieldValue<DateTimeOffset>(1)),
-                Stream = (AuditStream)reader.GetInt32(2),
-                Action = reader.GetString(3),
-                Actor = reader.GetString(4),
-                Subject = reader.GetString(5),
-                Outcome = reader.GetString(6),
-                Details = isSqlite ? null : reader.GetString(7),
-                DetailsUtf8 = isSqlite ? reader.GetFieldValue<byte[]>(7) : null,
-                Hash = reader.GetFieldValue<byte[]>(8),
-                Mac = reader.IsDBNull(9) ? null : reader.GetFieldValue<byte[]>(9),
-            };
         }
     }
 

@@ -124,32 +124,28 @@ public static class AuditHash
     }
 
     /// <summary>
-    /// As the other overload, with the instant in microseconds and the details as their stored UTF-8 bytes (hashed as
-    /// stored, not decoded and encoded again: SQLite's verification path).
+    /// As the other overload, from the stored values: the instant in microseconds and each text field as its stored UTF-8
+    /// bytes, hashed as stored rather than decoded and encoded again (the verifier's path, <see cref="AuditRowView"/>).
     /// </summary>
-    /// <exception cref="ArgumentException">A field is not well-formed UTF-8 text.</exception>
+    /// <exception cref="ArgumentException">A field is not well-formed UTF-8: the TTP cannot have written it.</exception>
     internal static int WriteCanonical(
         ref byte[] buffer,
         long sequence,
         long occurredAtMicroseconds,
         int stream,
-        string action,
-        string actor,
-        string subject,
-        string outcome,
-        ReadOnlySpan<byte> detailsUtf8)
+        ReadOnlySpan<byte> action,
+        ReadOnlySpan<byte> actor,
+        ReadOnlySpan<byte> subject,
+        ReadOnlySpan<byte> outcome,
+        ReadOnlySpan<byte> details)
     {
-        if (!System.Text.Unicode.Utf8.IsValid(detailsUtf8))
+        if (!System.Text.Unicode.Utf8.IsValid(action) || !System.Text.Unicode.Utf8.IsValid(actor) || !System.Text.Unicode.Utf8.IsValid(subject)
+            || !System.Text.Unicode.Utf8.IsValid(outcome) || !System.Text.Unicode.Utf8.IsValid(details))
         {
-            throw new ArgumentException("The details are not well-formed UTF-8.", nameof(detailsUtf8));
+            throw new ArgumentException("A text field is not well-formed UTF-8.");
         }
 
-        var length = FixedLength
-            + StrictUtf8.GetByteCount(action)
-            + StrictUtf8.GetByteCount(actor)
-            + StrictUtf8.GetByteCount(subject)
-            + StrictUtf8.GetByteCount(outcome)
-            + detailsUtf8.Length;
+        var length = FixedLength + action.Length + actor.Length + subject.Length + outcome.Length + details.Length;
         if (buffer.Length < length)
         {
             buffer = new byte[Math.Max(length, buffer.Length * 2)];
@@ -161,17 +157,22 @@ public static class AuditHash
         BinaryPrimitives.WriteInt64BigEndian(span[9..], occurredAtMicroseconds);
         BinaryPrimitives.WriteInt32BigEndian(span[17..], stream);
         var offset = 21;
-        offset = WriteText(span, offset, action);
-        offset = WriteText(span, offset, actor);
-        offset = WriteText(span, offset, subject);
-        offset = WriteText(span, offset, outcome);
-        BinaryPrimitives.WriteUInt32BigEndian(span[offset..], (uint)detailsUtf8.Length);
-        detailsUtf8.CopyTo(span[(offset + 4)..]);
-        return offset + 4 + detailsUtf8.Length;
+        offset = WriteBytes(span, offset, action);
+        offset = WriteBytes(span, offset, actor);
+        offset = WriteBytes(span, offset, subject);
+        offset = WriteBytes(span, offset, outcome);
+        return WriteBytes(span, offset, details);
     }
 
     /// <summary>Microseconds since the Unix epoch (UTC), as the canonical form and the SQLite column hold them.</summary>
     internal static long ToUnixMicroseconds(DateTimeOffset value) => (value.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / 10;
+
+    private static int WriteBytes(Span<byte> span, int offset, ReadOnlySpan<byte> value)
+    {
+        BinaryPrimitives.WriteUInt32BigEndian(span[offset..], (uint)value.Length);
+        value.CopyTo(span[(offset + 4)..]);
+        return offset + 4 + value.Length;
+    }
 
     private static int WriteText(Span<byte> span, int offset, string value)
     {

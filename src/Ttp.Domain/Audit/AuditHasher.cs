@@ -45,23 +45,34 @@ internal sealed class AuditHasher : IDisposable
         return Finish(hmac, previousHash, length);
     }
 
-    /// <summary>The chain hash of a row read by the verifier: SHA-256, or HMAC-SHA256 when <paramref name="hmac"/>.</summary>
-    public byte[] Compute(ReadOnlySpan<byte> previousHash, AuditRow row, bool hmac)
+    /// <summary>
+    /// The chain hash of a record read by the verifier into <paramref name="destination"/> (<see cref="AuditHash.Size"/>
+    /// bytes): SHA-256, or HMAC-SHA256 when <paramref name="hmac"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException">A text field is not well-formed UTF-8.</exception>
+    public void Compute(ReadOnlySpan<byte> previousHash, AuditRowView row, bool hmac, Span<byte> destination)
     {
         var hash = hmac ? Hmac : _sha256;
-        var length = row.DetailsUtf8 is { } utf8
-            ? AuditHash.WriteCanonical(ref _buffer, row.Sequence, row.OccurredAtMicroseconds, (int)row.Stream, row.Action, row.Actor, row.Subject, row.Outcome, utf8)
-            : AuditHash.WriteCanonical(ref _buffer, row.Sequence, row.OccurredAt, (int)row.Stream, row.Action, row.Actor, row.Subject, row.Outcome, row.Details!);
-        return Finish(hash, previousHash, length);
+        var length = AuditHash.WriteCanonical(
+            ref _buffer, row.Sequence, row.OccurredAtMicroseconds, row.Stream, row.Action, row.Actor, row.Subject, row.Outcome, row.Details);
+        hash.AppendData(previousHash);
+        hash.AppendData(_buffer, 0, length);
+        hash.GetHashAndReset(destination);
+    }
+
+    /// <summary><c>HMAC-SHA256(audit key, hash)</c> into <paramref name="destination"/> (<see cref="AuditHash.Size"/> bytes).</summary>
+    public void ComputeMac(ReadOnlySpan<byte> hash, Span<byte> destination)
+    {
+        var hmac = Hmac;
+        hmac.AppendData(hash);
+        hmac.GetHashAndReset(destination);
     }
 
     /// <summary><c>HMAC-SHA256(audit key, hash)</c>: the record's MAC.</summary>
     public byte[] ComputeMac(ReadOnlySpan<byte> hash)
     {
-        var hmac = Hmac;
-        hmac.AppendData(hash);
         var mac = new byte[AuditHash.Size];
-        hmac.GetHashAndReset(mac);
+        ComputeMac(hash, mac);
         return mac;
     }
 

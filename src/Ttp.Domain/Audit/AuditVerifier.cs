@@ -50,7 +50,7 @@ public static class AuditVerifier
         return VerifyCoreAsync(factory, key, new AuditCheckpointReader(anchors, publicKey, cancellationToken), progress, cancellationToken);
     }
 
-    /// <summary>Rows per batch read ahead on another thread (<see cref="AuditEventRows.ReadRowsAheadAsync"/>).</summary>
+    /// <summary>Records per batch read ahead on another thread (<see cref="AuditRowReader"/>).</summary>
     private const int ReadAheadBatch = 1024;
 
     /// <summary>How many records are verified between two reports of progress (a power of two).</summary>
@@ -92,47 +92,53 @@ public static class AuditVerifier
         using var hasher = new AuditHasher(key);
         var previousHash = AuditHash.Genesis.ToArray();
         long expected = 1;
-        await foreach (var record in AuditEventRows.ReadRowsAheadAsync(db, ReadAheadBatch, cancellationToken))
+        await foreach (var batch in AuditRowReader.ReadAheadAsync(db, ReadAheadBatch, cancellationToken))
         {
-            // Checkpoints of the records verified so far (sequence 0: the empty chain).
-            while (next is not null && next.Sequence < expected)
+            for (var index = 0; index < batch.Count; index++)
             {
-                if (!CryptographicOperations.FixedTimeEquals(next.ChainHash, previousHash))
+                var sequence = batch[index].Sequence;
+
+                // Checkpoints of the records verified so far (sequence 0: the empty chain).
+                while (next is not null && next.Sequence < expected)
                 {
-                    return Broken(next.Sequence, AuditBreakReason.CheckpointMismatch, Mismatch(next));
+                    if (!CryptographicOperations.FixedTimeEquals(next.ChainHash, previousHash))
+                    {
+                        return Broken(next.Sequence, AuditBreakReason.CheckpointMismatch, Mismatch(next));
+                    }
+
+                    (next, var problem) = await reader!.NextAsync();
+                    if (problem is not null)
+                    {
+                        return Broken(expected, AuditBreakReason.CheckpointInvalid, problem);
+                    }
                 }
 
-                (next, var problem) = await reader!.NextAsync();
-                if (problem is not null)
+                if (sequence < expected)
                 {
-                    return Broken(expected, AuditBreakReason.CheckpointInvalid, problem);
+                    return AuditVerificationResult.Broken(count, expected - 1, sequence, AuditBreakReason.Duplicate,
+                        $"record {sequence} appears again after record {expected - 1}").WithAnchors(hmacThrough, reader?.Count, reader?.Latest);
                 }
-            }
 
-            if (record.Sequence < expected)
-            {
-                return AuditVerificationResult.Broken(count, expected - 1, record.Sequence, AuditBreakReason.Duplicate,
-                    $"record {record.Sequence} appears again after record {expected - 1}").WithAnchors(hmacThrough, reader?.Count, reader?.Latest);
-            }
+                if (sequence > expected)
+                {
+                    var missing = sequence - 1 == expected ? $"record {expected} is missing" : $"records {expected} to {sequence - 1} are missing";
+                    return Broken(expected, AuditBreakReason.Gap, missing);
+                }
 
-            if (record.Sequence > expected)
-            {
-                var missing = record.Sequence - 1 == expected ? $"record {expected} is missing" : $"records {expected} to {record.Sequence - 1} are missing";
-                return Broken(expected, AuditBreakReason.Gap, missing);
-            }
+                var reason = AuditChainCheck.Check(hasher, previousHash, batch[index], hmacThrough);
+                if (reason != AuditBreakReason.None)
+                {
+                    return Broken(sequence, reason, AuditChainCheck.Describe(reason, sequence));
+                }
 
-            var reason = AuditChainCheck.Check(hasher, previousHash, record, hmacThrough);
-            if (reason != AuditBreakReason.None)
-            {
-                return Broken(record.Sequence, reason, AuditChainCheck.Describe(reason, record.Sequence));
-            }
-
-            previousHash = record.Hash;
-            expected++;
-            count++;
-            if ((count & (ProgressStep - 1)) == 0)
-            {
-                progress?.Report(count);
+                // The check compared the stored hash with the computed one: it has the hash's length.
+                batch[index].Hash.CopyTo(previousHash);
+                expected++;
+                count++;
+                if ((count & (ProgressStep - 1)) == 0)
+                {
+                    progress?.Report(count);
+                }
             }
         }
 

@@ -85,6 +85,67 @@ public sealed class AuditVerifierTests
 
     [Theory]
     [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task VerifyAsync_RecordChangedSeveralBatchesIn_NamesItStopsReadingAndLeavesTheConnectionUsable(DatabaseProvider provider)
+    {
+        // Records are read ahead in batches of 1,024 on another thread, a few batches at most: a break in the third stops the reading
+        // (on PostgreSQL the query is cancelled, not read to its end), and the next verification on the same pool works.
+        const int many = 10_000;
+        await using var database = await TestDatabase.CreateAsync(provider);
+        using var key = AuditTestSupport.NewKey();
+        await using (var db = database.Factory.CreateDbContext())
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await AuditLedger.AppendAsync(db, [.. Enumerable.Range(1, many).Select(AuditTestSupport.KeyRequestRecord)], key);
+            await transaction.CommitAsync();
+        }
+
+        Assert.True((await AuditVerifier.VerifyAsync(database.Factory, key)).IsValid);
+        Assert.Equal(1, await AuditTestSupport.ExecuteRawAsync(database, AuditTestSupport.ChangeFieldSql(provider, "subject", 2500)));
+
+        var first = await AuditVerifier.VerifyAsync(database.Factory, key);
+        var again = await AuditVerifier.VerifyAsync(database.Factory, key);
+
+        Assert.Equal((2500L, AuditBreakReason.HashMismatch, 2499L), (first.FirstBrokenSequence, first.Reason, first.RecordCount));
+        Assert.Equal((2500L, AuditBreakReason.HashMismatch, 2499L), (again.FirstBrokenSequence, again.Reason, again.RecordCount));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task VerifyAsync_MacRemoved_MacMismatchNamesTheRecord(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        using var key = AuditTestSupport.NewKey();
+        await AuditTestSupport.AppendAsync(database, key, Records);
+        Assert.Equal(1, await AuditTestSupport.ExecuteRawAsync(database, "UPDATE audit_events SET mac = NULL WHERE sequence = 6"));
+
+        var result = await AuditVerifier.VerifyAsync(database.Factory, key);
+
+        Assert.Equal((6L, AuditBreakReason.MacMismatch), (result.FirstBrokenSequence, result.Reason));
+        Assert.Equal("record 6 does not carry the TTP's MAC: it was not written by the TTP, or its hash was changed", result.Problem);
+    }
+
+    [Theory]
+    [InlineData("action")]
+    [InlineData("actor")]
+    [InlineData("subject")]
+    [InlineData("outcome")]
+    [InlineData("details")]
+    public async Task VerifyAsync_SqliteTextNotUtf8_HashMismatchNamesTheRecord(string column)
+    {
+        // SQLite stores whatever bytes it is given as text (PostgreSQL refuses them): the verifier hashes the stored
+        // bytes, and bytes that are not UTF-8 cannot have been written by the TTP.
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        using var key = AuditTestSupport.NewKey();
+        await AuditTestSupport.AppendAsync(database, key, Records);
+        Assert.Equal(1, await AuditTestSupport.ExecuteRawAsync(database, $"UPDATE audit_events SET {column} = CAST(X'41C328' AS TEXT) WHERE sequence = 3"));
+
+        var result = await AuditVerifier.VerifyAsync(database.Factory, key);
+
+        Assert.Equal((3L, AuditBreakReason.HashMismatch, 2L), (result.FirstBrokenSequence, result.Reason, result.RecordCount));
+    }
+
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
     public async Task VerifyAsync_RowDeleted_NamesTheGap(DatabaseProvider provider)
     {
         await using var database = await TestDatabase.CreateAsync(provider);
