@@ -29,8 +29,8 @@ public class AuditAppendBenchmarks
     private AuditWriter _writer = null!;
     private long _issued;
 
-    /// <summary>Concurrent callers (requests in flight).</summary>
-    [Params(64, 256)]
+    /// <summary>Concurrent callers (requests in flight): 16 is the SOAP load test's connections (scripts/load.sh).</summary>
+    [Params(16, 64, 256)]
     public int Callers { get; set; }
 
     /// <summary><see cref="AuditOptions.BatchMaxDelayMs"/>.</summary>

@@ -79,6 +79,10 @@ internal static class SoapExtensions
                 options.HttpsGetEnabled = true;
                 options.HttpPostEnabled = false;
                 options.HttpsPostEnabled = true;
+
+                // Machines read the answers: no indentation to write and send (the WSDL keeps its own setting).
+                options.IndentXml = false;
+                options.IndentWsdl = true;
             });
             soapApp.Run(NotFound);
         });
