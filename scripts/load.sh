@@ -8,7 +8,10 @@
 # stops the portal and prints the figures. Exit status: the load generator's (non-zero when any request failed).
 #
 # Usage: scripts/load.sh [--connections N] [--warmup-seconds S] [--phases N] [--phase-seconds S] [any ttp-loadgen option]
-# Environment: KEEP=1 keeps the temp directory (config, database, portal.log); NO_BUILD=1 skips the build; any
+# Environment: KEEP=1 keeps the temp directory (config, database, portal.log); NO_BUILD=1 skips the build;
+# SEED_TSMS=N, SEED_KEY_SETS=N and SEED_RECORDS=N fill the installation before the portal starts (tests/Ttp.Benchmarks:
+# `directory` registers N more TSMs with a KEK each and N more issuer key sets; `seed` appends N key-request records),
+# to compare a large installation with the empty one (docs/PERFORMANCE.md); any
 # Ttp__.../Kestrel__... variable set by the caller reaches the portal (e.g. Ttp__Audit__BatchMaxDelayMs=5).
 set -euo pipefail
 
@@ -17,13 +20,16 @@ config=Release
 bin="bin/$config/net10.0"
 
 echo "== build ($config)" >&2
-for project in src/Ttp.Cli src/Ttp.Portal tests/Ttp.LoadGenerator; do
+projects=(src/Ttp.Cli src/Ttp.Portal tests/Ttp.LoadGenerator)
+[[ -n "${SEED_TSMS:-}${SEED_KEY_SETS:-}${SEED_RECORDS:-}" ]] && projects+=(tests/Ttp.Benchmarks)
+for project in "${projects[@]}"; do
   [[ "${NO_BUILD:-0}" == 1 ]] && break
   dotnet build "$root/$project" -c "$config" -v quiet -nologo >/dev/null || { echo "load.sh: build of $project failed" >&2; exit 1; }
 done
 ttpctl_dll="$root/src/Ttp.Cli/$bin/ttpctl.dll"
 portal_dll="$root/src/Ttp.Portal/$bin/Ttp.Portal.dll"
 loadgen_dll="$root/tests/Ttp.LoadGenerator/$bin/ttp-loadgen.dll"
+bench_dll="$root/tests/Ttp.Benchmarks/$bin/Ttp.Benchmarks.dll"
 
 work=$(mktemp -d -t ttp-load.XXXXXX)
 portal_pid=
@@ -80,6 +86,16 @@ ttpctl issuer-key import --iin "$iin" --kvn 1 --scheme scp03 --method kdf3 --com
 41620724CDEE8BA8B695F0D33A197C5F
 EOF
 ttpctl issuer-key activate --iin "$iin" --kvn 1
+
+if [[ -n "${SEED_TSMS:-}${SEED_KEY_SETS:-}" ]]; then
+  echo "== seeding the directory: ${SEED_TSMS:-0} TSMs, ${SEED_KEY_SETS:-0} issuer key sets" >&2
+  dotnet "$bench_dll" directory --data "$work/data" --tsms "${SEED_TSMS:-0}" --key-sets "${SEED_KEY_SETS:-0}" \
+    --operator ops1@ttp.example --approver ops2@ttp.example | tail -2 >&2
+fi
+if [[ -n "${SEED_RECORDS:-}" ]]; then
+  echo "== seeding the audit trail: $SEED_RECORDS key-request records" >&2
+  dotnet "$bench_dll" seed --records "$SEED_RECORDS" --data "$work/data" | grep -E "^seeded|^verify" >&2
+fi
 
 # The portal starts after the bootstrap, so the TSM's certificate is pinned from its first load.
 echo "== portal on 127.0.0.1:$portal_port (portal), 127.0.0.1:$soap_port (SOAP)" >&2

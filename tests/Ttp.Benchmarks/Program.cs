@@ -6,6 +6,7 @@ using Ttp.Benchmarks.Seeding;
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- verify --data DIR [--postgres CONNSTRING]
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- search --data DIR [--postgres CONNSTRING] [--runs 15]
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- charts --data DIR [--postgres CONNSTRING] [--days 30]
+// dotnet run -c Release --project tests/Ttp.Benchmarks -- directory --data DIR [--postgres CONNSTRING] [--tsms 1000] [--key-sets 10000] --operator EMAIL --approver EMAIL
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- export --data DIR [--postgres CONNSTRING] --format csv|jsonl [--tsm NAME]
 if (SeedCommand.Handles(args))
 {
@@ -15,6 +16,11 @@ if (SeedCommand.Handles(args))
 if (ChartsCommand.Handles(args))
 {
     return await ChartsCommand.RunAsync(args);
+}
+
+if (DirectoryCommand.Handles(args))
+{
+    return await DirectoryCommand.RunAsync(args);
 }
 
 if (ExportCommand.Handles(args))
