@@ -86,11 +86,17 @@ internal sealed partial class SoapGuardMiddleware(
     }
 
     /// <summary>
-    /// The root must be a SOAP envelope whose version matches the content type (SOAP 1.1 <c>text/xml</c>, SOAP 1.2
+    /// A content type is required, and the root must be a SOAP envelope whose version matches it (SOAP 1.1 <c>text/xml</c>, SOAP 1.2
     /// <c>application/soap+xml</c>): SoapCore answers a mismatch with an internal error.
     /// </summary>
     private static string? EnvelopeProblem(byte[] body, string? contentType)
     {
+        // SoapCore picks its encoder by content type and fails outside its fault handling without one.
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return "A SOAP request needs Content-Type text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2).";
+        }
+
         string name;
         string ns;
         try

@@ -221,6 +221,25 @@ public sealed class SoapMethodTests(SoapMethodHost fixture) : IClassFixture<Soap
         Assert.Equal("InvalidRequest", added.Outcome);
     }
 
+    // Without a Content-Type SoapCore cannot pick its encoder and fails outside its fault handling: the guard refuses the
+    // request first, as the caller's fault, recorded under the fault's RequestId.
+    [Fact]
+    public async Task Post_NoContentType_400InvalidRequestFaultRecorded()
+    {
+        using var client = fixture.Host.CreateSoapClient(fixture.Certificate);
+        using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(Envelope));
+
+        using var response = await client.PostAsync(new Uri(SoapWire.Path, UriKind.Relative), content);
+
+        var reply = new SoapReply(response.StatusCode, await response.Content.ReadAsStringAsync());
+        Assert.True(HttpStatusCode.BadRequest == reply.Status, $"{reply.Status} {reply.Body}");
+        reply.AssertCleanFault("InvalidRequest");
+        Assert.Equal("Client", reply.EnvelopeFaultCode);
+        var requestId = reply.RequestId;
+        var record = Assert.Single(await SoapWire.KeyRequestRecordsAsync(fixture.Host, "acme"), r => r.Details.Contains(requestId!, StringComparison.OrdinalIgnoreCase));
+        Assert.Equal("InvalidRequest", record.Outcome);
+    }
+
     private static void AssertNoHtmlNorException(HttpResponseMessage response, string body)
     {
         Assert.NotEqual("text/html", response.Content.Headers.ContentType?.MediaType);
