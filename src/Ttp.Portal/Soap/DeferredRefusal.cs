@@ -25,18 +25,20 @@ internal sealed class DeferredRefusal
 
     /// <summary>
     /// Defers the refusal of the current request, to be answered with <paramref name="status"/>; what is written to the
-    /// response body until then is discarded.
+    /// response body until then is discarded. False when it cannot be deferred (the response has started, or a refusal is
+    /// already deferred).
     /// </summary>
-    public static void Defer(HttpContext context, int status)
+    public static bool Defer(HttpContext context, int status)
     {
         if (context.Features.Get<DeferredRefusal>() is not null || context.Response.HasStarted)
         {
-            return;
+            return false;
         }
 
         var body = context.Features.GetRequiredFeature<IHttpResponseBodyFeature>();
         context.Features.Set<IHttpResponseBodyFeature>(new StreamResponseBodyFeature(Stream.Null));
         context.Features.Set(new DeferredRefusal(body, status));
+        return true;
     }
 
     /// <summary>

@@ -29,7 +29,15 @@ internal sealed partial class KeyDistributionFaultTransformer(
             // (audited for a pinned TSM) before it is answered, which takes an await this synchronous call cannot make:
             // it is deferred to the guard, which answers once SoapCore returns; what SoapCore writes from here is dropped.
             LogUnexpected(logger, KeyDistributionFaultCode.InvalidRequest, exception);
-            DeferredRefusal.Defer(context, SoapFaults.StatusCode(messageVersion.Envelope, KeyDistributionFaultCode.InvalidRequest));
+            if (DeferredRefusal.Defer(context, SoapFaults.StatusCode(messageVersion.Envelope, KeyDistributionFaultCode.InvalidRequest)))
+            {
+                // The guard sets the status with its answer (ServiceUnavailable when the refusal cannot be recorded).
+                return Message.CreateMessage(messageVersion, null, new FaultBodyWriter(messageVersion.Envelope, new KeyDistributionFault
+                {
+                    Code = nameof(KeyDistributionFaultCode.InvalidRequest),
+                    Message = DeferredRefusal.Message,
+                }));
+            }
         }
 
         var detail = ToDetail(exception, refused, out var code);
@@ -56,10 +64,7 @@ internal sealed partial class KeyDistributionFaultTransformer(
         }
 
         code = IsUnreadableRequest(exception) ? KeyDistributionFaultCode.InvalidRequest : KeyDistributionFaultCode.ServiceUnavailable;
-        if (code != KeyDistributionFaultCode.InvalidRequest || http.HttpContext is null)
-        {
-            LogUnexpected(logger, code, exception);
-        }
+        LogUnexpected(logger, code, exception);
 
         return new KeyDistributionFault
         {
