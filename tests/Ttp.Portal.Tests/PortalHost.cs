@@ -32,7 +32,8 @@ namespace Ttp.Portal.Tests;
 /// The database is the embedded SQLite file in the data directory, or (<see cref="DatabaseProvider.Postgres"/>) a fresh
 /// database in the cluster named by <c>TTP_TEST_POSTGRES</c>, dropped when the host is disposed; without that variable a
 /// PostgreSQL host fails to construct (the test fails, it is never skipped). A <see cref="TimeProvider"/>, when given,
-/// replaces the portal's clock (its <see cref="TimeProvider"/> singleton) for the whole host.
+/// replaces the portal's clock (its <see cref="TimeProvider"/> singleton) for the whole host; <c>services</c>, when given,
+/// adds to the host's services after the portal's own (e.g. a logger provider that injects a fault).
 /// </remarks>
 internal sealed class PortalHost : WebApplicationFactory<Program>
 {
@@ -44,11 +45,15 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
 
     private readonly TimeProvider? _time;
 
+    private readonly Action<IServiceCollection>? _services;
+
     public PortalHost(
-        IReadOnlyDictionary<string, string>? settings = null, DatabaseProvider database = DatabaseProvider.Sqlite, TimeProvider? time = null)
+        IReadOnlyDictionary<string, string>? settings = null, DatabaseProvider database = DatabaseProvider.Sqlite, TimeProvider? time = null,
+        Action<IServiceCollection>? services = null)
     {
         _settings = settings ?? new Dictionary<string, string>();
         _time = time;
+        _services = services;
         // First, so that a missing TTP_TEST_POSTGRES fails before anything is created.
         _postgres = database == DatabaseProvider.Postgres ? TestPostgresDatabase.Create() : null;
         Database = database;
@@ -197,6 +202,11 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
         {
             var time = _time;
             builder.ConfigureTestServices(services => services.AddSingleton(time));
+        }
+
+        if (_services is not null)
+        {
+            builder.ConfigureTestServices(_services);
         }
     }
 

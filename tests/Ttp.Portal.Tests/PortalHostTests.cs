@@ -65,6 +65,33 @@ public sealed class PortalHostTests
     }
 
     [Fact]
+    public async Task Get_PortalPage_CspAllowsWebSocketsToTheOwnOriginOnly()
+    {
+        using var host = new PortalHost();
+        host.StartServer();
+        using var client = host.CreateTlsClient(out _);
+
+        var response = await client.GetAsync(new Uri("/account/login", UriKind.Relative));
+
+        var csp = string.Join(' ', response.Headers.GetValues("Content-Security-Policy"));
+        var connect = Assert.Single(csp.Split(';', StringSplitOptions.TrimEntries), d => d.StartsWith("connect-src ", StringComparison.Ordinal));
+        // The Blazor circuit's WebSocket to the host and port the browser used (wss only: the portal is HTTPS), and no
+        // other: no scheme-wide ws: or wss: source, no wildcard.
+        Assert.Equal($"connect-src 'self' wss://127.0.0.1:{host.BaseAddress.Port}", connect);
+    }
+
+    [Fact]
+    public void ContentSecurityPolicy_HostWithCharactersOutsideAHostName_OnlySelf()
+    {
+        var csp = Ttp.Portal.Security.SecurityHeaders.ContentSecurityPolicy(new Microsoft.AspNetCore.Http.HostString("evil.example; script-src *"));
+
+        Assert.Contains("connect-src 'self';", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("evil", csp, StringComparison.Ordinal);
+        Assert.Contains("connect-src 'self' wss://portal.example:7443;",
+            Ttp.Portal.Security.SecurityHeaders.ContentSecurityPolicy(new Microsoft.AspNetCore.Http.HostString("portal.example:7443")), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Get_UnknownPath_Returns404PageWithoutStackTrace()
     {
         using var host = new PortalHost();

@@ -9,18 +9,38 @@ using Ttp.Portal.Soap.Messages;
 namespace Ttp.Portal.Soap;
 
 /// <summary>
-/// The one place where SOAP errors are translated (docs/CONVENTIONS.md 9): a <see cref="KeyRequestRefusedException"/> becomes
-/// a fault with its code; anything else becomes <c>ServiceUnavailable</c> with a generic message (the exception is
-/// logged, never sent). Also sets the HTTP status the binding defines.
+/// The one place where SOAP errors reported by SoapCore are translated (docs/CONVENTIONS.md 9): a
+/// <see cref="KeyRequestRefusedException"/> becomes a fault with its code; a request SoapCore could not read is refused
+/// as <c>InvalidRequest</c> through <see cref="DeferredRefusal"/> (recorded, then answered, by the guard); anything else
+/// becomes <c>ServiceUnavailable</c> with a generic message (the exception is logged, never sent). Also sets the HTTP
+/// status the binding defines. Synchronous, as SoapCore calls it: it never waits on the audit trail.
 /// </summary>
 internal sealed partial class KeyDistributionFaultTransformer(
-    IHttpContextAccessor http, KeyRequestService keyRequests, ILogger<KeyDistributionFaultTransformer> logger)
+    IHttpContextAccessor http, ILogger<KeyDistributionFaultTransformer> logger)
     : IFaultExceptionTransformer
 {
     public Message ProvideFault(Exception exception, MessageVersion messageVersion, Message requestMessage, ConcurrentXmlNamespaceLookup xmlNamespaceManager)
     {
-        var detail = ToDetail(exception, out var code);
         var context = http.HttpContext;
+        var refused = exception as KeyRequestRefusedException ?? exception.InnerException as KeyRequestRefusedException;
+        if (refused is null && context is not null && IsUnreadableRequest(exception))
+        {
+            // SoapCore could not read the message, so the key-request service never saw it. The refusal must be recorded
+            // (audited for a pinned TSM) before it is answered, which takes an await this synchronous call cannot make:
+            // it is deferred to the guard, which answers once SoapCore returns; what SoapCore writes from here is dropped.
+            LogUnexpected(logger, KeyDistributionFaultCode.InvalidRequest, exception);
+            if (DeferredRefusal.Defer(context, SoapFaults.StatusCode(messageVersion.Envelope, KeyDistributionFaultCode.InvalidRequest)))
+            {
+                // The guard sets the status with its answer (ServiceUnavailable when the refusal cannot be recorded).
+                return Message.CreateMessage(messageVersion, null, new FaultBodyWriter(messageVersion.Envelope, new KeyDistributionFault
+                {
+                    Code = nameof(KeyDistributionFaultCode.InvalidRequest),
+                    Message = DeferredRefusal.Message,
+                }));
+            }
+        }
+
+        var detail = ToDetail(exception, refused, out var code);
         if (context is not null)
         {
             var status = SoapFaults.StatusCode(messageVersion.Envelope, code);
@@ -35,18 +55,8 @@ internal sealed partial class KeyDistributionFaultTransformer(
         return Message.CreateMessage(messageVersion, null, new FaultBodyWriter(messageVersion.Envelope, detail));
     }
 
-    private KeyDistributionFault ToDetail(Exception exception, out KeyDistributionFaultCode code)
+    private KeyDistributionFault ToDetail(Exception exception, KeyRequestRefusedException? refused, out KeyDistributionFaultCode code)
     {
-        var refused = exception as KeyRequestRefusedException ?? exception.InnerException as KeyRequestRefusedException;
-        if (refused is null && IsUnreadableRequest(exception) && http.HttpContext is { } context)
-        {
-            // SoapCore could not read the message, so the key-request service never saw it: record the refusal there
-            // (audited when the caller is a pinned TSM). SoapCore's transformer is synchronous; this path is rare.
-            LogUnexpected(logger, KeyDistributionFaultCode.InvalidRequest, exception);
-            refused = keyRequests.RefuseUnreadableAsync(SoapCaller.From(context), "The request is not a readable WSGetDiversifiedKeys message.")
-                .GetAwaiter().GetResult();
-        }
-
         if (refused is not null)
         {
             code = refused.Code;
@@ -55,11 +65,12 @@ internal sealed partial class KeyDistributionFaultTransformer(
 
         code = IsUnreadableRequest(exception) ? KeyDistributionFaultCode.InvalidRequest : KeyDistributionFaultCode.ServiceUnavailable;
         LogUnexpected(logger, code, exception);
+
         return new KeyDistributionFault
         {
             Code = code.ToString(),
             Message = code == KeyDistributionFaultCode.InvalidRequest
-                ? "The request is not a readable WSGetDiversifiedKeys message."
+                ? DeferredRefusal.Message
                 : "The key service is unavailable; no key was released. Try again later.",
         };
     }

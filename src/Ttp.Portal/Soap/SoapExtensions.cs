@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Options;
 using SoapCore;
 using SoapCore.Extensibility;
-using Ttp.Portal.Security;
 
 namespace Ttp.Portal.Soap;
 
@@ -46,8 +45,8 @@ internal static class SoapExtensions
     public const string BaselinePath = "/soap/v1/echo";
 
     /// <summary>
-    /// Everything that arrives on the SOAP port goes to the SOAP branch (and nothing else: 404 for any other path);
-    /// the portal never sees it. Routed by the connection's local port, not the Host header, which the client chooses.
+    /// Everything that arrives on the SOAP port goes to the SOAP branch (and nothing else: 404 for any other path, 405 for
+    /// a method the service path does not answer, see <see cref="SoapMethodGate"/>); the portal never sees it. Routed by the connection's local port, not the Host header, which the client chooses.
     /// </summary>
     public static WebApplication MapSoap(this WebApplication app)
     {
@@ -56,6 +55,8 @@ internal static class SoapExtensions
         var baseline = app.Configuration.GetValue<bool>(SoapOptions.Section + ":EnableBaselineEndpoint");
         ((IApplicationBuilder)app).MapWhen(context => context.Connection.LocalPort == port, soapApp =>
         {
+            // First: nothing that fails on this port reaches the host's error pages (HTML, a stack trace in Development).
+            soapApp.UseMiddleware<SoapErrorBoundary>();
             if (baseline)
             {
                 // The load generator's baseline (tests/Ttp.LoadGenerator, scripts/load.sh): the same port, TLS handshake
@@ -65,6 +66,8 @@ internal static class SoapExtensions
                 soapApp.Map(BaselinePath, echo => echo.Run(EchoAsync));
             }
 
+            // Methods and paths (405/404) before a byte of a body is read; then the guard before SoapCore sees the POST.
+            soapApp.UseMiddleware<SoapMethodGate>();
             soapApp.UseMiddleware<SoapGuardMiddleware>();
             soapApp.UseSoapEndpoint<IKeyDistributionService>(options =>
             {

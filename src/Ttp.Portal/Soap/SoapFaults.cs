@@ -1,4 +1,3 @@
-using System.Net.Mime;
 using System.ServiceModel;
 using System.ServiceModel.Channels;
 using System.Text;
@@ -12,13 +11,11 @@ namespace Ttp.Portal.Soap;
 /// <summary>
 /// Writes SOAP 1.1 and 1.2 faults carrying a <see cref="KeyDistributionFault"/> detail, with the HTTP status each binding
 /// defines: SOAP 1.1 always 500; SOAP 1.2 400 for a Sender fault and 500 for a Receiver fault. Fault codes carry no
-/// namespace of their own (docs/STACK.md: SoapCore otherwise writes a fault WCF rejects).
+/// namespace of their own (docs/STACK.md: SoapCore otherwise writes a fault WCF rejects). Also the one refusal path of the
+/// edge for a request the key-request service never saw (<see cref="RefuseAsync"/>: audit, then answer).
 /// </summary>
 internal static class SoapFaults
 {
-    private const string Soap11Envelope = "http://schemas.xmlsoap.org/soap/envelope/";
-    private const string Soap12Envelope = "http://www.w3.org/2003/05/soap-envelope";
-
     private static readonly XmlSerializer DetailSerializer = new(typeof(KeyDistributionFault));
 
     /// <summary>Whether a refusal is the caller's fault (Client/Sender) rather than the server's (Server/Receiver).</summary>
@@ -34,28 +31,28 @@ internal static class SoapFaults
         var sender = Enum.TryParse<KeyDistributionFaultCode>(detail.Code, out var code) && IsSenderFault(code);
         if (envelope == EnvelopeVersion.Soap12)
         {
-            writer.WriteStartElement("s", "Fault", Soap12Envelope);
-            writer.WriteStartElement("s", "Code", Soap12Envelope);
-            writer.WriteStartElement("s", "Value", Soap12Envelope);
-            writer.WriteQualifiedName(sender ? "Sender" : "Receiver", Soap12Envelope);
+            writer.WriteStartElement("s", "Fault", SoapVersion.Soap12Envelope);
+            writer.WriteStartElement("s", "Code", SoapVersion.Soap12Envelope);
+            writer.WriteStartElement("s", "Value", SoapVersion.Soap12Envelope);
+            writer.WriteQualifiedName(sender ? "Sender" : "Receiver", SoapVersion.Soap12Envelope);
             writer.WriteEndElement();
             writer.WriteEndElement();
-            writer.WriteStartElement("s", "Reason", Soap12Envelope);
-            writer.WriteStartElement("s", "Text", Soap12Envelope);
+            writer.WriteStartElement("s", "Reason", SoapVersion.Soap12Envelope);
+            writer.WriteStartElement("s", "Text", SoapVersion.Soap12Envelope);
             writer.WriteAttributeString("xml", "lang", null, "en");
             writer.WriteString(detail.Message);
             writer.WriteEndElement();
             writer.WriteEndElement();
-            writer.WriteStartElement("s", "Detail", Soap12Envelope);
+            writer.WriteStartElement("s", "Detail", SoapVersion.Soap12Envelope);
             WriteDetail(writer, detail);
             writer.WriteEndElement();
             writer.WriteEndElement();
             return;
         }
 
-        writer.WriteStartElement("s", "Fault", Soap11Envelope);
+        writer.WriteStartElement("s", "Fault", SoapVersion.Soap11Envelope);
         writer.WriteStartElement("faultcode");
-        writer.WriteQualifiedName(sender ? "Client" : "Server", Soap11Envelope);
+        writer.WriteQualifiedName(sender ? "Client" : "Server", SoapVersion.Soap11Envelope);
         writer.WriteEndElement();
         writer.WriteElementString("faultstring", detail.Message);
         writer.WriteStartElement("detail");
@@ -65,33 +62,69 @@ internal static class SoapFaults
     }
 
     /// <summary>
-    /// Answers a request refused before SOAP processing (DOCTYPE, empty or unreadable body) with a whole SOAP 1.1 fault
-    /// envelope (or 1.2 when the request said so) and <paramref name="status"/>.
+    /// Refuses a request the key-request service never saw (refused before SOAP processing, or not readable by the SOAP
+    /// stack) as <see cref="KeyDistributionFaultCode.InvalidRequest"/>: first recorded through
+    /// <see cref="KeyRequestService.RefuseUnreadableAsync"/> (audited when the caller's certificate is pinned to a TSM),
+    /// then answered with the fault carrying its RequestId, with <paramref name="invalidStatus"/>; when the refusal cannot
+    /// be recorded, <c>ServiceUnavailable</c> with the binding's status.
+    /// </summary>
+    public static async Task RefuseAsync(HttpContext context, KeyRequestService keyRequests, string message, int invalidStatus)
+    {
+        var refused = await keyRequests.RefuseUnreadableAsync(SoapCaller.From(context), message, context.RequestAborted);
+        var status = refused.Code == KeyDistributionFaultCode.InvalidRequest
+            ? invalidStatus
+            : StatusCode(SoapVersion.Of(context.Request), refused.Code);
+        await WriteResponseAsync(context, status, refused.Code, refused.Message, refused.RequestId);
+    }
+
+    /// <summary>
+    /// As <see cref="RefuseAsync"/>, recorded the same way, but answered with <paramref name="status"/> and
+    /// <paramref name="message"/> as plain text on a connection that then closes (a body too large to read: the client may
+    /// still be sending, and it is not drained).
+    /// </summary>
+    public static async Task RefuseAsPlainTextAsync(HttpContext context, KeyRequestService keyRequests, string message, int status)
+    {
+        await keyRequests.RefuseUnreadableAsync(SoapCaller.From(context), message, context.RequestAborted);
+        await WritePlainTextAsync(context, status, message, closeConnection: true);
+    }
+
+    /// <summary>
+    /// Answers with a fault of <paramref name="code"/> and no RequestId (nothing recorded: the server's side, e.g. an
+    /// exception that escaped the SOAP stack), in the request's SOAP version.
     /// </summary>
     public static Task WriteResponseAsync(HttpContext context, int status, KeyDistributionFaultCode code, string message) =>
         WriteResponseAsync(context, status, code, message, requestId: null);
 
     /// <summary>
-    /// Writes a refusal made before SOAP processing as a fault with its request id: <paramref name="invalidStatus"/> (a
-    /// 4xx) for InvalidRequest, else the status the binding defines for the code.
+    /// A short plain-text answer (nothing of the request echoed); with <paramref name="closeConnection"/> the HTTP/1.x
+    /// connection closes after it instead of the server draining a request body it will not read.
     /// </summary>
-    public static Task WriteRefusalAsync(HttpContext context, KeyRequestRefusedException refused, int invalidStatus)
+    public static Task WritePlainTextAsync(HttpContext context, int status, string message, bool closeConnection)
     {
-        var soap12 = context.Request.ContentType?.Contains("application/soap+xml", StringComparison.OrdinalIgnoreCase) == true;
-        var status = refused.Code == KeyDistributionFaultCode.InvalidRequest
-            ? invalidStatus
-            : StatusCode(soap12 ? EnvelopeVersion.Soap12 : EnvelopeVersion.Soap11, refused.Code);
-        return WriteResponseAsync(context, status, refused.Code, refused.Message, refused.RequestId);
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        if (closeConnection && (HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol)))
+        {
+            context.Response.Headers.Connection = "close";
+        }
+
+        if (HttpMethods.IsHead(context.Request.Method))
+        {
+            return Task.CompletedTask;
+        }
+
+        var bytes = Encoding.UTF8.GetBytes(message);
+        context.Response.ContentLength = bytes.Length;
+        return context.Response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
     }
 
     private static async Task WriteResponseAsync(HttpContext context, int status, KeyDistributionFaultCode code, string message, Guid? requestId)
     {
-        var soap12 = context.Request.ContentType?.Contains("application/soap+xml", StringComparison.OrdinalIgnoreCase) == true;
-        var envelope = soap12 ? EnvelopeVersion.Soap12 : EnvelopeVersion.Soap11;
+        var envelope = SoapVersion.Of(context.Request);
         var buffer = new MemoryStream();
         using (var writer = XmlWriter.Create(buffer, new XmlWriterSettings { Encoding = new UTF8Encoding(false), Async = false }))
         {
-            var ns = soap12 ? Soap12Envelope : Soap11Envelope;
+            var ns = SoapVersion.Namespace(envelope);
             writer.WriteStartElement("s", "Envelope", ns);
             writer.WriteStartElement("s", "Body", ns);
             WriteFault(writer, envelope, new KeyDistributionFault { Code = code.ToString(), Message = message, RequestId = requestId?.ToString() ?? string.Empty });
@@ -101,7 +134,7 @@ internal static class SoapFaults
 
         context.Response.Clear();
         context.Response.StatusCode = status;
-        context.Response.ContentType = soap12 ? "application/soap+xml; charset=utf-8" : MediaTypeNames.Text.Xml + "; charset=utf-8";
+        context.Response.ContentType = SoapVersion.ResponseContentType(envelope);
         context.Response.ContentLength = buffer.Length;
         await context.Response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), context.RequestAborted);
     }

@@ -1,3 +1,4 @@
+using System.ServiceModel;
 using System.Text;
 using System.Xml;
 using Microsoft.AspNetCore.Http.Features;
@@ -7,16 +8,15 @@ using Ttp.Domain.KeyRequests;
 namespace Ttp.Portal.Soap;
 
 /// <summary>
-/// What SoapCore does not do itself (docs/STACK.md), before it sees a byte: the size limit (413), no DTD at all (400: SoapCore
-/// would expand internal entities), no empty body (400 fault), and a SOAP fault instead of the host's error page for
-/// anything that escapes SoapCore. Every refusal of a pinned TSM is audited through the key-request service.
+/// What SoapCore does not do itself (docs/STACK.md), before it sees a byte of a POST: the size limit (413), no DTD at all
+/// (400: SoapCore would expand internal entities), no empty body, a SOAP envelope matching the content type (400 fault);
+/// and, once SoapCore returns, the answer to a request it could not read (<see cref="DeferredRefusal"/>). Every refusal
+/// goes through <see cref="SoapFaults.RefuseAsync"/> (audited for a pinned TSM). Methods are settled before it
+/// (<see cref="SoapMethodGate"/>), escaped exceptions after it (<see cref="SoapErrorBoundary"/>).
 /// </summary>
 internal sealed partial class SoapGuardMiddleware(
     RequestDelegate next, IOptions<SoapOptions> options, KeyRequestService keyRequests, ILogger<SoapGuardMiddleware> logger)
 {
-    private const string Soap11Envelope = "http://schemas.xmlsoap.org/soap/envelope/";
-    private const string Soap12Envelope = "http://www.w3.org/2003/05/soap-envelope";
-
     private static readonly byte[] DocType = "<!DOCTYPE"u8.ToArray();
 
     public async Task InvokeAsync(HttpContext context)
@@ -78,28 +78,25 @@ internal sealed partial class SoapGuardMiddleware(
 
         context.Request.Body = new MemoryStream(body, writable: false);
         context.Request.ContentLength = body.Length;
-        try
+        await next(context);
+        if (DeferredRefusal.TryTake(context, out var status))
         {
-            await next(context);
-        }
-        catch (Exception e) when (!context.Response.HasStarted)
-        {
-            var invalid = e is System.Xml.XmlException || e.InnerException is System.Xml.XmlException;
-            LogEscaped(logger, e);
-            await SoapFaults.WriteResponseAsync(
-                context,
-                invalid ? StatusCodes.Status400BadRequest : StatusCodes.Status500InternalServerError,
-                invalid ? KeyDistributionFaultCode.InvalidRequest : KeyDistributionFaultCode.ServiceUnavailable,
-                invalid ? "The request is not well-formed XML." : "The key service is unavailable; no key was released. Try again later.");
+            await SoapFaults.RefuseAsync(context, keyRequests, DeferredRefusal.Message, status);
         }
     }
 
     /// <summary>
-    /// The root must be a SOAP envelope whose version matches the content type (SOAP 1.1 <c>text/xml</c>, SOAP 1.2
+    /// A content type is required, and the root must be a SOAP envelope whose version matches it (SOAP 1.1 <c>text/xml</c>, SOAP 1.2
     /// <c>application/soap+xml</c>): SoapCore answers a mismatch with an internal error.
     /// </summary>
     private static string? EnvelopeProblem(byte[] body, string? contentType)
     {
+        // SoapCore picks its encoder by content type and fails outside its fault handling without one.
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return "A SOAP request needs Content-Type text/xml (SOAP 1.1) or application/soap+xml (SOAP 1.2).";
+        }
+
         string name;
         string ns;
         try
@@ -117,12 +114,12 @@ internal sealed partial class SoapGuardMiddleware(
             return "The request is not well-formed XML.";
         }
 
-        var soap12ContentType = contentType?.Contains("application/soap+xml", StringComparison.OrdinalIgnoreCase) == true;
+        var soap12ContentType = SoapVersion.Of(contentType) == EnvelopeVersion.Soap12;
         return (name, ns) switch
         {
-            ("Envelope", Soap11Envelope) when soap12ContentType => "A SOAP 1.1 envelope needs Content-Type text/xml.",
-            ("Envelope", Soap12Envelope) when !soap12ContentType => "A SOAP 1.2 envelope needs Content-Type application/soap+xml.",
-            ("Envelope", Soap11Envelope or Soap12Envelope) => null,
+            ("Envelope", SoapVersion.Soap11Envelope) when soap12ContentType => "A SOAP 1.1 envelope needs Content-Type text/xml.",
+            ("Envelope", SoapVersion.Soap12Envelope) when !soap12ContentType => "A SOAP 1.2 envelope needs Content-Type application/soap+xml.",
+            ("Envelope", SoapVersion.Soap11Envelope or SoapVersion.Soap12Envelope) => null,
             _ => "The request is not a SOAP envelope.",
         };
     }
@@ -161,34 +158,15 @@ internal sealed partial class SoapGuardMiddleware(
         return buffer.ToArray();
     }
 
-    private async Task RefuseAsync(HttpContext context, string message)
-    {
-        var refused = await keyRequests.RefuseUnreadableAsync(SoapCaller.From(context), message, context.RequestAborted);
-        await SoapFaults.WriteRefusalAsync(context, refused, StatusCodes.Status400BadRequest);
-    }
+    private Task RefuseAsync(HttpContext context, string message) =>
+        SoapFaults.RefuseAsync(context, keyRequests, message, StatusCodes.Status400BadRequest);
 
     // Refused before SOAP processing with a plain 413; audited like any refusal when the caller is a pinned TSM.
-    private async Task RefuseTooLargeAsync(HttpContext context, int max)
-    {
-        var message = $"Request body larger than {max} bytes.";
-        await keyRequests.RefuseUnreadableAsync(SoapCaller.From(context), message, context.RequestAborted);
-        await WritePlainAsync(context, StatusCodes.Status413PayloadTooLarge, message);
-    }
-
-    private static async Task WritePlainAsync(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        // The client may still be sending: close rather than drain a body we refuse.
-        context.Response.Headers.Connection = "close";
-        await context.Response.WriteAsync(message, Encoding.UTF8, context.RequestAborted);
-    }
+    private Task RefuseTooLargeAsync(HttpContext context, int max) =>
+        SoapFaults.RefuseAsPlainTextAsync(context, keyRequests, $"Request body larger than {max} bytes.", StatusCodes.Status413PayloadTooLarge);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "SOAP request with a DTD refused (from {RemoteAddress})")]
     private static partial void LogRefusedDocType(ILogger logger, string? remoteAddress);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "SOAP request failed outside the service; answered with a fault")]
-    private static partial void LogEscaped(ILogger logger, Exception exception);
 
     private sealed class PayloadTooLargeException : Exception;
 }

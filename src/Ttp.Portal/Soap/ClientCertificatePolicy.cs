@@ -3,9 +3,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using Ttp.Domain.KeyRequests;
-using Ttp.Portal.Soap;
 
-namespace Ttp.Portal.Security;
+namespace Ttp.Portal.Soap;
 
 /// <summary>
 /// Decides, in the TLS handshake of the SOAP endpoint, whether a client certificate may connect: within its validity
