@@ -170,6 +170,15 @@ public sealed class BoundedRefusalTests
         Assert.Equal(Rate, activity.Periods.Sum(p => p.Total));
         Assert.Equal(["InvalidRequest"], activity.FaultCodes);
         await env.Services.GetRequiredService<AlertScanner>().ScanToHeadAsync();
+        await using (var db = env.Database.Factory.CreateDbContext())
+        {
+            // 5 refusals within the rate raise nothing (20 in 10 minutes do); the summary's 45 do, once.
+            var alert = Assert.Single(await db.AuditAlerts.AsNoTracking().ToListAsync());
+            Assert.Equal(AlertKind.RepeatedFaults, alert.Kind);
+            Assert.Equal("faults:acme:InvalidRequest", alert.DedupeKey);
+            Assert.Equal(45, alert.Count);
+        }
+
         var lookup = await env.Services.GetRequiredService<AuditRecordLookup>().GetAsync((await RecordsAsync(env, AuditRecord.RefusalsSummarisedAction))[0].Sequence);
         Assert.Equal("45", lookup!.Field("codes.InvalidRequest"));
     }
