@@ -131,12 +131,13 @@ public sealed class AuditWriter : IAsyncDisposable
             return Task.FromCanceled<long>(cancellationToken);
         }
 
-        var stamped = record.OccurredAt is null ? record.WithOccurredAt(_timeProvider.GetUtcNow()) : record;
         if (Interlocked.Increment(ref _queued) > _queueCapacity)
         {
             Interlocked.Decrement(ref _queued);
             return Task.FromException<long>(new AuditUnavailableException("The audit writer's queue is full; nothing was done."));
         }
+
+        var stamped = record.OccurredAt is null ? record.WithOccurredAt(_timeProvider.GetUtcNow()) : record;
 
         var completion = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_queue.Writer.TryWrite(new PendingRecord(stamped, completion)))

@@ -37,7 +37,7 @@ namespace Ttp.Domain.KeyRequests;
 /// (<see cref="KeyRequestRefusalSummaries"/>). So no TSM, suspended or sending garbage, appends more than its rate plus
 /// one summary per second.</para>
 /// <para>Audit: a delivery is answered only after its record is durably committed through <see cref="AuditWriter"/>;
-/// every refusal of an identified TSM is audited too (an <see cref="KeyDistributionFaultCode.InvalidRequest"/> when the
+/// every refusal of an identified TSM within its rate is audited too (an <see cref="KeyDistributionFaultCode.InvalidRequest"/> when the
 /// certificate is pinned, see <see cref="AccreditedCertificates"/>); when that record cannot be written the answer is
 /// <see cref="KeyDistributionFaultCode.ServiceUnavailable"/>. A certificate no TSM holds is refused without a record
 /// (there is no actor to record) but logged.</para>
