@@ -105,6 +105,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<AccreditedCertificates>();
         services.AddSingleton<KeyRequestDirectory>();
         services.AddSingleton<TsmRateLimiter>();
+        services.AddSingleton<KeyRequestRefusalSummaries>();
         services.AddSingleton<KeyRequestService>();
         return services;
     }

@@ -97,7 +97,7 @@ public sealed class AlertScanner(
     private async Task<List<AlertFinding>> FindAsync(
         TtpDbContext db, AuditKey key, long hmacThrough, long from, long through, AlertOptions settings, CancellationToken cancellationToken)
     {
-        var scanned = new ScannedRecords();
+        var scanned = new ScannedRecords(settings.FaultCount);
         using var hasher = new AuditHasher(key);
         var previous = await PreviousHashAsync(db, from, cancellationToken);
         var expected = from + 1;

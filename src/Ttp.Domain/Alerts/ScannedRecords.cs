@@ -7,8 +7,13 @@ namespace Ttp.Domain.Alerts;
 /// <summary>A key-request record as the alert rules read it (from a record whose hash was checked).</summary>
 internal sealed record KeyRequestFact(long Sequence, DateTimeOffset At, string? Tsm, string? Iin, string? Kdd, string Outcome);
 
-/// <summary>What one scan found among the new records: key requests, integrity findings, and records that failed their check.</summary>
-internal sealed class ScannedRecords
+/// <summary>
+/// What one scan found among the new records: key requests, integrity findings, records that failed their check, and
+/// summaries of refusals beyond a TSM's rate (<see cref="AuditRecord.RefusalsSummarisedAction"/>: not key requests; a
+/// fault code counted at least <paramref name="faultCount"/> times in one summary raises the repeated-faults alert of
+/// that TSM and code).
+/// </summary>
+internal sealed class ScannedRecords(int faultCount = int.MaxValue)
 {
     /// <summary>The staff action of a finished verification of the audit chain (a non-ok outcome raises an alert).</summary>
     public const string VerificationFinishedAction = "audit.verification-finished";
@@ -23,6 +28,10 @@ internal sealed class ScannedRecords
         if (record.Action == AuditRecord.KeyRequestAction)
         {
             KeyRequests.Add(ReadKeyRequest(record));
+        }
+        else if (record.Action == AuditRecord.RefusalsSummarisedAction)
+        {
+            AddSummary(record);
         }
         else if (record.Outcome != AuditRecord.OutcomeOk
             && (record.Action.StartsWith("integrity.", StringComparison.Ordinal) || record.Action == VerificationFinishedAction))
@@ -45,6 +54,57 @@ internal sealed class ScannedRecords
         var subject = "audit:" + sequence.ToString(CultureInfo.InvariantCulture);
         return new AlertFinding(AlertKind.IntegrityFailure, "integrity:chain:" + sequence.ToString(CultureInfo.InvariantCulture), subject,
             "audit chain: " + problem, AuditRecord.SerializeDetails(new { Sequence = sequence, Problem = problem }), seen, seen, 1, [sequence]);
+    }
+
+    // A summary's codes, each counted at least faultCount times, as repeated-faults findings (the key of AlertRules).
+    private void AddSummary(AuditEvent record)
+    {
+        var tsm = Text(record.Details, "tsm");
+        if (tsm is null)
+        {
+            return;
+        }
+
+        foreach (var (code, count) in Counts(record.Details, "codes"))
+        {
+            if (count < faultCount)
+            {
+                continue;
+            }
+
+            Findings.Add(new AlertFinding(
+                AlertKind.RepeatedFaults, AlertRules.FaultKey(tsm, code), "tsm:" + tsm,
+                string.Create(CultureInfo.InvariantCulture, $"TSM {tsm}: {count} key requests refused with {code} beyond its rate limit (summary of {record.OccurredAt:yyyy-MM-dd HH:mm:ss} UTC)"),
+                AuditRecord.SerializeDetails(new { Tsm = tsm, Outcome = code, Count = count, BeyondRate = true, record.Sequence }),
+                record.OccurredAt, record.OccurredAt, count, [record.Sequence]));
+        }
+    }
+
+    // The integer members of the object `name` (a summary's count per code); none when absent or not of that shape.
+    private static List<(string Name, long Count)> Counts(string json, string name)
+    {
+        var counts = new List<(string, long)>();
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var member in value.EnumerateObject())
+                {
+                    if (member.Value.ValueKind == JsonValueKind.Number && member.Value.TryGetInt64(out var count) && member.Name.Length > 0)
+                    {
+                        counts.Add((member.Name, count));
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: nothing counted.
+        }
+
+        return counts;
     }
 
     private static KeyRequestFact ReadKeyRequest(AuditEvent record)

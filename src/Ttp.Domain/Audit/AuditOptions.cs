@@ -20,6 +20,15 @@ public sealed class AuditOptions
     public int BatchMaxSize { get; set; } = 256;
 
     /// <summary>
+    /// <c>Ttp:Audit:QueueCapacity</c>: most records waiting in <see cref="AuditWriter"/>'s queue for a batch. When it is
+    /// full an append fails at once (the key request is answered <c>ServiceUnavailable</c>, no key released) instead of
+    /// queueing without limit. 10,000 records are well under a second of the writer's measured throughput
+    /// (docs/PERFORMANCE.md) and a few megabytes of memory.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Ttp:Audit:QueueCapacity must be between 1 and 1000000 (records).")]
+    public int QueueCapacity { get; set; } = 10_000;
+
+    /// <summary>
     /// <c>Ttp:Audit:AnchorsDirectory</c>: where the signed checkpoints are written, outside the database (created 0700,
     /// files 0600). Empty: <c>&lt;Ttp:DataDirectory&gt;/anchors</c>. Relative to the working directory unless absolute.
     /// </summary>

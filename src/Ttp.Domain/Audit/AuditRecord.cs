@@ -21,6 +21,17 @@ public sealed class AuditRecord
     /// <summary>The action of every key-request record.</summary>
     public const string KeyRequestAction = "key-request";
 
+    /// <summary>
+    /// The action of a summary of one TSM's key requests refused beyond its rate limit (one record per TSM per second,
+    /// key-request stream, outcome <see cref="OutcomeRefused"/>; details <c>tsm</c>, <c>from</c>, <c>to</c>,
+    /// <c>refused</c> and <c>codes</c>, the count per fault code). Not a key request: the readers of key requests select
+    /// <see cref="KeyRequestAction"/>.
+    /// </summary>
+    public const string RefusalsSummarisedAction = "key-request.refusals-summarised";
+
+    /// <summary>The outcome of a <see cref="RefusalsSummarisedAction"/> record: every request it counts was refused.</summary>
+    public const string OutcomeRefused = "refused";
+
     /// <summary>Longest <see cref="Action"/>, in UTF-16 code units (the column holds 64 characters).</summary>
     public const int MaxActionLength = 64;
 
@@ -141,6 +152,18 @@ public sealed class AuditRecord
     {
         ArgumentNullException.ThrowIfNull(tsm);
         return new AuditRecord(SerializeObject(details), AuditStream.KeyRequest, KeyRequestAction, tsm.Id, subject, outcome, null);
+    }
+
+    /// <summary>
+    /// A summary of the key requests of <paramref name="tsm"/> refused beyond its rate limit
+    /// (<see cref="RefusalsSummarisedAction"/>); subject the TSM, outcome <see cref="OutcomeRefused"/>.
+    /// </summary>
+    /// <param name="tsm">The TSM whose requests were refused (<see cref="Ttp.Domain.Actor.Tsm"/>).</param>
+    /// <param name="details">The period, the count and the count per fault code; never request data.</param>
+    public static AuditRecord RefusalsSummarised(Actor tsm, object details)
+    {
+        ArgumentNullException.ThrowIfNull(tsm);
+        return new AuditRecord(SerializeObject(details), AuditStream.KeyRequest, RefusalsSummarisedAction, tsm.Id, tsm.Id, OutcomeRefused, null);
     }
 
     /// <summary>The same record with <see cref="OccurredAt"/> set (truncated to microseconds, UTC).</summary>

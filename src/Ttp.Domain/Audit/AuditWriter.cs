@@ -23,6 +23,10 @@ namespace Ttp.Domain.Audit;
 /// <para>After each commit the batch is handed to <see cref="AuditAnchor"/>, which checkpoints it right after (at
 /// once, or coalesced within <see cref="AuditOptions.CheckpointIntervalMs"/> when busy), without holding up the callers
 /// or the next batch.</para>
+/// <para>The queue is bounded (<see cref="AuditOptions.QueueCapacity"/> records waiting for a batch): when it is full,
+/// <see cref="AppendAsync"/> fails at once with <see cref="AuditUnavailableException"/> (the key request is answered
+/// <c>ServiceUnavailable</c> and releases no key) instead of queueing without limit or waiting; the loop is not held up.
+/// The bound is an interlocked count beside the lock-free queue: no lock is added to an append.</para>
 /// <para>Disposal stops accepting records, commits those already queued, and returns when the loop has ended.</para>
 /// </remarks>
 public sealed class AuditWriter : IAsyncDisposable
@@ -34,8 +38,10 @@ public sealed class AuditWriter : IAsyncDisposable
     private readonly ILogger<AuditWriter> _logger;
     private readonly int _batchMaxSize;
     private readonly TimeSpan _batchMaxDelay;
+    private readonly int _queueCapacity;
     private readonly Channel<PendingRecord> _queue;
     private readonly Task _loop;
+    private int _queued;
 
     /// <summary>A writer with the audit key in hand (tests, tools); it writes no checkpoints.</summary>
     public AuditWriter(
@@ -100,6 +106,7 @@ public sealed class AuditWriter : IAsyncDisposable
         _logger = logger;
         _batchMaxSize = settings.BatchMaxSize;
         _batchMaxDelay = TimeSpan.FromMilliseconds(settings.BatchMaxDelayMs);
+        _queueCapacity = settings.QueueCapacity;
         _queue = Channel.CreateUnbounded<PendingRecord>(new UnboundedChannelOptions
         {
             SingleReader = true,
@@ -114,7 +121,8 @@ public sealed class AuditWriter : IAsyncDisposable
     /// durably committed. Cancelling stops the wait only: the record may still be committed.
     /// </summary>
     /// <returns>The record's sequence in the chain.</returns>
-    /// <exception cref="AuditUnavailableException">The batch could not be committed, or the writer is stopped.</exception>
+    /// <exception cref="AuditUnavailableException">The batch could not be committed, the queue is full
+    /// (<see cref="AuditOptions.QueueCapacity"/>: failed at once, nothing queued), or the writer is stopped.</exception>
     public Task<long> AppendAsync(AuditRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -123,10 +131,18 @@ public sealed class AuditWriter : IAsyncDisposable
             return Task.FromCanceled<long>(cancellationToken);
         }
 
+        if (Interlocked.Increment(ref _queued) > _queueCapacity)
+        {
+            Interlocked.Decrement(ref _queued);
+            return Task.FromException<long>(new AuditUnavailableException("The audit writer's queue is full; nothing was done."));
+        }
+
         var stamped = record.OccurredAt is null ? record.WithOccurredAt(_timeProvider.GetUtcNow()) : record;
+
         var completion = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_queue.Writer.TryWrite(new PendingRecord(stamped, completion)))
         {
+            Interlocked.Decrement(ref _queued);
             return Task.FromException<long>(new AuditUnavailableException("The audit writer is stopped."));
         }
 
@@ -177,9 +193,16 @@ public sealed class AuditWriter : IAsyncDisposable
 
     private void Drain(ChannelReader<PendingRecord> reader, List<PendingRecord> batch)
     {
+        var taken = 0;
         while (batch.Count < _batchMaxSize && reader.TryRead(out var pending))
         {
             batch.Add(pending);
+            taken++;
+        }
+
+        if (taken > 0)
+        {
+            Interlocked.Add(ref _queued, -taken);
         }
     }
 

@@ -7,7 +7,7 @@ namespace Ttp.Domain.Audit;
 
 /// <summary>
 /// Key-request counts per day and TSM, aggregated by the database (GROUP BY over the stream/time index); no row is
-/// loaded. Times on SQLite are integer microseconds since the epoch, on PostgreSQL timestamptz.
+/// loaded; key requests only (not the summaries of refusals beyond the rate). Times on SQLite are integer microseconds since the epoch, on PostgreSQL timestamptz.
 /// </summary>
 internal static class KeyRequestCounts
 {
@@ -26,7 +26,7 @@ internal static class KeyRequestCounts
             : "CAST(floor(extract(epoch FROM occurred_at) / 86400) AS bigint)";
         var tsm = sqlite ? AuditSearchIndexSql.SqliteField("tsm") : AuditSearchIndexSql.PostgresField("tsm");
         var sql = $"SELECT {day} AS d, COALESCE({tsm}, '') AS t, {Counts} FROM audit_events " +
-            $"WHERE stream = {(int)AuditStream.KeyRequest} AND occurred_at >= @from AND occurred_at < @to GROUP BY d, t ORDER BY d, t";
+            $"WHERE stream = {(int)AuditStream.KeyRequest} AND {AuditSearchIndexSql.KeyRequestPredicate} AND occurred_at >= @from AND occurred_at < @to GROUP BY d, t ORDER BY d, t";
         var result = new List<KeyRequestDay>();
         await using var command = await OpenAsync(db, sql, cancellationToken);
         AuditRows.AddParameter(command, "@from", KeyRequestSearch.Time(from, sqlite));

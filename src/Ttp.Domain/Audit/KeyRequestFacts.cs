@@ -31,8 +31,9 @@ internal static class KeyRequestFacts
         var tsm = sqlite ? AuditSearchIndexSql.SqliteField("tsm") : AuditSearchIndexSql.PostgresField("tsm");
         var latency = sqlite ? AuditSearchIndexSql.SqliteField("latencyMicroseconds") : AuditSearchIndexSql.PostgresField("latencyMicroseconds");
         // Every record after the watermark is visited (a CASE keeps the JSON work to key requests) so that the last
-        // sequence read is known even when a batch holds staff actions only.
-        var keyRequest = $"stream = {(int)AuditStream.KeyRequest}";
+        // sequence read is known even when a batch holds staff actions only. Key requests only: a summary of refusals
+        // beyond the rate (AuditRecord.RefusalsSummarisedAction) is not a request.
+        var keyRequest = $"(stream = {(int)AuditStream.KeyRequest} AND {AuditSearchIndexSql.KeyRequestPredicate})";
         var sql = $"SELECT sequence, {keyRequest}, {hour}, CASE WHEN {keyRequest} THEN {tsm} END, outcome, " +
             $"CASE WHEN {keyRequest} THEN {latency} END FROM audit_events WHERE sequence > @after ORDER BY sequence LIMIT @limit";
         await db.Database.OpenConnectionAsync(cancellationToken);

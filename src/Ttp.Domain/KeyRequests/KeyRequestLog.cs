@@ -14,6 +14,12 @@ internal static partial class KeyRequestLog
     [LoggerMessage(EventId = 4402, Level = LogLevel.Information, Message = "Key request {RequestId} refused: {Code} (TSM {Tsm})")]
     public static partial void Refused(ILogger logger, Guid requestId, KeyDistributionFaultCode code, string tsm);
 
+    [LoggerMessage(EventId = 4405, Level = LogLevel.Debug, Message = "Key request {RequestId} refused beyond the rate limit: {Code} (TSM {Tsm}), counted into the summary")]
+    public static partial void RefusedBeyondRate(ILogger logger, Guid requestId, KeyDistributionFaultCode code, string tsm);
+
+    [LoggerMessage(EventId = 4406, Level = LogLevel.Error, Message = "The summary of {Count} refusals of TSM {Tsm} could not be written to the audit trail; it is kept for the next flush")]
+    public static partial void SummaryAuditFailed(ILogger logger, string tsm, long count, Exception exception);
+
     [LoggerMessage(EventId = 4403, Level = LogLevel.Warning, Message = "Could not refresh the TSM certificate pins from the database")]
     public static partial void PinRefreshFailed(ILogger logger, Exception exception);
 

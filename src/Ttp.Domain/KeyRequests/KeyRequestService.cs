@@ -24,13 +24,20 @@ namespace Ttp.Domain.KeyRequests;
 /// <remarks>
 /// <para>Order of the checks: request data (<see cref="KeyDistributionFaultCode.InvalidRequest"/>); caller
 /// (<see cref="KeyDistributionFaultCode.NotAccredited"/>: unknown, retired or expired certificate, TSM not Active); rate
-/// limit (<see cref="KeyDistributionFaultCode.RateLimited"/>, taken right after accreditation so that a TSM's refused
-/// requests count too and bound the work it can cause); scope (<see cref="KeyDistributionFaultCode.ScopeDenied"/>);
+/// limit (<see cref="KeyDistributionFaultCode.RateLimited"/>); scope (<see cref="KeyDistributionFaultCode.ScopeDenied"/>);
 /// issuer and key set (<see cref="KeyDistributionFaultCode.UnknownIssuer"/>, <see cref="KeyDistributionFaultCode.UnknownKeySet"/>);
 /// E0 against the key set (<see cref="KeyDistributionFaultCode.InvalidRequest"/>); KEK
 /// (<see cref="KeyDistributionFaultCode.UnknownKek"/>, <see cref="KeyDistributionFaultCode.WeakKek"/>).</para>
+/// <para>Bounded refusals: every request of an identified TSM (the one its certificate names: for an invalid or
+/// unreadable request, a pinned certificate) takes a token from its bucket (<see cref="TsmRateLimiter"/>) before anything
+/// is audited, refusals included. Within the rate a request is processed, or refused and audited, one record each; beyond
+/// it the request is answered at once, without an audit record of its own, with the refusal already known
+/// (<see cref="KeyDistributionFaultCode.InvalidRequest"/>, <see cref="KeyDistributionFaultCode.NotAccredited"/>) or else
+/// <see cref="KeyDistributionFaultCode.RateLimited"/>, and counted into the TSM's summary record of that second
+/// (<see cref="KeyRequestRefusalSummaries"/>). So no TSM, suspended or sending garbage, appends more than its rate plus
+/// one summary per second.</para>
 /// <para>Audit: a delivery is answered only after its record is durably committed through <see cref="AuditWriter"/>;
-/// every refusal of an identified TSM is audited too (an <see cref="KeyDistributionFaultCode.InvalidRequest"/> when the
+/// every refusal of an identified TSM within its rate is audited too (an <see cref="KeyDistributionFaultCode.InvalidRequest"/> when the
 /// certificate is pinned, see <see cref="AccreditedCertificates"/>); when that record cannot be written the answer is
 /// <see cref="KeyDistributionFaultCode.ServiceUnavailable"/>. A certificate no TSM holds is refused without a record
 /// (there is no actor to record) but logged.</para>
@@ -46,6 +53,7 @@ public sealed class KeyRequestService(
     KeyVault vault,
     AuditWriter audit,
     TsmRateLimiter rateLimiter,
+    KeyRequestRefusalSummaries refusals,
     IOptions<KeyRequestOptions> options,
     TimeProvider time,
     ILogger<KeyRequestService> logger)
@@ -96,8 +104,8 @@ public sealed class KeyRequestService(
     /// <summary>
     /// Refuses a request the edge could not read (not XML, a DOCTYPE, a value of the wrong type, too large, empty) as
     /// <see cref="KeyDistributionFaultCode.InvalidRequest"/>, audited like every other refusal when the caller's
-    /// certificate is pinned to a TSM. Returns the refusal to answer with (ServiceUnavailable when the audit trail or
-    /// the database is down).
+    /// certificate is pinned to a TSM, within its rate (beyond it: counted into the TSM's summary, see the class remarks).
+    /// Returns the refusal to answer with (ServiceUnavailable when the audit trail or the database is down).
     /// </summary>
     public async Task<KeyRequestRefusedException> RefuseUnreadableAsync(KeyRequestCaller caller, string message, CancellationToken cancellationToken = default)
     {
@@ -107,8 +115,10 @@ public sealed class KeyRequestService(
         try
         {
             var snapshot = await directory.CurrentAsync(cancellationToken);
-            var pinned = IdentifyPinned(trace, snapshot.FindCaller(caller.CertificateSha256Thumbprint), time.GetUtcNow());
-            return await RefuseAsync(trace, started, KeyDistributionFaultCode.InvalidRequest, message, pinned, cancellationToken);
+            var known = snapshot.FindCaller(caller.CertificateSha256Thumbprint);
+            return known is not null && IdentifyPinned(trace, known, time.GetUtcNow())
+                ? await RefuseWithinRateAsync(trace, started, known.Tsm, KeyDistributionFaultCode.InvalidRequest, message, cancellationToken)
+                : await RefuseAsync(trace, started, KeyDistributionFaultCode.InvalidRequest, message, audited: false, cancellationToken);
         }
         catch (Exception e) when (IsUnavailable(e))
         {
@@ -157,8 +167,10 @@ public sealed class KeyRequestService(
 
         if (invalid is not null || valid is null)
         {
-            var pinned = IdentifyPinned(trace, caller, now);
-            throw await RefuseAsync(trace, started, KeyDistributionFaultCode.InvalidRequest, invalid ?? "the request is not valid", pinned, cancellationToken);
+            invalid ??= "the request is not valid";
+            throw caller is not null && IdentifyPinned(trace, caller, now)
+                ? await RefuseWithinRateAsync(trace, started, caller.Tsm, KeyDistributionFaultCode.InvalidRequest, invalid, cancellationToken)
+                : await RefuseAsync(trace, started, KeyDistributionFaultCode.InvalidRequest, invalid, audited: false, cancellationToken);
         }
 
         if (caller is null)
@@ -171,13 +183,13 @@ public sealed class KeyRequestService(
         trace.Tsm = tsm.Name;
         if (NotAccredited(tsm, certificate, trace.Caller, now) is { } why)
         {
-            throw await RefuseAsync(trace, started, KeyDistributionFaultCode.NotAccredited, why, audited: true, cancellationToken);
+            throw await RefuseWithinRateAsync(trace, started, tsm, KeyDistributionFaultCode.NotAccredited, why, cancellationToken);
         }
 
         if (!rateLimiter.TryAcquire(tsm.Id, tsm.RateLimitPerSecond))
         {
-            throw await RefuseAsync(trace, started, KeyDistributionFaultCode.RateLimited,
-                $"TSM '{tsm.Name}' sends key requests faster than its rate limit; slow down and retry", audited: true, cancellationToken);
+            throw RefuseBeyondRate(trace, tsm.Name, KeyDistributionFaultCode.RateLimited,
+                $"TSM '{tsm.Name}' sends key requests faster than its rate limit; slow down and retry");
         }
 
         if (!caller.Issuers.Contains(valid.Iin))
@@ -345,6 +357,22 @@ public sealed class KeyRequestService(
 
         trace.Tsm = caller.Tsm.Name;
         return true;
+    }
+
+    // A refusal of an identified TSM known before its rate limit is consulted (invalid or unreadable request, not
+    // accredited) takes a token all the same: within the rate it is audited like every refusal, beyond it only counted.
+    private async Task<KeyRequestRefusedException> RefuseWithinRateAsync(
+        KeyRequestTrace trace, long started, Tsm tsm, KeyDistributionFaultCode code, string message, CancellationToken cancellationToken) =>
+        rateLimiter.TryAcquire(tsm.Id, tsm.RateLimitPerSecond)
+            ? await RefuseAsync(trace, started, code, message, audited: true, cancellationToken)
+            : RefuseBeyondRate(trace, tsm.Name, code, message);
+
+    // Beyond the rate: answered with its code, counted into the TSM's summary record of the second, no record of its own.
+    private KeyRequestRefusedException RefuseBeyondRate(KeyRequestTrace trace, string tsm, KeyDistributionFaultCode code, string message)
+    {
+        KeyRequestLog.RefusedBeyondRate(logger, trace.RequestId, code, tsm);
+        refusals.Count(tsm, code);
+        return new KeyRequestRefusedException(code, message, trace.RequestId);
     }
 
     private async Task<KeyRequestRefusedException> RefuseAsync(

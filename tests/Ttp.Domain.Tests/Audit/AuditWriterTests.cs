@@ -161,6 +161,61 @@ public sealed class AuditWriterTests
     }
 
     [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task AppendAsync_QueueFull_FailsAtOnceWithoutHoldingTheWriter(DatabaseProvider provider)
+    {
+        const int Capacity = 3;
+        await using var database = await TestDatabase.CreateAsync(provider);
+        using var key = AuditTestSupport.NewKey();
+        await using var writer = AuditTestSupport.NewWriter(database, key, new AuditOptions { BatchMaxDelayMs = 0, QueueCapacity = Capacity });
+        Assert.Equal(1, await writer.AppendAsync(AuditTestSupport.KeyRequestRecord(0)));
+
+        // Another transaction holds the chain's head: the writer's next commit waits.
+        List<Task<long>> appends;
+        await using (var holder = database.Factory.CreateDbContext())
+        {
+            await using var hold = await holder.Database.BeginTransactionAsync();
+            await AuditLedger.LockHeadAsync(holder);
+            appends = [.. Enumerable.Range(1, 20).Select(i => writer.AppendAsync(AuditTestSupport.KeyRequestRecord(i)))];
+
+            // At most one batch (taken from a queue of at most Capacity) waits on the lock and Capacity more in the
+            // queue; every other append has already failed, while the head is still held.
+            var failed = appends.Where(a => a.IsFaulted).ToList();
+            Assert.InRange(failed.Count, 20 - (2 * Capacity), 20 - 1);
+            Assert.All(failed, a =>
+            {
+                var error = Assert.IsType<AuditUnavailableException>(a.Exception!.InnerException);
+                Assert.Contains("queue is full", error.Message, StringComparison.Ordinal);
+            });
+            Assert.All(appends.Where(a => !a.IsFaulted), a => Assert.False(a.IsCompleted));
+            await hold.RollbackAsync();
+        }
+
+        var committed = appends.Where(a => !a.IsFaulted).ToList();
+        var sequences = await Task.WhenAll(committed);
+        Assert.Equal(Enumerable.Range(2, committed.Count).Select(i => (long)i), sequences.Order());
+
+        // The queue drained: the writer takes records again.
+        Assert.Equal(committed.Count + 2, await writer.AppendAsync(AuditTestSupport.KeyRequestRecord(99)));
+        var result = await AuditVerifier.VerifyAsync(database.Factory, key);
+        Assert.True(result.IsValid, result.Problem);
+        Assert.Equal(committed.Count + 2, result.RecordCount);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(1_000_001)]
+    public async Task Constructor_InvalidQueueCapacity_Throws(int capacity)
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        using var key = AuditTestSupport.NewKey();
+
+        var error = Assert.Throws<ValidationException>(() => AuditTestSupport.NewWriter(database, key, new AuditOptions { QueueCapacity = capacity }));
+        Assert.Contains("Ttp:Audit:QueueCapacity", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(0, -1)]
     [InlineData(0, 0)]
     [InlineData(-1, 256)]

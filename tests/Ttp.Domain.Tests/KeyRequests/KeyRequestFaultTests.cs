@@ -204,7 +204,16 @@ public sealed class KeyRequestFaultTests
 
         Assert.Equal(KeyDistributionFaultCode.RateLimited, refused.Code);
         Assert.Equal(3, (await env.KeyRequests.GetDiversifiedKeysAsync(request, other)).Keys.Count);
-        Assert.Equal(["ok", "ok", "RateLimited", "ok"], (await env.KeyRequestRecordsAsync()).Select(r => r.Outcome));
+
+        // Beyond the rate: no record of its own, counted into acme's summary of that second.
+        await env.Services.GetRequiredService<KeyRequestRefusalSummaries>().FlushAsync();
+        var records = await env.KeyRequestRecordsAsync();
+        Assert.Equal(["ok", "ok", "ok"], records.Where(r => r.Action == Ttp.Domain.Audit.AuditRecord.KeyRequestAction).Select(r => r.Outcome));
+        var summary = Assert.Single(records, r => r.Action == Ttp.Domain.Audit.AuditRecord.RefusalsSummarisedAction);
+        Assert.Equal("tsm:acme", summary.Actor);
+        using var details = JsonDocument.Parse(summary.Details);
+        Assert.Equal(1, details.RootElement.GetProperty("refused").GetInt64());
+        Assert.Equal(1, details.RootElement.GetProperty("codes").GetProperty("RateLimited").GetInt64());
     }
 
     [Theory]

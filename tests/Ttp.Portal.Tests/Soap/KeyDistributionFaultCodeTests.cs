@@ -124,7 +124,7 @@ public sealed class KeyDistributionFaultCodeTests
 
     [Theory]
     [MemberData(nameof(TestDatabases.Both), MemberType = typeof(TestDatabases))]
-    public async Task RateLimit_BurstExhausted_RateLimitedAndAudited(DatabaseProvider provider)
+    public async Task RateLimit_BurstExhausted_RateLimitedAndSummarised(DatabaseProvider provider)
     {
         using var host = new PortalHost(new Dictionary<string, string>
         {
@@ -148,8 +148,14 @@ public sealed class KeyDistributionFaultCodeTests
         third.AssertCleanFault("RateLimited");
         Assert.Equal("Server", third.EnvelopeFaultCode);
         var records = await SoapWire.KeyRequestRecordsAsync(host, "acme");
-        Assert.Equal(["UnknownIssuer", "UnknownIssuer", "RateLimited"], records.OrderBy(r => r.Sequence).Select(r => r.Outcome));
-        Assert.Contains(third.RequestId!, records.OrderBy(r => r.Sequence).Last().Details, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(["UnknownIssuer", "UnknownIssuer"], records.OrderBy(r => r.Sequence).Select(r => r.Outcome));
+
+        // Beyond the rate: no record of its own (docs/DESIGN.md section 5), counted into acme's summary of that second.
+        await host.Services.GetRequiredService<KeyRequestRefusalSummaries>().FlushAsync();
+        var factory = host.Services.GetRequiredService<Microsoft.EntityFrameworkCore.IDbContextFactory<TtpDbContext>>();
+        await using var db = await factory.CreateDbContextAsync();
+        var summary = Assert.Single(db.AuditEvents.Where(e => e.Action == Ttp.Domain.Audit.AuditRecord.RefusalsSummarisedAction && e.Actor == "tsm:acme"));
+        Assert.Contains("\"codes\":{\"RateLimited\":1}", summary.Details, StringComparison.Ordinal);
     }
 
     [Theory]
