@@ -4,8 +4,6 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ttp.Crypto;
-using Ttp.Crypto.GlobalPlatform;
-using Ttp.Crypto.KeyBlocks;
 using Ttp.Domain.Audit;
 using Ttp.Domain.Data;
 using Ttp.Domain.IssuerKeys;
