@@ -28,8 +28,8 @@ internal static class IssuerKeyCommand
             KekCommand.RequireComponentImport(services);
             var channel = parse.GetRequiredValue(scheme) == "scp02" ? SecureChannelScheme.Scp02 : SecureChannelScheme.Scp03;
             var parts = ComponentInput.Read(input, channel == SecureChannelScheme.Scp02
-                ? new ComponentShape(c => IssuerKeyService.CheckValue(channel, c), 16)
-                : new ComponentShape(c => IssuerKeyService.CheckValue(channel, c), 16, 24, 32));
+                ? new ComponentShape(c => channel.CheckValue(c), 16)
+                : new ComponentShape(c => channel.CheckValue(c), 16, 24, 32));
             try
             {
                 var request = new IssuerKeyImport(

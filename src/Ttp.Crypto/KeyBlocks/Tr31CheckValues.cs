@@ -64,4 +64,26 @@ internal static class Tr31CheckValues
             throw new Tr31Exception(error, $"optional block {block.Id} does not match the check value of the {keyName}");
         }
     }
+
+    /// <summary>
+    /// Checks the header's <c>KC</c> and <c>KP</c> blocks, when present, against <paramref name="key"/> and
+    /// <paramref name="kbpk"/> (constant-time compare): before wrapping and after unwrapping alike.
+    /// </summary>
+    internal static void VerifyHeader(Tr31Header header, ReadOnlySpan<byte> kbpk, ReadOnlySpan<byte> key)
+    {
+        foreach (var block in header.OptionalBlocks)
+        {
+            switch (block.Id)
+            {
+                case Tr31OptionalBlock.KeyCheckValueId:
+                    Verify(block, key, header.Algorithm == 'A', Tr31Error.KeyCheckValueMismatch, "key to wrap");
+                    break;
+                case Tr31OptionalBlock.KbpkCheckValueId:
+                    Verify(block, kbpk, header.Version == 'D', Tr31Error.KbpkCheckValueMismatch, "KBPK");
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
 }

@@ -18,6 +18,9 @@ internal static class Tr31Format
     internal const int MaximumShortBlockLength = 0xFF;
 
     /// <summary>Hex digits of key blocks: uppercase only (ANSI X9.143:2021 4).</summary>
+    /// <summary>Buffers up to this many bytes or characters live on the stack; longer ones (large optional blocks) are pooled.</summary>
+    internal const int StackLimit = 1024;
+
     internal static readonly SearchValues<char> HexDigits = SearchValues.Create("0123456789ABCDEF");
 
     private static readonly SearchValues<char> Algorithms = SearchValues.Create("ADEHRST0123456789");
@@ -106,6 +109,19 @@ internal static class Tr31Format
     /// <summary>Length of the encoded optional block (ANSI X9.143:2021 6.2): short form up to 255 characters, else extended form "00" "04" and a 4-digit length.</summary>
     internal static int EncodedLength(int dataLength) =>
         dataLength + 4 <= MaximumShortBlockLength ? dataLength + 4 : dataLength + 10;
+
+    /// <summary>Optional block ids are not repeated (ANSI X9.143:2021 6.3.6).</summary>
+    internal static void RequireUniqueId(IReadOnlyList<Tr31OptionalBlock> blocks, int index)
+    {
+        var id = blocks[index].Id;
+        for (var i = 0; i < index; i++)
+        {
+            if (string.Equals(blocks[i].Id, id, StringComparison.Ordinal))
+            {
+                throw OptionalBlockInvalid($"optional block {id} appears more than once");
+            }
+        }
+    }
 
     internal static Tr31Exception OptionalBlockInvalid(string message) => new(Tr31Error.OptionalBlockInvalid, message);
 

@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Buffers.Binary;
 using System.Security.Cryptography;
+using System.Text;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Modes;
 using Ttp.Crypto.Primitives;
@@ -7,7 +10,8 @@ namespace Ttp.Crypto.KeyBlocks;
 
 /// <summary>
 /// Wraps several keys under one key block protection key (KBPK) as TR-31 / ANSI X9.143 key blocks of one version
-/// (B or D), as <see cref="Tr31KeyBlock.Wrap"/> does for one key. The key block encryption and authentication keys
+/// (B or D), as <see cref="Tr31KeyBlock.Wrap"/> does for one key: the writing direction of TR-31 (plan and checks,
+/// header, MAC and encryption, block text), all here; reading is <see cref="Tr31Reader"/>'s. The key block encryption and authentication keys
 /// (KBEK, KBAK; ANSI X9.143:2021 7.2) are derived once, when the wrapper is created, and the CBC cipher keyed with the
 /// KBEK and the CMAC keyed with the KBAK serve every block. Create it with <see cref="Tr31KeyBlock.CreateWrapper"/>;
 /// one instance is not thread-safe. Dispose it when the keys are wrapped.
@@ -75,9 +79,9 @@ public sealed class Tr31Wrapper : IDisposable
     public string Wrap(Tr31Header header, ReadOnlySpan<byte> key)
     {
         ArgumentNullException.ThrowIfNull(header);
-        Tr31KeyBlock.RequireWrapperVersion(this, header.Version);
-        var plan = Tr31KeyBlock.Plan(Kbpk, header, key, paddingLength: null);
-        return Tr31KeyBlock.WrapPlanned(this, header, key, plan);
+        RequireVersion(header.Version);
+        var plan = Plan(Kbpk, header, key, paddingLength: null);
+        return WrapPlanned(header, key, plan);
     }
 
     /// <summary>Zeroes the KBPK copy and releases the keyed cipher and MAC.</summary>
@@ -96,22 +100,329 @@ public sealed class Tr31Wrapper : IDisposable
     internal string WrapWithPadding(Tr31Header header, ReadOnlySpan<byte> key, ReadOnlySpan<byte> padding, bool verifyCheckValues = true)
     {
         ArgumentNullException.ThrowIfNull(header);
-        Tr31KeyBlock.RequireWrapperVersion(this, header.Version);
-        var plan = Tr31KeyBlock.Plan(Kbpk, header, key, padding.Length);
-        return Tr31KeyBlock.Build(this, header, key, padding, plan, verifyCheckValues);
+        RequireVersion(header.Version);
+        var plan = Plan(Kbpk, header, key, padding.Length);
+        return Build(header, key, padding, plan, verifyCheckValues);
     }
 
     /// <summary>CMAC with the KBAK over <paramref name="data"/> (header and clear key data); writes one cipher block.</summary>
-    internal void Authenticate(ReadOnlySpan<byte> data, Span<byte> mac)
+    private void Authenticate(ReadOnlySpan<byte> data, Span<byte> mac)
     {
         ObjectDisposedException.ThrowIf(_kbak is null, this);
         BlockCipher.Mac(_kbak, data, mac);
     }
 
     /// <summary>CBC encryption with the KBEK of the clear key data, the MAC as IV.</summary>
-    internal void Encrypt(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> clear, Span<byte> encrypted)
+    private void Encrypt(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> clear, Span<byte> encrypted)
     {
         ObjectDisposedException.ThrowIf(_kbek is null, this);
         BlockCipher.Cbc(_kbek, forEncryption: true, iv, clear, encrypted);
     }
+
+    /// <summary>Builds the block <paramref name="plan"/> describes with random padding (ANSI X9.143:2021 7.3.1).</summary>
+    internal string WrapPlanned(Tr31Header header, ReadOnlySpan<byte> key, in WrapPlan plan)
+    {
+        Span<byte> padding = stackalloc byte[plan.PayloadLength - 2 - key.Length];
+        Tr31RandomPadding.Fill(padding);
+        try
+        {
+            return Build(header, key, padding, plan, verifyCheckValues: true);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(padding);
+        }
+    }
+
+    /// <summary>A wrapper makes blocks of its own version only.</summary>
+    private void RequireVersion(char version)
+    {
+        Tr31Format.RequireSupportedVersion(version);
+        if (version != Version)
+        {
+            throw new Tr31Exception(
+                Tr31Error.HeaderInvalid, $"the header asks for version {version}, but this wrapper makes version {Version} blocks");
+        }
+    }
+
+    /// <summary>Every wrap-side check of the header, the KBPK length and the key, before any cryptography; returns the layout.</summary>
+    internal static WrapPlan Plan(ReadOnlySpan<byte> kbpk, Tr31Header header, ReadOnlySpan<byte> key, int? paddingLength)
+    {
+        Tr31Format.RequireSupportedVersion(header.Version);
+        Tr31Format.ValidateFields(
+            header.KeyUsage, header.Algorithm, header.ModeOfUse, header.KeyVersionNumber, header.Exportability, header.KeyContext);
+        Tr31Format.RequireKbpkLength(header.Version, kbpk.Length);
+        var aesKbpk = header.Version == 'D';
+        var maskedKeyLength = RequireWrappableKey(header.Algorithm, aesKbpk, kbpk.Length, key.Length);
+
+        var blockSize = Tr31Format.BlockSize(header.Version);
+        var blocks = header.OptionalBlocks
+            ?? throw Tr31Format.OptionalBlockInvalid("the optional block list is missing (null)");
+        var headerLength = Tr31Format.FixedHeaderLength;
+        for (var i = 0; i < blocks.Count; i++)
+        {
+            var block = blocks[i];
+            ValidateForWrap(block);
+            Tr31Format.RequireUniqueId(blocks, i);
+            switch (block.Id)
+            {
+                case Tr31OptionalBlock.KeyCheckValueId:
+                    Tr31CheckValues.RequireVerifiable(block, header.Algorithm == 'A');
+                    break;
+                case Tr31OptionalBlock.KbpkCheckValueId:
+                    Tr31CheckValues.RequireVerifiable(block, aesKbpk);
+                    break;
+                default:
+                    break;
+            }
+
+            headerLength += Tr31Format.EncodedLength(block.Data.Length);
+        }
+
+        var count = blocks.Count;
+        var padBlockDataLength = -1;
+        if (headerLength % blockSize != 0)
+        {
+            padBlockDataLength = (blockSize - ((headerLength + 4) % blockSize)) % blockSize;
+            headerLength += 4 + padBlockDataLength;
+            count++;
+        }
+
+        if (count > Tr31Format.MaximumOptionalBlocks)
+        {
+            throw Tr31Format.OptionalBlockInvalid($"a header holds at most {Tr31Format.MaximumOptionalBlocks} optional blocks, the padding block included");
+        }
+
+        int payloadLength;
+        if (paddingLength is { } supplied)
+        {
+            payloadLength = 2 + key.Length + supplied;
+            if (payloadLength % blockSize != 0)
+            {
+                throw new ArgumentException("The padding must make the key data a whole number of cipher blocks.", nameof(paddingLength));
+            }
+        }
+        else
+        {
+            payloadLength = RoundUp(2 + maskedKeyLength, blockSize);
+        }
+
+        var macLength = blockSize;
+        var totalLength = headerLength + (2 * payloadLength) + (2 * macLength);
+        if (totalLength > Tr31Format.MaximumBlockLength)
+        {
+            throw new Tr31Exception(
+                Tr31Error.LengthMismatch, $"the key block would be {totalLength} characters, more than the {Tr31Format.MaximumBlockLength} its length field can hold");
+        }
+
+        return new WrapPlan(macLength, headerLength, count, padBlockDataLength, payloadLength, totalLength);
+    }
+
+    /// <summary>Checks the key against the header algorithm and the KBPK; returns the length the key data is padded to hide.</summary>
+    private static int RequireWrappableKey(char algorithm, bool aesKbpk, int kbpkLength, int keyLength)
+    {
+        switch (algorithm)
+        {
+            case 'T':
+                if (keyLength is not (16 or 24))
+                {
+                    throw new Tr31Exception(Tr31Error.KeyLengthInvalid, $"a TDES key must be 16 or 24 bytes, found {keyLength} bytes");
+                }
+
+                if (!aesKbpk && keyLength > kbpkLength)
+                {
+                    throw new Tr31Exception(Tr31Error.KbpkLengthInvalid, $"a {kbpkLength}-byte TDES KBPK cannot protect a {keyLength}-byte TDES key");
+                }
+
+                return 24;
+            case 'A':
+                if (!aesKbpk)
+                {
+                    throw new Tr31Exception(Tr31Error.HeaderInvalid, "version B (TDES KBPK) cannot protect an AES key; use version D");
+                }
+
+                if (keyLength is not (16 or 24 or 32))
+                {
+                    throw new Tr31Exception(Tr31Error.KeyLengthInvalid, $"an AES key must be 16, 24 or 32 bytes, found {keyLength} bytes");
+                }
+
+                if (keyLength > kbpkLength)
+                {
+                    throw new Tr31Exception(Tr31Error.KbpkLengthInvalid, $"a {kbpkLength}-byte AES KBPK cannot protect a {keyLength}-byte AES key");
+                }
+
+                return 32;
+            default:
+                throw new Tr31Exception(Tr31Error.HeaderInvalid, "wrap supports TDES (T) and AES (A) keys only");
+        }
+    }
+
+    private static void ValidateForWrap(Tr31OptionalBlock? block)
+    {
+        if (block is null)
+        {
+            throw Tr31Format.OptionalBlockInvalid("an optional block is missing (null)");
+        }
+
+        if (block.Id is not { Length: 2 } id || !Tr31Format.IsUpperAlphanumeric(id[0]) || !Tr31Format.IsUpperAlphanumeric(id[1]))
+        {
+            throw Tr31Format.OptionalBlockInvalid("an optional block id must be two uppercase letters or digits");
+        }
+
+        if (id == Tr31OptionalBlock.PaddingId)
+        {
+            throw Tr31Format.OptionalBlockInvalid("the PB padding block is added by wrap; do not supply it");
+        }
+
+        if (block.Data is null)
+        {
+            throw Tr31Format.OptionalBlockInvalid($"optional block {id} has no data");
+        }
+
+        foreach (var c in block.Data)
+        {
+            if (!Tr31Format.IsPrintable(c))
+            {
+                throw Tr31Format.OptionalBlockInvalid($"optional block {id} data must be printable ASCII");
+            }
+        }
+
+        if (block.Data.Length > Tr31Format.MaximumBlockLength)
+        {
+            throw Tr31Format.OptionalBlockInvalid($"optional block {id} is longer than a key block can be");
+        }
+    }
+
+    /// <summary>Writes the block: header, MAC with the KBAK over header and clear key data, key data CBC-encrypted with the KBEK and the MAC as IV.</summary>
+    private string Build(
+        Tr31Header header,
+        ReadOnlySpan<byte> key,
+        ReadOnlySpan<byte> padding,
+        in WrapPlan plan,
+        bool verifyCheckValues)
+    {
+        if (verifyCheckValues)
+        {
+            Tr31CheckValues.VerifyHeader(header, Kbpk, key);
+        }
+
+        char[]? rentedText = null;
+        byte[]? rentedWork = null;
+        var text = plan.TotalLength <= Tr31Format.StackLimit
+            ? stackalloc char[plan.TotalLength]
+            : (rentedText = ArrayPool<char>.Shared.Rent(plan.TotalLength)).AsSpan(0, plan.TotalLength);
+
+        // work = ASCII header || clear key data (the MAC input) || encrypted key data
+        var macInputLength = plan.HeaderLength + plan.PayloadLength;
+        var workLength = macInputLength + plan.PayloadLength;
+        var work = workLength <= Tr31Format.StackLimit
+            ? stackalloc byte[workLength]
+            : (rentedWork = ArrayPool<byte>.Shared.Rent(workLength)).AsSpan(0, workLength);
+        Span<byte> mac = stackalloc byte[BlockCipher.AesBlockSize];
+        try
+        {
+            WriteHeader(text, header, plan);
+            var macInput = work[..macInputLength];
+            Encoding.ASCII.GetBytes(text[..plan.HeaderLength], macInput);
+            var clear = macInput[plan.HeaderLength..];
+            BinaryPrimitives.WriteUInt16BigEndian(clear, (ushort)(key.Length * 8));
+            key.CopyTo(clear[2..]);
+            padding.CopyTo(clear[(2 + key.Length)..]);
+
+            Authenticate(macInput, mac);
+            var macValue = mac[..plan.MacLength];
+            var encrypted = work.Slice(macInputLength, plan.PayloadLength);
+            Encrypt(macValue, clear, encrypted);
+
+            var hex = text[plan.HeaderLength..];
+            Convert.TryToHexString(encrypted, hex, out var written);
+            Convert.TryToHexString(macValue, hex[written..], out _);
+            return new string(text);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(mac);
+            CryptographicOperations.ZeroMemory(work);
+            if (rentedWork is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rentedWork);
+            }
+
+            if (rentedText is not null)
+            {
+                ArrayPool<char>.Shared.Return(rentedText);
+            }
+        }
+    }
+
+    private static void WriteHeader(Span<char> text, Tr31Header header, in WrapPlan plan)
+    {
+        text[0] = header.Version;
+        WriteDecimal(text.Slice(1, 4), plan.TotalLength);
+        text[5] = header.KeyUsage[0];
+        text[6] = header.KeyUsage[1];
+        text[7] = header.Algorithm;
+        text[8] = header.ModeOfUse;
+        text[9] = header.KeyVersionNumber[0];
+        text[10] = header.KeyVersionNumber[1];
+        text[11] = header.Exportability;
+        WriteDecimal(text.Slice(12, 2), plan.BlockCount);
+        text[14] = header.KeyContext[0];
+        text[15] = header.KeyContext[1];
+
+        var position = Tr31Format.FixedHeaderLength;
+        foreach (var block in header.OptionalBlocks)
+        {
+            block.Id.CopyTo(text[position..]);
+            position += 2;
+            var encodedLength = Tr31Format.EncodedLength(block.Data.Length);
+            if (encodedLength <= Tr31Format.MaximumShortBlockLength)
+            {
+                WriteHex(text.Slice(position, 2), encodedLength);
+                position += 2;
+            }
+            else
+            {
+                // Extended length (ANSI X9.143:2021 6.2): 00, then the length of the length field in characters (04),
+                // then the length in 4 hex digits, as the standard's examples 8.5 and 8.6 encode it.
+                "0004".CopyTo(text[position..]);
+                WriteHex(text.Slice(position + 4, 4), encodedLength);
+                position += 8;
+            }
+
+            block.Data.CopyTo(text[position..]);
+            position += block.Data.Length;
+        }
+
+        if (plan.PadBlockDataLength >= 0)
+        {
+            Tr31OptionalBlock.PaddingId.CopyTo(text[position..]);
+            WriteHex(text.Slice(position + 2, 2), 4 + plan.PadBlockDataLength);
+            position += 4;
+            text.Slice(position, plan.PadBlockDataLength).Fill('0');
+        }
+    }
+
+    private static int RoundUp(int value, int multiple) => (value + multiple - 1) / multiple * multiple;
+
+    private static void WriteDecimal(Span<char> destination, int value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = (char)('0' + (value % 10));
+            value /= 10;
+        }
+    }
+
+    private static void WriteHex(Span<char> destination, int value)
+    {
+        for (var i = destination.Length - 1; i >= 0; i--)
+        {
+            destination[i] = "0123456789ABCDEF"[value & 0xF];
+            value >>= 4;
+        }
+    }
+
+    internal readonly record struct WrapPlan(
+        int MacLength, int HeaderLength, int BlockCount, int PadBlockDataLength, int PayloadLength, int TotalLength);
 }

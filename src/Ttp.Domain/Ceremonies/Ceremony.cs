@@ -114,7 +114,7 @@ public sealed class Ceremony
 
     /// <summary>The check value of a component or of the key: DES or AES GlobalPlatform, by the key's algorithm.</summary>
     internal byte[] CheckValue(ReadOnlySpan<byte> key) =>
-        IsKek ? KekService.CheckValue(KekAlgorithm!.Value, key) : IssuerKeyService.CheckValue(Scheme!.Value, key);
+        IsKek ? KekService.CheckValue(KekAlgorithm!.Value, key) : Scheme!.Value.CheckValue(key);
 
     /// <summary>The named custodians' actor ids (empty: any Key custodian).</summary>
     public IReadOnlyList<string> NamedCustodians => Custodians is null ? [] : Custodians.Split(';');

@@ -36,7 +36,7 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
             throw;
         }
 
-        using var key = KeyComponentImport.Combine(components, keyLength, c => CheckValue(import.Scheme, c), out var componentKcvs);
+        using var key = KeyComponentImport.Combine(components, keyLength, c => import.Scheme.CheckValue(c), out var componentKcvs);
         return await audited.RunAsync(async db =>
         {
             var set = await AddSealedAsync(db, normalized, key.Bytes, actor, cancellationToken);
@@ -90,7 +90,7 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
             throw new RuleViolationException($"issuer {import.Iin} already has a key set with KVN {import.Kvn}");
         }
 
-        var kcv = Hex.Encode(CheckValue(import.Scheme, key));
+        var kcv = Hex.Encode(import.Scheme.CheckValue(key));
         var set = IssuerKeySet.Create(Guid.NewGuid(), import.Iin, import.Kvn, import.Scheme, import.Method, import.KeyLength, kcv, import.SampleKdd, import.SampleEncKcv, actor, time.GetUtcNow());
         set.Seal(vault.Seal(set.EnvelopeContext, key));
         db.IssuerKeySets.Add(set);
@@ -115,7 +115,7 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
                 try
                 {
                     KeyDiversification.Derive(set.Method, master.Bytes, Hex.Parse(set.SampleKdd, "sample-kdd"), StaticKeyId.Enc, sample);
-                    if (!KeyCheckValue.Matches(Hex.Parse(set.SampleEncKcv, "sample-enc-kcv"), CheckValue(set.Scheme, sample)))
+                    if (!KeyCheckValue.Matches(Hex.Parse(set.SampleEncKcv, "sample-enc-kcv"), set.Scheme.CheckValue(sample)))
                     {
                         throw new RuleViolationException(
                             $"key set {set.Iin}/{set.Kvn}: the known-answer sample does not match (ENC check value for the sample KDD differs); not activated");
@@ -171,10 +171,6 @@ public sealed class IssuerKeyService(IDbContextFactory<TtpDbContext> factory, Au
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         return await db.IssuerKeySets.AsNoTracking().OrderBy(k => k.Iin).ThenBy(k => k.Kvn).ToListAsync(cancellationToken);
     }
-
-    /// <summary>The check value of a key of <paramref name="scheme"/>: DES (SCP02) or AES GlobalPlatform (SCP03), 3 bytes.</summary>
-    public static byte[] CheckValue(SecureChannelScheme scheme, ReadOnlySpan<byte> key) =>
-        scheme == SecureChannelScheme.Scp02 ? KeyCheckValue.Des(key) : KeyCheckValue.AesGlobalPlatform(key);
 
     private static void RequireSchemeFits(SecureChannelScheme scheme, DiversificationMethod method, int keyLength)
     {

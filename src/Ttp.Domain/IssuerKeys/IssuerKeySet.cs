@@ -55,6 +55,9 @@ public sealed class IssuerKeySet : IAuthenticatedRecord
     /// <inheritdoc cref="IAuthenticatedRecord.RecordMac"/>
     public byte[]? RecordMac { get; private set; }
 
+    /// <summary>The effective strength in bits of the key set's card keys (<see cref="SecureChannelSchemes.StrengthOf"/>).</summary>
+    public int Strength => Scheme.StrengthOf(KeyLength);
+
     /// <summary>Algorithm name used in the envelope's associated data.</summary>
     public string Algorithm => Scheme == SecureChannelScheme.Scp02 ? "TDES2" : $"AES{KeyLength * 8}";
 

@@ -67,6 +67,9 @@ public sealed class Kek : IAuthenticatedRecord
     public EnvelopeContext EnvelopeContext => new(Id, KeyKind.Kek, Algorithm.ToString().ToUpperInvariant(), Index, string.Create(
         CultureInfo.InvariantCulture, $"tsm={TsmId:D};index={Index};algorithm={(int)Algorithm};format={(int)Format}"));
 
+    /// <summary>The effective strength in bits of this KEK (<see cref="KekAlgorithms.Strength"/>).</summary>
+    public int Strength => Algorithm.Strength();
+
     /// <summary>Key length in bytes for an algorithm.</summary>
     public static int LengthOf(KekAlgorithm algorithm) => algorithm switch
     {

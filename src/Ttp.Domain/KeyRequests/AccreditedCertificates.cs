@@ -10,8 +10,9 @@ namespace Ttp.Domain.KeyRequests;
 /// never waits on the database except for the very first copy (bounded by <see cref="FirstLoadTimeout"/>). A singleton.
 /// </summary>
 /// <remarks>
-/// Pinned: a certificate that is not retired (or retires at a later moment), whose validity period holds now, of a TSM
-/// that is <see cref="TsmState.Active"/> or <see cref="TsmState.Suspended"/>. A suspended TSM completes the handshake so
+/// Pinned (<see cref="CallerStanding"/>, the rule the key request judges by too): a certificate that is not retired (or
+/// retires at a later moment), whose validity period holds now, of a TSM that is <see cref="TsmState.Active"/> or
+/// <see cref="TsmState.Suspended"/>. A suspended TSM completes the handshake so
 /// that the key request can tell it <see cref="KeyDistributionFaultCode.NotAccredited"/>; a TSM pending approval,
 /// rejected or revoked does not (it was never accredited, or never will be again). The key-request service checks
 /// accreditation again on every request against the current directory: the pin only decides who may open a TLS
@@ -31,16 +32,23 @@ public sealed class AccreditedCertificates(KeyRequestDirectory directory, TimePr
 
     /// <summary>
     /// Whether <paramref name="sha256Thumbprint"/> (hex, either case) is the pin of a current certificate of an active or
-    /// suspended TSM, as of the directory's latest copy. Synchronous, for Kestrel's <c>ClientCertificateValidation</c>.
+    /// suspended TSM, as of the directory's latest copy (<see cref="StandingOf"/> without the presented expiry).
     /// </summary>
-    public bool IsPinned(string sha256Thumbprint)
+    public bool IsPinned(string sha256Thumbprint) => StandingOf(sha256Thumbprint, DateTimeOffset.MaxValue).IsPinned;
+
+    /// <summary>
+    /// The <see cref="CallerStanding"/> now of the certificate with <paramref name="sha256Thumbprint"/> (hex, either case)
+    /// expiring at <paramref name="presentedNotAfter"/>, as of the directory's latest copy. Synchronous, for Kestrel's
+    /// <c>ClientCertificateValidation</c>: the handshake completes when it <see cref="CallerStanding.IsPinned"/>.
+    /// </summary>
+    public CallerStanding StandingOf(string sha256Thumbprint, DateTimeOffset presentedNotAfter)
     {
+        var now = time.GetUtcNow();
         if (string.IsNullOrEmpty(sha256Thumbprint))
         {
-            return false;
+            return CallerStanding.Of(null, presentedNotAfter, now);
         }
 
-        var now = time.GetUtcNow();
         var snapshot = directory.Latest;
         if (snapshot is null)
         {
@@ -49,7 +57,7 @@ public sealed class AccreditedCertificates(KeyRequestDirectory directory, TimePr
             snapshot = directory.Latest;
             if (snapshot is null)
             {
-                return false;
+                return CallerStanding.Of(null, presentedNotAfter, now);
             }
         }
         else if (now.UtcTicks - Interlocked.Read(ref _checkedAtTicks) > RefreshInterval.Ticks)
@@ -57,7 +65,7 @@ public sealed class AccreditedCertificates(KeyRequestDirectory directory, TimePr
             _ = StartRefresh();
         }
 
-        return snapshot.FindCaller(sha256Thumbprint) is { } caller && Pins(caller.Tsm.State, caller.Certificate, now);
+        return CallerStanding.Of(snapshot.FindCaller(sha256Thumbprint), presentedNotAfter, now);
     }
 
     /// <summary>Checks the directory against the database now (after an accreditation change, and in tests).</summary>
@@ -67,12 +75,6 @@ public sealed class AccreditedCertificates(KeyRequestDirectory directory, TimePr
         await directory.CurrentAsync(cancellationToken);
         Interlocked.Exchange(ref _checkedAtTicks, checkedAt.UtcTicks);
     }
-
-    /// <summary>Whether a certificate of a TSM in <paramref name="state"/> is pinned, at <paramref name="now"/>.</summary>
-    internal static bool Pins(TsmState state, TsmCertificate certificate, DateTimeOffset now) =>
-        state is TsmState.Active or TsmState.Suspended
-        && !certificate.IsRetired(now)
-        && now >= certificate.NotBefore && now <= certificate.NotAfter;
 
     private Task StartRefresh()
     {

@@ -1,3 +1,5 @@
+using Ttp.Crypto.GlobalPlatform;
+
 namespace Ttp.Domain.KeyRequests;
 
 /// <summary>The answer to a key request: the three card keys wrapped under the TSM's KEK, with check values.</summary>
@@ -11,5 +13,12 @@ public sealed record KeyRequestResult(
     string Format,
     IReadOnlyList<DeliveredKey> Keys);
 
-/// <summary>One delivered card key: usage ENC/MAC/DEK, key id 1/2/3, TR-31 block or GP cryptogram, check value (3 bytes hex).</summary>
-public sealed record DeliveredKey(string Usage, int KeyId, string Algorithm, int Length, string? KeyBlock, string? Cryptogram, string CheckValue);
+/// <summary>One delivered card key: which one (ENC/MAC/DEK), TR-31 block or GP cryptogram, check value (3 bytes hex).</summary>
+public sealed record DeliveredKey(StaticKeyId Key, string Algorithm, int Length, string? KeyBlock, string? Cryptogram, string CheckValue)
+{
+    /// <summary>The key's name as the SOAP response and the audit record spell it: <c>ENC</c>, <c>MAC</c> or <c>DEK</c>.</summary>
+    public string Usage => KeyDelivery.UsageName(Key);
+
+    /// <summary>The key's GlobalPlatform key identifier: 1, 2 or 3.</summary>
+    public int KeyId => (int)Key;
+}

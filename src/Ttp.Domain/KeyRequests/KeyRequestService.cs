@@ -4,8 +4,6 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ttp.Crypto;
-using Ttp.Crypto.GlobalPlatform;
-using Ttp.Crypto.KeyBlocks;
 using Ttp.Domain.Audit;
 using Ttp.Domain.Data;
 using Ttp.Domain.IssuerKeys;
@@ -41,12 +39,8 @@ namespace Ttp.Domain.KeyRequests;
 /// certificate is pinned, see <see cref="AccreditedCertificates"/>); when that record cannot be written the answer is
 /// <see cref="KeyDistributionFaultCode.ServiceUnavailable"/>. A certificate no TSM holds is refused without a record
 /// (there is no actor to record) but logged.</para>
-/// <para>TR-31 blocks: version D under an AES KEK, B under a TDES KEK; usage D0 (ENC), M3 (SCP02 MAC) or M6 (SCP03
-/// MAC), K0 (DEK); algorithm T or A; mode B, or C for the MAC key; key version = KVN in two hex digits;
-/// exportability <c>E</c> (docs/DESIGN.md does not say: the TSM must be able to pass the key on to the card, under the
-/// card's own key, which is what E allows); optional blocks KC, KP and TS. GP format: a TDES KEK encrypts with
-/// 3DES-ECB, an AES KEK with AES-CBC and a zero ICV (the SCP02 keys under an AES KEK included: one AES block each);
-/// AES-192 keys (24 bytes, not whole AES blocks) cannot be sent in GP format and are refused.</para>
+/// <para>The caller's standing is <see cref="CallerStanding"/>, the rule the TLS handshake judges by too. Derivation,
+/// wrapping, check values and the TR-31 header policy are <see cref="KeyDelivery"/>'s.</para>
 /// </remarks>
 public sealed class KeyRequestService(
     KeyRequestDirectory directory,
@@ -116,7 +110,7 @@ public sealed class KeyRequestService(
         {
             var snapshot = await directory.CurrentAsync(cancellationToken);
             var known = snapshot.FindCaller(caller.CertificateSha256Thumbprint);
-            return known is not null && IdentifyPinned(trace, known, time.GetUtcNow())
+            return known is not null && IdentifyPinned(trace, CallerStanding.Of(known, caller.CertificateNotAfter, time.GetUtcNow()))
                 ? await RefuseWithinRateAsync(trace, started, known.Tsm, KeyDistributionFaultCode.InvalidRequest, message, cancellationToken)
                 : await RefuseAsync(trace, started, KeyDistributionFaultCode.InvalidRequest, message, audited: false, cancellationToken);
         }
@@ -129,46 +123,22 @@ public sealed class KeyRequestService(
         }
     }
 
-    /// <summary>The effective strength in bits of a KEK (NIST SP 800-57 part 1: 2-key TDES 80, 3-key TDES 112, AES its length).</summary>
-    public static int StrengthOf(KekAlgorithm algorithm) => algorithm switch
-    {
-        KekAlgorithm.Tdes2 => 80,
-        KekAlgorithm.Tdes3 => 112,
-        KekAlgorithm.Aes128 => 128,
-        KekAlgorithm.Aes192 => 192,
-        KekAlgorithm.Aes256 => 256,
-        _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown KEK algorithm."),
-    };
-
-    /// <summary>The effective strength in bits of a key set's card keys: SCP02 (2-key TDES) 80, SCP03 the AES key length.</summary>
-    public static int StrengthOf(SecureChannelScheme scheme, int keyLength) => scheme switch
-    {
-        SecureChannelScheme.Scp02 => 80,
-        SecureChannelScheme.Scp03 => keyLength * 8,
-        _ => throw new ArgumentOutOfRangeException(nameof(scheme), scheme, "Unknown secure channel scheme."),
-    };
-
     private async Task<KeyRequestResult> ProcessAsync(KeyRequest request, KeyRequestTrace trace, long started, CancellationToken cancellationToken)
     {
-        string? invalid = null;
-        ValidatedKeyRequest? valid = null;
-        try
-        {
-            valid = ValidatedKeyRequest.Parse(request, options.Value.PublicUrl, trace);
-        }
-        catch (CryptoInputException e)
-        {
-            invalid = e.Message;
-        }
+        var validation = ValidatedKeyRequest.Parse(request, options.Value.PublicUrl);
+        trace.Request = validation.Accepted;
+        var invalid = validation.Failure?.Message;
+        var valid = validation.Valid;
 
         var now = time.GetUtcNow();
         var snapshot = await directory.CurrentAsync(cancellationToken);
         var caller = snapshot.FindCaller(trace.Caller.CertificateSha256Thumbprint);
+        var standing = CallerStanding.Of(caller, trace.Caller.CertificateNotAfter, now);
 
         if (invalid is not null || valid is null)
         {
             invalid ??= "the request is not valid";
-            throw caller is not null && IdentifyPinned(trace, caller, now)
+            throw caller is not null && IdentifyPinned(trace, standing)
                 ? await RefuseWithinRateAsync(trace, started, caller.Tsm, KeyDistributionFaultCode.InvalidRequest, invalid, cancellationToken)
                 : await RefuseAsync(trace, started, KeyDistributionFaultCode.InvalidRequest, invalid, audited: false, cancellationToken);
         }
@@ -179,9 +149,9 @@ public sealed class KeyRequestService(
                 "the client certificate is not registered to any TSM of this key server", audited: false, cancellationToken);
         }
 
-        var (certificate, tsm) = (caller.Certificate, caller.Tsm);
+        var tsm = caller.Tsm;
         trace.Tsm = tsm.Name;
-        if (NotAccredited(tsm, certificate, trace.Caller, now) is { } why)
+        if (standing.WhyNotAccredited is { } why)
         {
             throw await RefuseWithinRateAsync(trace, started, tsm, KeyDistributionFaultCode.NotAccredited, why, cancellationToken);
         }
@@ -212,7 +182,7 @@ public sealed class KeyRequestService(
                 $"{Fields.Kvn}: issuer {valid.Iin} has no active key set with key version number {valid.Kvn}", audited: true, cancellationToken);
         }
 
-        trace.Scheme = SchemeName(set.Scheme);
+        trace.Scheme = set.Scheme.Name();
         trace.Method = set.Method.ToString();
         if (TemplateMismatch(valid, set) is { } mismatch)
         {
@@ -228,8 +198,8 @@ public sealed class KeyRequestService(
 
         trace.KekCheckValue = kek.KeyCheckValue;
         trace.Format = FormatName(kek.Format);
-        var kekStrength = StrengthOf(kek.Algorithm);
-        var keyStrength = StrengthOf(set.Scheme, set.KeyLength);
+        var kekStrength = kek.Strength;
+        var keyStrength = set.Strength;
         if (kekStrength < keyStrength)
         {
             throw await RefuseAsync(trace, started, KeyDistributionFaultCode.WeakKek,
@@ -244,7 +214,7 @@ public sealed class KeyRequestService(
                 audited: true, cancellationToken);
         }
 
-        var keys = Deliver(set, kek, valid);
+        var keys = KeyDelivery.Deliver(vault, set, kek, valid.KddBytes, time.GetUtcNow());
         trace.CheckValues = keys.Select(k => k.CheckValue).ToArray();
         try
         {
@@ -262,70 +232,6 @@ public sealed class KeyRequestService(
         return new KeyRequestResult(trace.RequestId, trace.Scheme, set.Kvn, trace.Method, kek.Index, kek.KeyCheckValue, trace.Format, keys);
     }
 
-    private System.Collections.ObjectModel.ReadOnlyCollection<DeliveredKey> Deliver(IssuerKeySet set, Kek kek, ValidatedKeyRequest valid)
-    {
-        var aesKeys = set.Scheme == SecureChannelScheme.Scp03;
-        var aesKek = Kek.IsAes(kek.Algorithm);
-        var algorithm = aesKeys ? "AES" : "TDES";
-        using var master = vault.Open(set.EnvelopeContext, set.Envelope);
-        using var kekKey = vault.Open(kek.EnvelopeContext, kek.Envelope);
-        using var derived = KeyDiversification.DeriveAll(set.Method, master.Bytes, valid.KddBytes);
-        (string Usage, int Id, byte[] Key)[] card = [("ENC", 1, derived.Enc), ("MAC", 2, derived.Mac), ("DEK", 3, derived.Dek)];
-        var delivered = new List<DeliveredKey>(3);
-        if (kek.Format == KekFormat.Tr31)
-        {
-            using var wrapper = Tr31KeyBlock.CreateWrapper(kekKey.Bytes, aesKek ? 'D' : 'B');
-            var kp = Tr31OptionalBlock.KbpkCheckValueOf(kekKey.Bytes, aesKek);
-            var ts = Tr31OptionalBlock.TimeStamp(time.GetUtcNow());
-            foreach (var (usage, id, key) in card)
-            {
-                var header = new Tr31Header
-                {
-                    Version = wrapper.Version,
-                    KeyUsage = usage switch { "ENC" => "D0", "MAC" => aesKeys ? "M6" : "M3", _ => "K0" },
-                    Algorithm = aesKeys ? 'A' : 'T',
-                    ModeOfUse = usage == "MAC" ? 'C' : 'B',
-                    KeyVersionNumber = set.Kvn.ToString("X2", System.Globalization.CultureInfo.InvariantCulture),
-                    Exportability = 'E',
-                    OptionalBlocks = [Tr31OptionalBlock.KeyCheckValueOf(key, aesKeys), kp, ts],
-                };
-                delivered.Add(new DeliveredKey(usage, id, algorithm, key.Length, wrapper.Wrap(header, key), null, CheckValue(set.Scheme, key)));
-            }
-        }
-        else
-        {
-            foreach (var (usage, id, key) in card)
-            {
-                var cryptogram = aesKek ? GpKeyEncryption.EncryptAes(kekKey.Bytes, key) : GpKeyEncryption.EncryptTdes(kekKey.Bytes, key);
-                delivered.Add(new DeliveredKey(usage, id, algorithm, key.Length, null, Hex.Encode(cryptogram), CheckValue(set.Scheme, key)));
-            }
-        }
-
-        return delivered.AsReadOnly();
-    }
-
-    private static string CheckValue(SecureChannelScheme scheme, byte[] key) => Hex.Encode(IssuerKeyService.CheckValue(scheme, key));
-
-    private static string? NotAccredited(Tsm tsm, TsmCertificate certificate, KeyRequestCaller caller, DateTimeOffset now)
-    {
-        if (certificate.IsRetired(now))
-        {
-            return $"the client certificate of TSM '{tsm.Name}' was retired on {certificate.RetiredAt:u}; use its current certificate";
-        }
-
-        if (now < certificate.NotBefore)
-        {
-            return $"the client certificate of TSM '{tsm.Name}' is not valid before {certificate.NotBefore:u}";
-        }
-
-        if (now > certificate.NotAfter || now > caller.CertificateNotAfter)
-        {
-            return $"the client certificate of TSM '{tsm.Name}' expired on {(certificate.NotAfter < caller.CertificateNotAfter ? certificate.NotAfter : caller.CertificateNotAfter):u}";
-        }
-
-        return tsm.State == TsmState.Active ? null : $"TSM '{tsm.Name}' is {tsm.State}, not accredited to receive keys";
-    }
-
     // E0 as read from the card must describe the key set this server holds: DES 16-byte keys for SCP02, AES keys of the
     // key set's length for SCP03 (docs/GLOBALPLATFORM.md; GlobalPlatform Card Specification 2.3.1, 11.1.8 and 11.3.3.1).
     private static string? TemplateMismatch(ValidatedKeyRequest valid, IssuerKeySet set)
@@ -339,7 +245,7 @@ public sealed class KeyRequestService(
             if (keyType != type || key.KeyLength != length)
             {
                 return $"{Fields.E0}: key {key.KeyId:X2} of key version number {valid.Kvn} is of type {key.KeyType:X2} and {key.KeyLength} bytes; " +
-                    $"issuer {set.Iin}'s key set {set.Kvn} is {SchemeName(set.Scheme)}: expected type {name} and {length} bytes";
+                    $"issuer {set.Iin}'s key set {set.Kvn} is {set.Scheme.Name()}: expected type {name} and {length} bytes";
             }
         }
 
@@ -348,14 +254,14 @@ public sealed class KeyRequestService(
 
     // Names the TSM in the trace when the caller's certificate is pinned (so that the refusal of an unreadable or invalid
     // request is audited under it); an unpinned caller could not have completed the handshake.
-    private static bool IdentifyPinned(KeyRequestTrace trace, KeyRequestDirectory.Caller? caller, DateTimeOffset now)
+    private static bool IdentifyPinned(KeyRequestTrace trace, CallerStanding standing)
     {
-        if (caller is null || !AccreditedCertificates.Pins(caller.Tsm.State, caller.Certificate, now))
+        if (!standing.IsPinned)
         {
             return false;
         }
 
-        trace.Tsm = caller.Tsm.Name;
+        trace.Tsm = standing.Tsm!.Name;
         return true;
     }
 
@@ -405,13 +311,6 @@ public sealed class KeyRequestService(
         e is DbException or DbUpdateException or RetryLimitExceededException or TimeoutException
             or LmkUnavailableException or AuditUnavailableException or IntegrityException or CryptoInputException
         || (e is InvalidOperationException && e.InnerException is DbException);
-
-    private static string SchemeName(SecureChannelScheme scheme) => scheme switch
-    {
-        SecureChannelScheme.Scp02 => "SCP02",
-        SecureChannelScheme.Scp03 => "SCP03",
-        _ => throw new ArgumentOutOfRangeException(nameof(scheme), scheme, "Unknown secure channel scheme."),
-    };
 
     private static string FormatName(KekFormat format) => format switch
     {

@@ -13,19 +13,8 @@ internal sealed class KeyRequestTrace(Guid requestId, KeyRequestCaller caller)
     /// <summary>The calling TSM's name once the certificate identified it.</summary>
     public string? Tsm { get; set; }
 
-    public string? Iin { get; set; }
-
-    public string? Kdd { get; set; }
-
-    public string? Cin { get; set; }
-
-    public string? SequenceCounter { get; set; }
-
-    public string? SecurityDomainManagerUrl { get; set; }
-
-    public int? Kvn { get; set; }
-
-    public int? KekIndex { get; set; }
+    /// <summary>The request values that passed validation (<see cref="ValidatedKeyRequest.Parse"/>).</summary>
+    public KeyRequestFields Request { get; set; } = KeyRequestFields.None;
 
     public string? Scheme { get; set; }
 
@@ -41,7 +30,7 @@ internal sealed class KeyRequestTrace(Guid requestId, KeyRequestCaller caller)
     public string? IntegrityFailure { get; set; }
 
     /// <summary>The audit subject: the key set asked for (<c>issuer-key:IIN/KVN</c>), or the issuer, or nothing.</summary>
-    public string Subject => Iin is null ? string.Empty : Kvn is { } kvn ? $"issuer-key:{Iin}/{kvn}" : $"issuer:{Iin}";
+    public string Subject => Request.Iin is not { } iin ? string.Empty : Request.Kvn is { } kvn ? $"issuer-key:{iin}/{kvn}" : $"issuer:{iin}";
 
     /// <summary>The audit details: request metadata, outcome, check values, latency.</summary>
     public object Details(string outcome, string? message, long latencyMicroseconds) => new
@@ -50,13 +39,13 @@ internal sealed class KeyRequestTrace(Guid requestId, KeyRequestCaller caller)
         Tsm,
         CertificateThumbprint = Caller.CertificateSha256Thumbprint,
         Caller.RemoteAddress,
-        SecurityDomainManagerUrl,
-        Iin,
-        Kdd,
-        Cin,
-        SequenceCounter,
-        Kvn,
-        KekIndex,
+        Request.SecurityDomainManagerUrl,
+        Request.Iin,
+        Request.Kdd,
+        Request.Cin,
+        Request.SequenceCounter,
+        Request.Kvn,
+        Request.KekIndex,
         Outcome = outcome,
         Message = message,
         Scheme,

@@ -14,70 +14,95 @@ internal sealed class ValidatedKeyRequest
     /// <summary>Longest Security Domain Manager URL accepted (it is recorded in the audit chain).</summary>
     public const int MaxUrlLength = 1024;
 
-    private ValidatedKeyRequest()
+    private ValidatedKeyRequest(KeyRequestFields fields, byte[] kddBytes, IReadOnlyList<KeyInformation> keys)
     {
+        Values = fields;
+        KddBytes = kddBytes;
+        Keys = keys;
     }
 
-    public string Iin { get; private set; } = string.Empty;
+    /// <summary>The request's values as recorded (every field that applies is set).</summary>
+    public KeyRequestFields Values { get; }
 
-    public string Kdd { get; private set; } = string.Empty;
+    public string Iin => Values.Iin!;
 
-    public byte[] KddBytes { get; private set; } = [];
+    public byte[] KddBytes { get; }
 
-    public string? Cin { get; private set; }
+    public int KekIndex => Values.KekIndex!.Value;
 
-    public string? SequenceCounter { get; private set; }
-
-    public string? SecurityDomainManagerUrl { get; private set; }
-
-    public int KekIndex { get; private set; }
-
-    public int Kvn { get; private set; }
+    public int Kvn => Values.Kvn!.Value;
 
     /// <summary>The E0 entries of the chosen key version number.</summary>
-    public IReadOnlyList<KeyInformation> Keys { get; private set; } = [];
+    public IReadOnlyList<KeyInformation> Keys { get; }
 
     /// <summary>
-    /// Checks <paramref name="request"/> field by field, writing each accepted value to <paramref name="trace"/> (so that a
-    /// refusal is audited with what was valid); throws at the first field at fault.
+    /// Checks <paramref name="request"/> field by field, stopping at the first field at fault. Pure: the outcome carries
+    /// the request when every field passed, else the fault and the values accepted before it (so that a refusal is
+    /// audited with what was valid).
     /// </summary>
-    /// <exception cref="CryptoInputException">A field is malformed; the message names it and what was expected.</exception>
-    public static ValidatedKeyRequest Parse(KeyRequest request, string? publicUrl, KeyRequestTrace trace)
+    public static KeyRequestValidation Parse(KeyRequest request, string? publicUrl)
     {
-        var result = new ValidatedKeyRequest();
-
-        result.Iin = Hex.Encode(CardDataObjects.ParseIssuerIdentificationNumber(
-            Hex.Parse(request.IssuerIdentificationNumber, Fields.Iin), Fields.Iin));
-        trace.Iin = result.Iin;
-
-        result.KddBytes = CardDataObjects.ParseKeyDiversificationData(Hex.Parse(request.KeyDiversificationData, Fields.Kdd), Fields.Kdd);
-        result.Kdd = Hex.Encode(result.KddBytes);
-        trace.Kdd = result.Kdd;
-
-        if (!string.IsNullOrEmpty(request.CardImageNumber))
+        string? iin = null, kdd = null, cin = null, counter = null, url = null;
+        int? kekIndex = null, kvn = null;
+        try
         {
-            result.Cin = Hex.Encode(CardDataObjects.ParseCardImageNumber(Hex.Parse(request.CardImageNumber, Fields.Cin), Fields.Cin));
-            trace.Cin = result.Cin;
+            iin = Hex.Encode(CardDataObjects.ParseIssuerIdentificationNumber(
+                Hex.Parse(request.IssuerIdentificationNumber, Fields.Iin), Fields.Iin));
+
+            var kddBytes = CardDataObjects.ParseKeyDiversificationData(Hex.Parse(request.KeyDiversificationData, Fields.Kdd), Fields.Kdd);
+            kdd = Hex.Encode(kddBytes);
+
+            if (!string.IsNullOrEmpty(request.CardImageNumber))
+            {
+                cin = Hex.Encode(CardDataObjects.ParseCardImageNumber(Hex.Parse(request.CardImageNumber, Fields.Cin), Fields.Cin));
+            }
+
+            if (!string.IsNullOrEmpty(request.SequenceCounter))
+            {
+                var parsed = Hex.Parse(request.SequenceCounter, Fields.SequenceCounter);
+                _ = CardDataObjects.ParseSequenceCounter(parsed, Fields.SequenceCounter);
+                counter = Hex.Encode(parsed);
+            }
+
+            kekIndex = request.KekIndex switch
+            {
+                null => throw new CryptoInputException(Fields.KekIndex, "required; expected the index (1 to 255) of one of your KEKs"),
+                < 1 or > 255 => throw new CryptoInputException(Fields.KekIndex, $"expected a KEK index from 1 to 255, found {request.KekIndex}"),
+                _ => request.KekIndex.Value,
+            };
+
+            var template = KeyInformationTemplate.Parse(Hex.Parse(request.KeyInformationTemplate, Fields.E0), Fields.E0);
+            kvn = KeyVersionNumberOf(request.KeyVersionNumber, template);
+            var chosen = kvn.Value;
+            var keys = template.Keys.Where(k => k.KeyVersionNumber == chosen).ToList().AsReadOnly();
+
+            if (!string.IsNullOrEmpty(request.SecurityDomainManagerUrl))
+            {
+                url = request.SecurityDomainManagerUrl;
+                if (url.Length > MaxUrlLength || url.Any(char.IsControl))
+                {
+                    url = null;
+                    throw new CryptoInputException(Fields.Url, $"expected a URL of at most {MaxUrlLength} printable characters");
+                }
+
+                if (!string.IsNullOrWhiteSpace(publicUrl) && !SameUrl(url, publicUrl))
+                {
+                    url = null;
+                    throw new CryptoInputException(Fields.Url, $"the card names another key server; expected {publicUrl}");
+                }
+            }
+
+            return new KeyRequestValidation(new ValidatedKeyRequest(new KeyRequestFields(iin, kdd, cin, counter, url, kvn, kekIndex), kddBytes, keys));
         }
-
-        if (!string.IsNullOrEmpty(request.SequenceCounter))
+        catch (CryptoInputException e)
         {
-            var counter = Hex.Parse(request.SequenceCounter, Fields.SequenceCounter);
-            _ = CardDataObjects.ParseSequenceCounter(counter, Fields.SequenceCounter);
-            result.SequenceCounter = Hex.Encode(counter);
-            trace.SequenceCounter = result.SequenceCounter;
+            return new KeyRequestValidation(new KeyRequestFields(iin, kdd, cin, counter, url, kvn, kekIndex), e);
         }
+    }
 
-        result.KekIndex = request.KekIndex switch
-        {
-            null => throw new CryptoInputException(Fields.KekIndex, "required; expected the index (1 to 255) of one of your KEKs"),
-            < 1 or > 255 => throw new CryptoInputException(Fields.KekIndex, $"expected a KEK index from 1 to 255, found {request.KekIndex}"),
-            _ => request.KekIndex.Value,
-        };
-        trace.KekIndex = result.KekIndex;
-
-        var template = KeyInformationTemplate.Parse(Hex.Parse(request.KeyInformationTemplate, Fields.E0), Fields.E0);
-        if (request.KeyVersionNumber is { } kvn)
+    private static int KeyVersionNumberOf(int? given, KeyInformationTemplate template)
+    {
+        if (given is { } kvn)
         {
             if (kvn is < 0 or > 255)
             {
@@ -90,39 +115,13 @@ internal sealed class ValidatedKeyRequest
                     $"key version number {kvn} is not listed in the {Fields.E0} (it lists {string.Join(", ", template.KeyVersionNumbers)})");
             }
 
-            result.Kvn = kvn;
+            return kvn;
         }
-        else if (template.KeyVersionNumbers.Count == 1)
-        {
-            result.Kvn = template.KeyVersionNumbers[0];
-        }
-        else
-        {
-            throw new CryptoInputException(Fields.Kvn,
+
+        return template.KeyVersionNumbers.Count == 1
+            ? template.KeyVersionNumbers[0]
+            : throw new CryptoInputException(Fields.Kvn,
                 $"required: the {Fields.E0} lists {template.KeyVersionNumbers.Count} key version numbers ({string.Join(", ", template.KeyVersionNumbers)}); say which one");
-        }
-
-        trace.Kvn = result.Kvn;
-        result.Keys = template.Keys.Where(k => k.KeyVersionNumber == result.Kvn).ToList().AsReadOnly();
-
-        if (!string.IsNullOrEmpty(request.SecurityDomainManagerUrl))
-        {
-            var url = request.SecurityDomainManagerUrl;
-            if (url.Length > MaxUrlLength || url.Any(char.IsControl))
-            {
-                throw new CryptoInputException(Fields.Url, $"expected a URL of at most {MaxUrlLength} printable characters");
-            }
-
-            if (!string.IsNullOrWhiteSpace(publicUrl) && !SameUrl(url, publicUrl))
-            {
-                throw new CryptoInputException(Fields.Url, $"the card names another key server; expected {publicUrl}");
-            }
-
-            result.SecurityDomainManagerUrl = url;
-            trace.SecurityDomainManagerUrl = url;
-        }
-
-        return result;
     }
 
     // Uri lower-cases scheme and host (case-insensitive, RFC 3986 6.2.2.1); a trailing slash is not significant here.
@@ -142,4 +141,37 @@ internal sealed class ValidatedKeyRequest
         public const string Kvn = "KeyVersionNumber";
         public const string KekIndex = "KekIndex";
     }
+}
+
+/// <summary>The request values a key request's audit record carries: those that passed validation (null: absent or not reached).</summary>
+internal sealed record KeyRequestFields(
+    string? Iin, string? Kdd, string? Cin, string? SequenceCounter, string? SecurityDomainManagerUrl, int? Kvn, int? KekIndex)
+{
+    /// <summary>Nothing accepted (the request was not read).</summary>
+    public static readonly KeyRequestFields None = new(null, null, null, null, null, null, null);
+}
+
+/// <summary>
+/// The outcome of <see cref="ValidatedKeyRequest.Parse"/>: the valid request, or the first field at fault
+/// (<see cref="Failure"/>, whose message names it) with the values accepted before it.
+/// </summary>
+internal readonly struct KeyRequestValidation
+{
+    public KeyRequestValidation(ValidatedKeyRequest valid)
+        : this(valid.Values, null) => Valid = valid;
+
+    public KeyRequestValidation(KeyRequestFields accepted, CryptoInputException? failure)
+    {
+        Accepted = accepted;
+        Failure = failure;
+    }
+
+    /// <summary>The request when every field passed; else null.</summary>
+    public ValidatedKeyRequest? Valid { get; }
+
+    /// <summary>The values that passed, for the audit record.</summary>
+    public KeyRequestFields Accepted { get; }
+
+    /// <summary>The first field at fault; null when the request is valid.</summary>
+    public CryptoInputException? Failure { get; }
 }

@@ -28,9 +28,9 @@ internal sealed partial class ClientCertificatePolicy(
             return false;
         }
 
-        if (!pins.IsPinned(thumbprint))
+        if (pins.StandingOf(thumbprint, certificate.NotAfter.ToUniversalTime()) is { IsPinned: false } standing)
         {
-            LogRefused(logger, thumbprint, "not pinned to an accredited TSM");
+            LogRefused(logger, thumbprint, $"not pinned to an accredited TSM ({standing.WhyNotAccredited})");
             return false;
         }
 

@@ -13,9 +13,10 @@ internal sealed class KeyDistributionService(KeyRequestService keyRequests, IHtt
     {
         var context = http.HttpContext ?? throw new InvalidOperationException("no HTTP context");
         var caller = SoapCaller.From(context);
-        // No request element (another operation's, or none): refused like any unreadable request, with a RequestId and
-        // audited for the pinned TSM.
-        var request = input.WSGetDiversifiedKeysRequest
+        // No request element (an empty body, or the operation's element with nothing in it; SoapCore then hands over no
+        // input or an input without the request): refused as InvalidRequest with a RequestId and audited for the pinned
+        // TSM, like any other invalid request.
+        var request = input?.WSGetDiversifiedKeysRequest
             ?? throw await keyRequests.RefuseUnreadableAsync(caller, "WSGetDiversifiedKeysRequest: missing", context.RequestAborted);
         var result = await keyRequests.GetDiversifiedKeysAsync(
             new KeyRequest(

@@ -65,9 +65,9 @@ public sealed class CertificateRotationTests
 
         tsm.RetireCertificate(old.Sha256Thumbprint, now.AddMinutes(10), now);
 
-        Assert.True(AccreditedCertificates.Pins(tsm.State, old, now));
-        Assert.True(AccreditedCertificates.Pins(tsm.State, old, now.AddMinutes(10).AddTicks(-10)));
-        Assert.False(AccreditedCertificates.Pins(tsm.State, old, now.AddMinutes(10)));
-        Assert.False(AccreditedCertificates.Pins(tsm.State, old, now.AddMinutes(11)));
+        Assert.True(CallerStanding.Of(tsm, old, old.NotAfter, now).IsPinned);
+        Assert.True(CallerStanding.Of(tsm, old, old.NotAfter, now.AddMinutes(10).AddTicks(-10)).IsPinned);
+        Assert.False(CallerStanding.Of(tsm, old, old.NotAfter, now.AddMinutes(10)).IsPinned);
+        Assert.False(CallerStanding.Of(tsm, old, old.NotAfter, now.AddMinutes(11)).IsPinned);
     }
 }

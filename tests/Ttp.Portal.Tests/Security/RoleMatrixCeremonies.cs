@@ -121,7 +121,7 @@ internal sealed class RoleMatrixCeremonies(RoleMatrixWorld world)
     public const string Component1 = "0123456789ABCDEFFEDCBA9876543210";
     public const string Component2 = "1F2E3D4C5B6A79880011223344556677";
 
-    public static string CheckValue(string hex) => Hex.Encode(IssuerKeyService.CheckValue(SecureChannelScheme.Scp02, Hex.Parse(hex, "key")));
+    public static string CheckValue(string hex) => Hex.Encode(SecureChannelScheme.Scp02.CheckValue(Hex.Parse(hex, "key")));
 
     /// <summary>The check value of the key the two components make.</summary>
     public static string CombinedCheckValue() =>

@@ -66,7 +66,7 @@ internal static class CeremonyStaff
 
     /// <summary>The SCP02 check value of a key or component given in hex.</summary>
     public static string CheckValue(string keyHex) =>
-        Hex.Encode(IssuerKeyService.CheckValue(SecureChannelScheme.Scp02, Hex.Parse(keyHex, "key")));
+        Hex.Encode(SecureChannelScheme.Scp02.CheckValue(Hex.Parse(keyHex, "key")));
 
     /// <summary>The key the two test components make.</summary>
     public static string Combined() =>

@@ -1,0 +1,116 @@
+using System.Collections.ObjectModel;
+using System.Globalization;
+using Ttp.Crypto;
+using Ttp.Crypto.GlobalPlatform;
+using Ttp.Crypto.KeyBlocks;
+using Ttp.Domain.IssuerKeys;
+using Ttp.Domain.Keks;
+using Ttp.Domain.KeyStore;
+
+namespace Ttp.Domain.KeyRequests;
+
+/// <summary>
+/// What a key request hands over (docs/DESIGN.md section 5): the card's three static keys derived from the issuer master
+/// key, each wrapped under the TSM's KEK (a TR-31 key block or a GlobalPlatform cryptogram) with its check value.
+/// </summary>
+/// <remarks>
+/// <para>TR-31 blocks (<see cref="Tr31HeaderOf"/>): version D under an AES KEK, B under a TDES KEK; usage D0 (ENC), M3
+/// (SCP02 MAC) or M6 (SCP03 MAC), K0 (DEK); algorithm T or A; mode B, or C for the MAC key; key version = KVN in two hex
+/// digits; exportability <c>E</c> (docs/DESIGN.md does not say: the TSM must be able to pass the key on to the card,
+/// under the card's own key, which is what E allows); optional blocks KC, KP and TS.</para>
+/// <para>GP format: a TDES KEK encrypts with 3DES-ECB, an AES KEK with AES-CBC and a zero ICV (the SCP02 keys under an
+/// AES KEK included: one AES block each); AES-192 keys (24 bytes, not whole AES blocks) cannot be sent in GP format
+/// and are refused before delivery (<see cref="KeyRequestService"/>).</para>
+/// </remarks>
+internal static class KeyDelivery
+{
+    /// <summary>The card's static keys, in the order they are delivered.</summary>
+    public static readonly IReadOnlyList<StaticKeyId> CardKeys = [StaticKeyId.Enc, StaticKeyId.Mac, StaticKeyId.Dek];
+
+    /// <summary>The key's name on the wire and in audit records: <c>ENC</c>, <c>MAC</c> or <c>DEK</c>.</summary>
+    public static string UsageName(StaticKeyId key) => key switch
+    {
+        StaticKeyId.Enc => "ENC",
+        StaticKeyId.Mac => "MAC",
+        StaticKeyId.Dek => "DEK",
+        _ => throw new ArgumentOutOfRangeException(nameof(key), key, "Unknown static key."),
+    };
+
+    /// <summary>
+    /// Derives the card's three keys of <paramref name="set"/> for <paramref name="kdd"/> and wraps each under
+    /// <paramref name="kek"/> in its format, at <paramref name="now"/> (the TR-31 time stamp). Keys in clear live only
+    /// here and are cleared on return.
+    /// </summary>
+    public static ReadOnlyCollection<DeliveredKey> Deliver(KeyVault vault, IssuerKeySet set, Kek kek, byte[] kdd, DateTimeOffset now)
+    {
+        var aesKek = Kek.IsAes(kek.Algorithm);
+        using var master = vault.Open(set.EnvelopeContext, set.Envelope);
+        using var kekKey = vault.Open(kek.EnvelopeContext, kek.Envelope);
+        using var derived = KeyDiversification.DeriveAll(set.Method, master.Bytes, kdd);
+        var delivered = new DeliveredKey[CardKeys.Count];
+        if (kek.Format == KekFormat.Tr31)
+        {
+            using var wrapper = Tr31KeyBlock.CreateWrapper(kekKey.Bytes, aesKek ? 'D' : 'B');
+            var kp = Tr31OptionalBlock.KbpkCheckValueOf(kekKey.Bytes, aesKek);
+            var ts = Tr31OptionalBlock.TimeStamp(now);
+            for (var i = 0; i < delivered.Length; i++)
+            {
+                var id = CardKeys[i];
+                var key = KeyOf(derived, id);
+                var header = Tr31HeaderOf(id, set.Scheme, set.Kvn, wrapper.Version,
+                    [Tr31OptionalBlock.KeyCheckValueOf(key, set.Scheme == SecureChannelScheme.Scp03), kp, ts]);
+                delivered[i] = new DeliveredKey(id, AlgorithmName(set.Scheme), key.Length, wrapper.Wrap(header, key), null, CheckValue(set.Scheme, key));
+            }
+        }
+        else
+        {
+            for (var i = 0; i < delivered.Length; i++)
+            {
+                var id = CardKeys[i];
+                var key = KeyOf(derived, id);
+                var cryptogram = aesKek ? GpKeyEncryption.EncryptAes(kekKey.Bytes, key) : GpKeyEncryption.EncryptTdes(kekKey.Bytes, key);
+                delivered[i] = new DeliveredKey(id, AlgorithmName(set.Scheme), key.Length, null, Hex.Encode(cryptogram), CheckValue(set.Scheme, key));
+            }
+        }
+
+        return Array.AsReadOnly(delivered);
+    }
+
+    /// <summary>
+    /// The TR-31 header policy, in one place: the header of the key block carrying card key <paramref name="key"/> of a
+    /// <paramref name="scheme"/> key set with key version number <paramref name="kvn"/>, in a block of
+    /// <paramref name="version"/> (<c>B</c> under a TDES KEK, <c>D</c> under an AES KEK), with
+    /// <paramref name="optionalBlocks"/> (KC, KP, TS).
+    /// </summary>
+    public static Tr31Header Tr31HeaderOf(StaticKeyId key, SecureChannelScheme scheme, int kvn, char version, IReadOnlyList<Tr31OptionalBlock> optionalBlocks)
+    {
+        var aesKeys = scheme == SecureChannelScheme.Scp03;
+        return new Tr31Header
+        {
+            Version = version,
+            KeyUsage = key switch
+            {
+                StaticKeyId.Enc => "D0",
+                StaticKeyId.Mac => aesKeys ? "M6" : "M3",
+                StaticKeyId.Dek => "K0",
+                _ => throw new ArgumentOutOfRangeException(nameof(key), key, "Unknown static key."),
+            },
+            Algorithm = aesKeys ? 'A' : 'T',
+            ModeOfUse = key == StaticKeyId.Mac ? 'C' : 'B',
+            KeyVersionNumber = kvn.ToString("X2", CultureInfo.InvariantCulture),
+            Exportability = 'E',
+            OptionalBlocks = optionalBlocks,
+        };
+    }
+
+    private static byte[] KeyOf(CardStaticKeys keys, StaticKeyId id) => id switch
+    {
+        StaticKeyId.Enc => keys.Enc,
+        StaticKeyId.Mac => keys.Mac,
+        _ => keys.Dek,
+    };
+
+    private static string AlgorithmName(SecureChannelScheme scheme) => scheme == SecureChannelScheme.Scp03 ? "AES" : "TDES";
+
+    private static string CheckValue(SecureChannelScheme scheme, byte[] key) => Hex.Encode(scheme.CheckValue(key));
+}
