@@ -12,10 +12,13 @@ internal static class Tr31CheckValues
     private const string CmacAlgorithm = "01";
 
     /// <summary>The block data for <paramref name="key"/>: legacy for TDES, CMAC-based for AES.</summary>
-    internal static string Format(ReadOnlySpan<byte> key, bool aes) =>
-        aes
-            ? CmacAlgorithm + Hex.Encode(KeyCheckValue.AesCmac(key))
-            : LegacyAlgorithm + Hex.Encode(KeyCheckValue.Des(key));
+    internal static string Format(ReadOnlySpan<byte> key, bool aes) => FormatComputed(Compute(key, cmac: aes, aes), cmac: aes);
+
+    /// <summary>The block data of a legacy (<c>00</c>) check value already computed with <see cref="KeyCheckValue.Des"/>.</summary>
+    internal static string FormatLegacy(ReadOnlySpan<byte> checkValue) =>
+        checkValue.Length == KeyCheckValue.ShortLength
+            ? LegacyAlgorithm + Hex.Encode(checkValue)
+            : throw new CryptoInputException("check-value", $"expected a legacy check value of {KeyCheckValue.ShortLength} bytes, found {checkValue.Length} bytes");
 
     /// <summary>
     /// Checks the form of a <c>KC</c>/<c>KP</c> block and that its algorithm is defined for the key type; returns
@@ -50,13 +53,23 @@ internal static class Tr31CheckValues
     internal static void Verify(Tr31OptionalBlock block, ReadOnlySpan<byte> key, bool aes, Tr31Error error, string keyName)
     {
         var cmac = RequireVerifiable(block, aes);
-        var actual = (cmac, aes) switch
-        {
-            (true, true) => KeyCheckValue.AesCmac(key),
-            (true, false) => KeyCheckValue.TdesCmac(key),
-            (false, _) => KeyCheckValue.Des(key),
-        };
+        Compare(block, Compute(key, cmac, aes), error, keyName);
+    }
 
+    /// <summary>The check value a <c>KC</c>/<c>KP</c> block of <paramref name="key"/> holds: CMAC-based or legacy.</summary>
+    internal static byte[] Compute(ReadOnlySpan<byte> key, bool cmac, bool aes) => (cmac, aes) switch
+    {
+        (true, true) => KeyCheckValue.AesCmac(key),
+        (true, false) => KeyCheckValue.TdesCmac(key),
+        (false, _) => KeyCheckValue.Des(key),
+    };
+
+    /// <summary>The block data for a check value computed by <see cref="Compute"/>.</summary>
+    internal static string FormatComputed(ReadOnlySpan<byte> checkValue, bool cmac) =>
+        (cmac ? CmacAlgorithm : LegacyAlgorithm) + Hex.Encode(checkValue);
+
+    private static void Compare(Tr31OptionalBlock block, ReadOnlySpan<byte> actual, Tr31Error error, string keyName)
+    {
         Span<byte> expected = stackalloc byte[KeyCheckValue.CmacLength];
         Convert.FromHexString(block.Data.AsSpan(2), expected, out _, out var written);
         if (!KeyCheckValue.Matches(expected[..written], actual))
@@ -80,6 +93,29 @@ internal static class Tr31CheckValues
                     break;
                 case Tr31OptionalBlock.KbpkCheckValueId:
                     Verify(block, kbpk, header.Version == 'D', Tr31Error.KbpkCheckValueMismatch, "KBPK");
+                    break;
+                default:
+                    break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// As <see cref="VerifyHeader(Tr31Header, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>, with the KBPK's check values
+    /// from <paramref name="kbpkCheckValue"/> (CMAC-based when its argument is true): a wrapper computes them once for all
+    /// the blocks it makes.
+    /// </summary>
+    internal static void VerifyHeader(Tr31Header header, Func<bool, byte[]> kbpkCheckValue, ReadOnlySpan<byte> key)
+    {
+        foreach (var block in header.OptionalBlocks)
+        {
+            switch (block.Id)
+            {
+                case Tr31OptionalBlock.KeyCheckValueId:
+                    Verify(block, key, header.Algorithm == 'A', Tr31Error.KeyCheckValueMismatch, "key to wrap");
+                    break;
+                case Tr31OptionalBlock.KbpkCheckValueId:
+                    Compare(block, kbpkCheckValue(RequireVerifiable(block, header.Version == 'D')), Tr31Error.KbpkCheckValueMismatch, "KBPK");
                     break;
                 default:
                     break;

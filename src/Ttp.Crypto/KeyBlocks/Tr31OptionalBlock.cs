@@ -34,6 +34,16 @@ public sealed record Tr31OptionalBlock(string Id, string Data)
         new(KeyCheckValueId, Tr31CheckValues.Format(key, aes));
 
     /// <summary>
+    /// A <c>KC</c> block for a TDES key whose legacy check value (<see cref="KeyCheckValue.Des"/>, 3 bytes) the caller
+    /// already holds, e.g. because it delivers that check value too: the same block as
+    /// <see cref="KeyCheckValueOf"/> with <c>aes: false</c>, without a second TDES key schedule.
+    /// </summary>
+    /// <param name="desCheckValue">The key's check value: TDES-ECB of zeros, first 3 bytes.</param>
+    /// <exception cref="CryptoInputException">The check value is not 3 bytes.</exception>
+    public static Tr31OptionalBlock LegacyKeyCheckValue(ReadOnlySpan<byte> desCheckValue) =>
+        new(KeyCheckValueId, Tr31CheckValues.FormatLegacy(desCheckValue));
+
+    /// <summary>
     /// A <c>KP</c> block for the key block protection key (ANSI X9.143:2021 6.3.6): <c>00</c> legacy for a TDES
     /// KBPK (version B), <c>01</c> AES-CMAC for an AES KBPK (version D).
     /// </summary>

@@ -24,6 +24,8 @@ namespace Ttp.Crypto.KeyBlocks;
 public sealed class Tr31Wrapper : IDisposable
 {
     private readonly byte[] _kbpk;
+    private byte[]? _kbpkLegacyCheckValue;
+    private byte[]? _kbpkCmacCheckValue;
     private IMac? _kbak;
     private CbcBlockCipher? _kbek;
 
@@ -51,8 +53,23 @@ public sealed class Tr31Wrapper : IDisposable
         _kbpk = kbpk.ToArray();
     }
 
+    // The KBPK's check values (legacy, CMAC-based), computed when first needed: a TDES key schedule each.
+    private byte[] KbpkCheckValue(bool cmac) => cmac
+        ? _kbpkCmacCheckValue ??= Tr31CheckValues.Compute(Kbpk, cmac: true, aes: Version == 'D')
+        : _kbpkLegacyCheckValue ??= Tr31CheckValues.Compute(Kbpk, cmac: false, aes: Version == 'D');
+
     /// <summary>The key block version of every block this wrapper makes: <c>B</c> (TDES KBPK) or <c>D</c> (AES KBPK).</summary>
     public char Version { get; }
+
+    /// <summary>
+    /// The <c>KP</c> block of this wrapper's KBPK (<see cref="Tr31OptionalBlock.KbpkCheckValueOf"/>: legacy for version
+    /// B, CMAC-based for version D), computed once for every block the wrapper makes.
+    /// </summary>
+    public Tr31OptionalBlock KbpkCheckValueBlock()
+    {
+        var cmac = Version == 'D';
+        return new Tr31OptionalBlock(Tr31OptionalBlock.KbpkCheckValueId, Tr31CheckValues.FormatComputed(KbpkCheckValue(cmac), cmac));
+    }
 
     /// <summary>The KBPK, for <c>KP</c> check values and the wrap-side length checks.</summary>
     internal ReadOnlySpan<byte> Kbpk
@@ -303,7 +320,7 @@ public sealed class Tr31Wrapper : IDisposable
     {
         if (verifyCheckValues)
         {
-            Tr31CheckValues.VerifyHeader(header, Kbpk, key);
+            Tr31CheckValues.VerifyHeader(header, KbpkCheckValue, key);
         }
 
         char[]? rentedText = null;
