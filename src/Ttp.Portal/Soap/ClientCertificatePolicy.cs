@@ -28,9 +28,9 @@ internal sealed partial class ClientCertificatePolicy(
             return false;
         }
 
-        if (pins.StandingOf(thumbprint, certificate.NotAfter.ToUniversalTime()) is { IsPinned: false } standing)
+        if (!pins.StandingOf(thumbprint, certificate.NotAfter.ToUniversalTime()).IsPinned)
         {
-            LogRefused(logger, thumbprint, $"not pinned to an accredited TSM ({standing.WhyNotAccredited})");
+            LogRefused(logger, thumbprint, "not pinned to an accredited TSM");
             return false;
         }
 
