@@ -80,9 +80,11 @@ internal static class Tr31CheckValues
 
     /// <summary>
     /// Checks the header's <c>KC</c> and <c>KP</c> blocks, when present, against <paramref name="key"/> and
-    /// <paramref name="kbpk"/> (constant-time compare): before wrapping and after unwrapping alike.
+    /// <paramref name="kbpk"/> (constant-time compare): before wrapping and after unwrapping alike. A wrapper that computed
+    /// its KBPK's check values once passes them as <paramref name="kbpkCheckValue"/> (CMAC-based when its argument is
+    /// true) instead of having them computed for every block.
     /// </summary>
-    internal static void VerifyHeader(Tr31Header header, ReadOnlySpan<byte> kbpk, ReadOnlySpan<byte> key)
+    internal static void VerifyHeader(Tr31Header header, ReadOnlySpan<byte> kbpk, ReadOnlySpan<byte> key, Func<bool, byte[]>? kbpkCheckValue = null)
     {
         foreach (var block in header.OptionalBlocks)
         {
@@ -92,30 +94,9 @@ internal static class Tr31CheckValues
                     Verify(block, key, header.Algorithm == 'A', Tr31Error.KeyCheckValueMismatch, "key to wrap");
                     break;
                 case Tr31OptionalBlock.KbpkCheckValueId:
-                    Verify(block, kbpk, header.Version == 'D', Tr31Error.KbpkCheckValueMismatch, "KBPK");
-                    break;
-                default:
-                    break;
-            }
-        }
-    }
-
-    /// <summary>
-    /// As <see cref="VerifyHeader(Tr31Header, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/>, with the KBPK's check values
-    /// from <paramref name="kbpkCheckValue"/> (CMAC-based when its argument is true): a wrapper computes them once for all
-    /// the blocks it makes.
-    /// </summary>
-    internal static void VerifyHeader(Tr31Header header, Func<bool, byte[]> kbpkCheckValue, ReadOnlySpan<byte> key)
-    {
-        foreach (var block in header.OptionalBlocks)
-        {
-            switch (block.Id)
-            {
-                case Tr31OptionalBlock.KeyCheckValueId:
-                    Verify(block, key, header.Algorithm == 'A', Tr31Error.KeyCheckValueMismatch, "key to wrap");
-                    break;
-                case Tr31OptionalBlock.KbpkCheckValueId:
-                    Compare(block, kbpkCheckValue(RequireVerifiable(block, header.Version == 'D')), Tr31Error.KbpkCheckValueMismatch, "KBPK");
+                    var aes = header.Version == 'D';
+                    var cmac = RequireVerifiable(block, aes);
+                    Compare(block, kbpkCheckValue?.Invoke(cmac) ?? Compute(kbpk, cmac, aes), Tr31Error.KbpkCheckValueMismatch, "KBPK");
                     break;
                 default:
                     break;

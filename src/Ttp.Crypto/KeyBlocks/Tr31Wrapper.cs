@@ -320,7 +320,7 @@ public sealed class Tr31Wrapper : IDisposable
     {
         if (verifyCheckValues)
         {
-            Tr31CheckValues.VerifyHeader(header, KbpkCheckValue, key);
+            Tr31CheckValues.VerifyHeader(header, Kbpk, key, KbpkCheckValue);
         }
 
         char[]? rentedText = null;
