@@ -194,7 +194,7 @@ public sealed partial class AccreditationJourneyTests
         // 7. The Auditor opens the integrity page: the audit public key (the signing key's), the chain covered by its
         // checkpoints, no damage; a full verification from the page says intact.
         await auditor.GotoAsync(string.Empty);
-        await auditor.GetByRole(AriaRole.Link, new() { Name = "Audit integrity" }).ClickAsync();
+        await PageSteps.FollowLinkAsync(auditor, "Audit integrity", "audit/integrity");
         await Assertions.Expect(auditor.GetByTestId("no-damage")).ToBeVisibleAsync();
         var publicKey = await host.Services.GetRequiredService<AuditTrailVerifier>().PublicKeyAsync();
         await Assertions.Expect(auditor.GetByTestId("public-key-fingerprint")).ToHaveTextAsync(publicKey.Fingerprint);

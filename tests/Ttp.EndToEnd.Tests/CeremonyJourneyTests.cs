@@ -53,7 +53,7 @@ public sealed class CeremonyJourneyTests
         // them is covered by the page tests: MudBlazor's multi-select list can linger over the dialog in a real browser).
         var officer = await browser.NewPageAsync(host.BaseAddress);
         await PageSteps.SignInAsync(officer, Officer, TestTotp.Key);
-        await officer.GetByRole(AriaRole.Link, new() { Name = "Ceremonies" }).ClickAsync();
+        await PageSteps.FollowLinkAsync(officer, "Ceremonies", "ceremonies");
         var dialog = officer.Locator(".mud-dialog");
         await PageSteps.ClickUntilAsync(officer.GetByTestId("ceremonies-open"), dialog);
         await ChooseAsync(officer, "kind-select", "Import issuer master key");

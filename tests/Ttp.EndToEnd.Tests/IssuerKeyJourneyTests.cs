@@ -35,7 +35,7 @@ public sealed class IssuerKeyJourneyTests
         // 1. The Security officer signs in (password and authenticator code) and opens the list from the menu.
         var officer = await browser.NewPageAsync(host.BaseAddress);
         await PageSteps.SignInAsync(officer, Officer, TestTotp.Key);
-        await officer.GetByRole(AriaRole.Link, new() { Name = "Issuer keys" }).ClickAsync();
+        await PageSteps.FollowLinkAsync(officer, "Issuer keys", "issuer-keys");
         var row = officer.GetByTestId("issuer-key-row");
         await Assertions.Expect(row).ToHaveCountAsync(1);
         await Assertions.Expect(row.GetByTestId("issuer-key-state")).ToHaveTextAsync("Active");

@@ -14,6 +14,16 @@ internal static class PageSteps
         await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
+    // Follows a menu link once the page's circuit is live and waits for the target page's circuit: a click while the
+    // circuit starts can be undone by it (the starting circuit renders the page it was opened on again).
+    public static async Task FollowLinkAsync(IPage page, string name, string path)
+    {
+        await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+        await page.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
+        await page.WaitForURLAsync("**/" + path);
+        await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
+    }
+
     // A prerendered button does nothing until the Blazor circuit is connected: click until the effect appears.
     public static async Task ClickUntilAsync(ILocator button, ILocator appears)
     {
