@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Ttp.Crypto;
 using Ttp.Crypto.GlobalPlatform;
+using Ttp.Crypto.KeyBlocks;
 using Ttp.Domain.IssuerKeys;
 using Ttp.Domain.Keks;
 using Ttp.Domain.KeyRequests;
@@ -37,13 +38,24 @@ public class KeyRequestCryptoBenchmarks
         return keys.Dek;
     }
 
-    [Benchmark(Description = "SCP03 request: KDF3 + 3 KCVs + 3 TR-31 D blocks with KC, KP, TS (AES-256 KEK)")]
-    public object RequestScp03() => KeyDelivery.Deliver(
-        SecureChannelScheme.Scp03, DiversificationMethod.Kdf3, 1, AesMasterKey, KekAlgorithm.Aes256, KekFormat.Tr31, AesKek, Kdd, Now);
+    // The wrappers a request finds kept for its KEK (KekWrappers, one per directory copy): the steady state.
+    private readonly Tr31Wrapper _aesWrapper = Tr31KeyBlock.CreateWrapper(AesKek, 'D');
+    private readonly Tr31Wrapper _tdesWrapper = Tr31KeyBlock.CreateWrapper(TdesKek, 'B');
 
-    [Benchmark(Description = "SCP02 request: EMV CPS + 3 KCVs + 3 TR-31 B blocks with KC, KP, TS (TDES KEK)")]
-    public object RequestScp02() => KeyDelivery.Deliver(
-        SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11, 1, TdesMasterKey, KekAlgorithm.Tdes2, KekFormat.Tr31, TdesKek, Kdd, Now);
+    [Benchmark(Description = "SCP03 request: KDF3 + 3 KCVs + 3 TR-31 D blocks with KC, KP, TS (AES-256 KEK, wrapper kept)")]
+    public object RequestScp03() => KeyDelivery.DeliverTr31(
+        SecureChannelScheme.Scp03, DiversificationMethod.Kdf3, 1, AesMasterKey, _aesWrapper, Kdd, Now);
+
+    [Benchmark(Description = "SCP02 request: EMV CPS + 3 KCVs + 3 TR-31 B blocks with KC, KP, TS (TDES KEK, wrapper kept)")]
+    public object RequestScp02() => KeyDelivery.DeliverTr31(
+        SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11, 1, TdesMasterKey, _tdesWrapper, Kdd, Now);
+
+    [Benchmark(Description = "SCP02 request, first under its KEK (wrapper made: KBEK/KBAK derived)")]
+    public object RequestScp02FirstUnderKek()
+    {
+        using var wrapper = Tr31KeyBlock.CreateWrapper(TdesKek, 'B');
+        return KeyDelivery.DeliverTr31(SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11, 1, TdesMasterKey, wrapper, Kdd, Now);
+    }
 
     [Benchmark(Description = "KCV: DES (3DES over 8x00)")]
     public byte[] KcvDes() => KeyCheckValue.Des(TdesMasterKey);

@@ -7,10 +7,16 @@ using Ttp.Benchmarks.Seeding;
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- search --data DIR [--postgres CONNSTRING] [--runs 15]
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- charts --data DIR [--postgres CONNSTRING] [--days 30]
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- directory --data DIR [--postgres CONNSTRING] [--tsms 1000] [--key-sets 10000] --operator EMAIL --approver EMAIL
+// dotnet run -c Release --project tests/Ttp.Benchmarks -- append [--callers 16] [--seconds 10] [--batch-delay-ms 2] [--checkpoint-ms 5000]
 // dotnet run -c Release --project tests/Ttp.Benchmarks -- export --data DIR [--postgres CONNSTRING] --format csv|jsonl [--tsm NAME]
 if (SeedCommand.Handles(args))
 {
     return await SeedCommand.RunAsync(args);
+}
+
+if (AppendCommand.Handles(args))
+{
+    return await AppendCommand.RunAsync(args);
 }
 
 if (ChartsCommand.Handles(args))

@@ -82,15 +82,16 @@ internal static class Tr31CheckValues
     /// Checks the header's <c>KC</c> and <c>KP</c> blocks, when present, against <paramref name="key"/> and
     /// <paramref name="kbpk"/> (constant-time compare): before wrapping and after unwrapping alike. A wrapper that computed
     /// its KBPK's check values once passes them as <paramref name="kbpkCheckValue"/> (CMAC-based when its argument is
-    /// true) instead of having them computed for every block.
+    /// true) instead of having them computed for every block; with <paramref name="verifyKey"/> false the <c>KC</c> block
+    /// is left alone (the wrapper's caller computed it from the key).
     /// </summary>
-    internal static void VerifyHeader(Tr31Header header, ReadOnlySpan<byte> kbpk, ReadOnlySpan<byte> key, Func<bool, byte[]>? kbpkCheckValue = null)
+    internal static void VerifyHeader(Tr31Header header, ReadOnlySpan<byte> kbpk, ReadOnlySpan<byte> key, Func<bool, byte[]>? kbpkCheckValue = null, bool verifyKey = true)
     {
         foreach (var block in header.OptionalBlocks)
         {
             switch (block.Id)
             {
-                case Tr31OptionalBlock.KeyCheckValueId:
+                case Tr31OptionalBlock.KeyCheckValueId when verifyKey:
                     Verify(block, key, header.Algorithm == 'A', Tr31Error.KeyCheckValueMismatch, "key to wrap");
                     break;
                 case Tr31OptionalBlock.KbpkCheckValueId:

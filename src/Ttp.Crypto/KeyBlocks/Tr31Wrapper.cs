@@ -65,8 +65,10 @@ public sealed class Tr31Wrapper : IDisposable
     /// The <c>KP</c> block of this wrapper's KBPK (<see cref="Tr31OptionalBlock.KbpkCheckValueOf"/>: legacy for version
     /// B, CMAC-based for version D), computed once for every block the wrapper makes.
     /// </summary>
+    /// <exception cref="ObjectDisposedException">The wrapper was disposed.</exception>
     public Tr31OptionalBlock KbpkCheckValueBlock()
     {
+        ObjectDisposedException.ThrowIf(_kbek is null, this);
         var cmac = Version == 'D';
         return new Tr31OptionalBlock(Tr31OptionalBlock.KbpkCheckValueId, Tr31CheckValues.FormatComputed(KbpkCheckValue(cmac), cmac));
     }
@@ -93,12 +95,24 @@ public sealed class Tr31Wrapper : IDisposable
     /// blocks or key are not acceptable.
     /// </exception>
     /// <exception cref="ObjectDisposedException">The wrapper was disposed.</exception>
-    public string Wrap(Tr31Header header, ReadOnlySpan<byte> key)
+    public string Wrap(Tr31Header header, ReadOnlySpan<byte> key) => Wrap(header, key, keyCheckValueComputedFromKey: false);
+
+    /// <summary>
+    /// <see cref="Wrap(Tr31Header, ReadOnlySpan{byte})"/>, where the caller vouches that the header's <c>KC</c> block,
+    /// if any, was computed from <paramref name="key"/> itself in the same call (for example with
+    /// <see cref="Tr31OptionalBlock.KeyCheckValueOf"/>): it is then checked for form but not computed a second time (a
+    /// TDES key schedule per block). The <c>KP</c> block is checked as always.
+    /// </summary>
+    /// <param name="header">As for <see cref="Wrap(Tr31Header, ReadOnlySpan{byte})"/>.</param>
+    /// <param name="key">As for <see cref="Wrap(Tr31Header, ReadOnlySpan{byte})"/>.</param>
+    /// <param name="keyCheckValueComputedFromKey">True when the <c>KC</c> block was computed from <paramref name="key"/> by the caller.</param>
+    /// <returns>The key block as printable ASCII.</returns>
+    public string Wrap(Tr31Header header, ReadOnlySpan<byte> key, bool keyCheckValueComputedFromKey)
     {
         ArgumentNullException.ThrowIfNull(header);
         RequireVersion(header.Version);
         var plan = Plan(Kbpk, header, key, paddingLength: null);
-        return WrapPlanned(header, key, plan);
+        return WrapPlanned(header, key, plan, keyCheckValueComputedFromKey ? CheckValueVerification.KbpkOnly : CheckValueVerification.All);
     }
 
     /// <summary>Zeroes the KBPK copy and releases the keyed cipher and MAC.</summary>
@@ -110,7 +124,7 @@ public sealed class Tr31Wrapper : IDisposable
     }
 
     /// <summary>
-    /// <see cref="Wrap"/> with the padding supplied, as
+    /// <see cref="Wrap(Tr31Header, ReadOnlySpan{byte})"/> with the padding supplied, as
     /// <see cref="Tr31KeyBlock.WrapWithPadding(ReadOnlySpan{byte}, Tr31Header, ReadOnlySpan{byte}, ReadOnlySpan{byte}, bool)"/>
     /// (tests reproduce published blocks with it).
     /// </summary>
@@ -119,7 +133,7 @@ public sealed class Tr31Wrapper : IDisposable
         ArgumentNullException.ThrowIfNull(header);
         RequireVersion(header.Version);
         var plan = Plan(Kbpk, header, key, padding.Length);
-        return Build(header, key, padding, plan, verifyCheckValues);
+        return Build(header, key, padding, plan, verifyCheckValues ? CheckValueVerification.All : CheckValueVerification.None);
     }
 
     /// <summary>CMAC with the KBAK over <paramref name="data"/> (header and clear key data); writes one cipher block.</summary>
@@ -137,13 +151,13 @@ public sealed class Tr31Wrapper : IDisposable
     }
 
     /// <summary>Builds the block <paramref name="plan"/> describes with random padding (ANSI X9.143:2021 7.3.1).</summary>
-    internal string WrapPlanned(Tr31Header header, ReadOnlySpan<byte> key, in WrapPlan plan)
+    internal string WrapPlanned(Tr31Header header, ReadOnlySpan<byte> key, in WrapPlan plan, CheckValueVerification verification = CheckValueVerification.All)
     {
         Span<byte> padding = stackalloc byte[plan.PayloadLength - 2 - key.Length];
         Tr31RandomPadding.Fill(padding);
         try
         {
-            return Build(header, key, padding, plan, verifyCheckValues: true);
+            return Build(header, key, padding, plan, verification);
         }
         finally
         {
@@ -316,11 +330,11 @@ public sealed class Tr31Wrapper : IDisposable
         ReadOnlySpan<byte> key,
         ReadOnlySpan<byte> padding,
         in WrapPlan plan,
-        bool verifyCheckValues)
+        CheckValueVerification verification)
     {
-        if (verifyCheckValues)
+        if (verification != CheckValueVerification.None)
         {
-            Tr31CheckValues.VerifyHeader(header, Kbpk, key, KbpkCheckValue);
+            Tr31CheckValues.VerifyHeader(header, Kbpk, verification == CheckValueVerification.All ? key : default, KbpkCheckValue, verifyKey: verification == CheckValueVerification.All);
         }
 
         char[]? rentedText = null;
@@ -438,6 +452,19 @@ public sealed class Tr31Wrapper : IDisposable
             destination[i] = "0123456789ABCDEF"[value & 0xF];
             value >>= 4;
         }
+    }
+
+    /// <summary>Which <c>KC</c>/<c>KP</c> blocks a wrap computes again and compares (their form is always checked by <see cref="Plan"/>).</summary>
+    internal enum CheckValueVerification
+    {
+        /// <summary>Both (<see cref="Wrap(Tr31Header, ReadOnlySpan{byte})"/>).</summary>
+        All,
+
+        /// <summary>The KBPK's only: the caller computed <c>KC</c> from the key.</summary>
+        KbpkOnly,
+
+        /// <summary>Neither (tests that build mismatching blocks).</summary>
+        None,
     }
 
     internal readonly record struct WrapPlan(

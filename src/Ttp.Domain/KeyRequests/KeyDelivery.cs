@@ -38,54 +38,63 @@ internal static class KeyDelivery
 
     /// <summary>
     /// Derives the card's three keys of <paramref name="set"/> for <paramref name="kdd"/> and wraps each under
-    /// <paramref name="kek"/> in its format, at <paramref name="now"/> (the TR-31 time stamp). Keys in clear live only
-    /// here and are cleared on return.
+    /// <paramref name="kek"/> in its format, at <paramref name="now"/> (the TR-31 time stamp); a TR-31 KEK's wrapper comes
+    /// from <paramref name="wrappers"/> (the directory copy's). Keys in clear live only here and are cleared on return.
     /// </summary>
-    public static ReadOnlyCollection<DeliveredKey> Deliver(KeyVault vault, IssuerKeySet set, Kek kek, byte[] kdd, DateTimeOffset now)
+    public static ReadOnlyCollection<DeliveredKey> Deliver(KeyVault vault, IssuerKeySet set, Kek kek, KekWrappers wrappers, byte[] kdd, DateTimeOffset now)
     {
         using var master = vault.Open(set.EnvelopeContext, set.Envelope);
+        if (kek.Format == KekFormat.Tr31)
+        {
+            using var lease = wrappers.Rent(vault, kek);
+            return DeliverTr31(set.Scheme, set.Method, set.Kvn, master.Bytes, lease.Wrapper, kdd, now);
+        }
+
         using var kekKey = vault.Open(kek.EnvelopeContext, kek.Envelope);
-        return Deliver(set.Scheme, set.Method, set.Kvn, master.Bytes, kek.Algorithm, kek.Format, kekKey.Bytes, kdd, now);
+        return DeliverGp(set.Scheme, set.Method, master.Bytes, kek.Algorithm, kekKey.Bytes, kdd);
     }
 
     /// <summary>
-    /// The crypto of <see cref="Deliver(KeyVault, IssuerKeySet, Kek, byte[], DateTimeOffset)"/> with the master key and
-    /// the KEK in hand (opened by the caller, who clears them): derive, check values, wrap. What a request costs in crypto
+    /// The crypto of a TR-31 delivery with the master key (opened by the caller, who clears it) and the KEK's wrapper in
+    /// hand: derive, check values, wrap with <c>KC</c>, <c>KP</c> and <c>TS</c>. What a request costs in crypto
     /// (tests/Ttp.Benchmarks, <c>KeyRequestCryptoBenchmarks</c>).
     /// </summary>
-    public static ReadOnlyCollection<DeliveredKey> Deliver(
-        SecureChannelScheme scheme, DiversificationMethod method, int kvn, byte[] masterKey, KekAlgorithm kekAlgorithm, KekFormat format, byte[] kekKey,
-        byte[] kdd, DateTimeOffset now)
+    public static ReadOnlyCollection<DeliveredKey> DeliverTr31(
+        SecureChannelScheme scheme, DiversificationMethod method, int kvn, byte[] masterKey, Tr31Wrapper wrapper, byte[] kdd, DateTimeOffset now)
+    {
+        using var derived = KeyDiversification.DeriveAll(method, masterKey, kdd);
+        var delivered = new DeliveredKey[CardKeys.Count];
+        var kp = wrapper.KbpkCheckValueBlock();
+        var ts = Tr31OptionalBlock.TimeStamp(now);
+        for (var i = 0; i < delivered.Length; i++)
+        {
+            var id = CardKeys[i];
+            var key = KeyOf(derived, id);
+            var checkValue = scheme.CheckValue(key);
+
+            // An SCP02 key's check value is the legacy one KC carries: computed once (a TDES key schedule each), and
+            // not again by the wrapper, which is told the KC block was computed from this key.
+            var kc = scheme == SecureChannelScheme.Scp02 ? Tr31OptionalBlock.LegacyKeyCheckValue(checkValue) : Tr31OptionalBlock.KeyCheckValueOf(key, aes: true);
+            var header = Tr31HeaderOf(id, scheme, kvn, wrapper.Version, [kc, kp, ts]);
+            delivered[i] = new DeliveredKey(id, AlgorithmName(scheme), key.Length, wrapper.Wrap(header, key, keyCheckValueComputedFromKey: true), null, Hex.Encode(checkValue));
+        }
+
+        return Array.AsReadOnly(delivered);
+    }
+
+    /// <summary>The crypto of a GlobalPlatform-format delivery with the master key and the KEK in hand (both cleared by the caller).</summary>
+    public static ReadOnlyCollection<DeliveredKey> DeliverGp(
+        SecureChannelScheme scheme, DiversificationMethod method, byte[] masterKey, KekAlgorithm kekAlgorithm, byte[] kekKey, byte[] kdd)
     {
         var aesKek = Kek.IsAes(kekAlgorithm);
         using var derived = KeyDiversification.DeriveAll(method, masterKey, kdd);
         var delivered = new DeliveredKey[CardKeys.Count];
-        if (format == KekFormat.Tr31)
+        for (var i = 0; i < delivered.Length; i++)
         {
-            using var wrapper = Tr31KeyBlock.CreateWrapper(kekKey, aesKek ? 'D' : 'B');
-            var kp = wrapper.KbpkCheckValueBlock();
-            var ts = Tr31OptionalBlock.TimeStamp(now);
-            for (var i = 0; i < delivered.Length; i++)
-            {
-                var id = CardKeys[i];
-                var key = KeyOf(derived, id);
-                var checkValue = scheme.CheckValue(key);
-
-                // An SCP02 key's check value is the legacy one KC carries: computed once (a TDES key schedule each).
-                var kc = scheme == SecureChannelScheme.Scp02 ? Tr31OptionalBlock.LegacyKeyCheckValue(checkValue) : Tr31OptionalBlock.KeyCheckValueOf(key, aes: true);
-                var header = Tr31HeaderOf(id, scheme, kvn, wrapper.Version, [kc, kp, ts]);
-                delivered[i] = new DeliveredKey(id, AlgorithmName(scheme), key.Length, wrapper.Wrap(header, key), null, Hex.Encode(checkValue));
-            }
-        }
-        else
-        {
-            for (var i = 0; i < delivered.Length; i++)
-            {
-                var id = CardKeys[i];
-                var key = KeyOf(derived, id);
-                var cryptogram = aesKek ? GpKeyEncryption.EncryptAes(kekKey, key) : GpKeyEncryption.EncryptTdes(kekKey, key);
-                delivered[i] = new DeliveredKey(id, AlgorithmName(scheme), key.Length, null, Hex.Encode(cryptogram), Hex.Encode(scheme.CheckValue(key)));
-            }
+            var id = CardKeys[i];
+            var key = KeyOf(derived, id);
+            var cryptogram = aesKek ? GpKeyEncryption.EncryptAes(kekKey, key) : GpKeyEncryption.EncryptTdes(kekKey, key);
+            delivered[i] = new DeliveredKey(id, AlgorithmName(scheme), key.Length, null, Hex.Encode(cryptogram), Hex.Encode(scheme.CheckValue(key)));
         }
 
         return Array.AsReadOnly(delivered);

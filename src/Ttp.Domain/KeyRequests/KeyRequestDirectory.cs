@@ -18,8 +18,9 @@ namespace Ttp.Domain.KeyRequests;
 /// </summary>
 /// <remarks>
 /// The version is read before the tables, so a copy is never older than the version it is filed under (a change
-/// committed in between makes the copy newer, and the next request reloads). No key is held in clear: envelopes are
-/// opened per request by <see cref="KeyStore.KeyVault"/> as before. The version is read on a connection of its own, kept
+/// committed in between makes the copy newer, and the next request reloads). No key is held in clear but the TR-31
+/// wrappers of the copy's active KEKs (<see cref="KekWrappers"/>, disposed with the copy); other envelopes are opened
+/// per request by <see cref="KeyStore.KeyVault"/>. The version is read on a connection of its own, kept
 /// open with the query prepared (one request at a time on it: a few microseconds on SQLite), and reopened after a
 /// failure.
 /// </remarks>
@@ -65,7 +66,9 @@ public sealed class KeyRequestDirectory(IDbContextFactory<TtpDbContext> factory,
             current = await LoadAsync(db, version, authenticator, rejected, cancellationToken);
             current.Rejected = [.. rejected.Select(r => new RejectedRecord(r.OwningTsmId, r.Describe()))];
             await alarm.RecordsRejectedAsync(rejected, cancellationToken);
+            var replaced = _current;
             _current = current;
+            replaced?.Wrappers.Dispose();
             return current;
         }
         finally
@@ -92,6 +95,7 @@ public sealed class KeyRequestDirectory(IDbContextFactory<TtpDbContext> factory,
             }
         }
 
+        _current?.Wrappers.Dispose();
         _reload.Dispose();
         _versionGate.Dispose();
     }
@@ -232,5 +236,8 @@ public sealed class KeyRequestDirectory(IDbContextFactory<TtpDbContext> factory,
 
         /// <summary>The TSM's active KEK with this index; null when it has none.</summary>
         public Kek? ActiveKek(Guid tsmId, int index) => _keks.TryGetValue((tsmId, index), out var kek) ? kek : null;
+
+        /// <summary>The TR-31 wrappers of this copy's KEKs, kept between requests while this copy is current.</summary>
+        internal KekWrappers Wrappers { get; } = new();
     }
 }

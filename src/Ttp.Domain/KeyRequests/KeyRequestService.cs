@@ -214,7 +214,7 @@ public sealed class KeyRequestService(
                 audited: true, cancellationToken);
         }
 
-        var keys = KeyDelivery.Deliver(vault, set, kek, valid.KddBytes, time.GetUtcNow());
+        var keys = KeyDelivery.Deliver(vault, set, kek, snapshot.Wrappers, valid.KddBytes, time.GetUtcNow());
         trace.CheckValues = keys.Select(k => k.CheckValue).ToArray();
         try
         {

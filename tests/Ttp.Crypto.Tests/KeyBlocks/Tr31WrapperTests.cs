@@ -158,12 +158,59 @@ public sealed class Tr31WrapperTests
     }
 
     [Fact]
+    public void Wrap_KeyCheckValueVouchedFor_WrittenAsGivenAndTheBlockStillUnwraps()
+    {
+        // TR-31:2018, A.7.2.2 KBPK and key; the KC block the caller computed from the key (legacy, as KeyDelivery does).
+        var kc = Tr31OptionalBlock.KeyCheckValueOf(Bytes(A722Key), aes: false);
+        var header = A722Header with { OptionalBlocks = [kc, Tr31OptionalBlock.KbpkCheckValueOf(Bytes(A722Kbpk), aes: false)] };
+        using var wrapper = Tr31KeyBlock.CreateWrapper(Bytes(A722Kbpk), 'B');
+
+        var block = wrapper.Wrap(header, Bytes(A722Key), keyCheckValueComputedFromKey: true);
+
+        using var result = Tr31KeyBlock.Unwrap(Bytes(A722Kbpk), block); // Unwrap checks KC against the key it opens
+        Assert.Equal(A722Key, Convert.ToHexString(result.Key));
+        Assert.Equal(kc, result.Header.FindOptionalBlock("KC"));
+    }
+
+    [Fact]
+    public void Wrap_KeyCheckValueVouchedFor_KpOfAnotherKbpkStillThrowsKbpkCheckValueMismatch()
+    {
+        var header = A722Header with
+        {
+            OptionalBlocks = [Tr31OptionalBlock.KeyCheckValueOf(Bytes(A722Key), aes: false), Tr31OptionalBlock.KbpkCheckValueOf(Bytes(A721Kbpk), aes: false)],
+        };
+        using var wrapper = Tr31KeyBlock.CreateWrapper(Bytes(A722Kbpk), 'B');
+
+        AssertFails(Tr31Error.KbpkCheckValueMismatch, () => wrapper.Wrap(header, Bytes(A722Key), keyCheckValueComputedFromKey: true));
+    }
+
+    [Fact]
+    public void Wrap_KeyCheckValueVouchedFor_MalformedKcStillThrowsOptionalBlockInvalid()
+    {
+        var header = A722Header with { OptionalBlocks = [new Tr31OptionalBlock("KC", "00ZZZZZZ")] };
+        using var wrapper = Tr31KeyBlock.CreateWrapper(Bytes(A722Kbpk), 'B');
+
+        AssertFails(Tr31Error.OptionalBlockInvalid, () => wrapper.Wrap(header, Bytes(A722Key), keyCheckValueComputedFromKey: true));
+    }
+
+    [Fact]
+    public void Wrap_KeyCheckValueOfAnotherKeyNotVouchedFor_ThrowsKeyCheckValueMismatch()
+    {
+        // The default wrap computes KC again: a block of another key (TR-31:2018 A.7.2.1's) is refused.
+        var header = A722Header with { OptionalBlocks = [Tr31OptionalBlock.KeyCheckValueOf(Bytes(A721Key), aes: false)] };
+        using var wrapper = Tr31KeyBlock.CreateWrapper(Bytes(A722Kbpk), 'B');
+
+        AssertFails(Tr31Error.KeyCheckValueMismatch, () => wrapper.Wrap(header, Bytes(A722Key)));
+    }
+
+    [Fact]
     public void Wrap_AfterDispose_ThrowsObjectDisposed()
     {
         var wrapper = Tr31KeyBlock.CreateWrapper(Bytes(A722Kbpk), 'B');
         wrapper.Dispose();
 
         Assert.Throws<ObjectDisposedException>(() => wrapper.Wrap(A722Header, Bytes(A722Key)));
+        Assert.Throws<ObjectDisposedException>(() => wrapper.KbpkCheckValueBlock());
     }
 
     [Theory]

@@ -91,7 +91,13 @@ public sealed class KeyDeliveryTests
         var kdd = Hex.Parse(KddGpPro, "kdd");
         var now = new DateTimeOffset(2026, 6, 1, 12, 34, 56, TimeSpan.Zero);
 
-        var delivered = KeyDelivery.Deliver(env.Services.GetRequiredService<KeyVault>(), set, kek, kdd, now);
+        // Twice with one set of wrappers: the second request is served by the wrapper the first gave back.
+        using var wrappers = new KekWrappers();
+        var vault = env.Services.GetRequiredService<KeyVault>();
+        var first = KeyDelivery.Deliver(vault, set, kek, wrappers, kdd, now);
+        var delivered = KeyDelivery.Deliver(vault, set, kek, wrappers, kdd, now);
+        Assert.Equal(first.Select(k => k.CheckValue), delivered.Select(k => k.CheckValue));
+        Assert.NotEqual(first.Select(k => k.KeyBlock), delivered.Select(k => k.KeyBlock)); // random padding: fresh blocks
 
         var aesKek = Kek.IsAes(kekAlgorithm);
         var aesKeys = scheme == SecureChannelScheme.Scp03;
@@ -135,7 +141,8 @@ public sealed class KeyDeliveryTests
         var set = await env.AddKeySetAsync(Iin, 0xFF, SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11, master);
         var kdd = Hex.Parse(KddGpPro, "kdd");
 
-        var delivered = KeyDelivery.Deliver(env.Services.GetRequiredService<KeyVault>(), set, kek, kdd, DateTimeOffset.UtcNow);
+        using var wrappers = new KekWrappers();
+        var delivered = KeyDelivery.Deliver(env.Services.GetRequiredService<KeyVault>(), set, kek, wrappers, kdd, DateTimeOffset.UtcNow);
 
         using var expected = KeyDiversification.DeriveAll(DiversificationMethod.EmvCps11, master, kdd);
         byte[][] keys = [expected.Enc, expected.Mac, expected.Dek];

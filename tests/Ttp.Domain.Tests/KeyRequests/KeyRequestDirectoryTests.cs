@@ -82,6 +82,39 @@ public sealed class KeyRequestDirectoryTests
         Assert.Null(first.ActiveKek(first.FindCaller(caller.CertificateSha256Thumbprint)!.Tsm.Id, 2));
     }
 
+    [Theory]
+    [MemberData(nameof(TestDatabase.Providers), MemberType = typeof(TestDatabase))]
+    public async Task KekWrappers_KeptWhileTheCopyIsCurrent_DisposedWhenTheDatabaseChanges(DatabaseProvider provider)
+    {
+        await using var env = await KeyRequestEnvironment.CreateAsync(provider);
+        var caller = await SetUpAsync(env);
+        var directory = env.Services.GetRequiredService<KeyRequestDirectory>();
+        var vault = env.Services.GetRequiredService<Ttp.Domain.KeyStore.KeyVault>();
+        await env.KeyRequests.GetDiversifiedKeysAsync(Request(KddOpenJavaCard, E0BasicDes), caller);
+        var first = await directory.CurrentAsync();
+        var kek = first.ActiveKek(first.FindCaller(caller.CertificateSha256Thumbprint)!.Tsm.Id, 1)!;
+
+        // The request gave its wrapper back: the next one under the same KEK gets that very wrapper.
+        Ttp.Crypto.KeyBlocks.Tr31Wrapper kept;
+        using (var lease = first.Wrappers.Rent(vault, kek))
+        {
+            kept = lease.Wrapper;
+        }
+
+        using (var again = first.Wrappers.Rent(vault, kek))
+        {
+            Assert.Same(kept, again.Wrapper);
+        }
+
+        // A change of the directory (here a KEK retired at the SQL prompt) makes a new copy and disposes the old one's.
+        Assert.Equal(1, await env.ExecuteRawAsync($"UPDATE keks SET state = {(int)KekState.Retired}"));
+        var second = await directory.CurrentAsync();
+        Assert.NotSame(first, second);
+        Assert.Throws<ObjectDisposedException>(() => kept.KbpkCheckValueBlock());
+        var refused = await Assert.ThrowsAsync<KeyRequestRefusedException>(() => env.KeyRequests.GetDiversifiedKeysAsync(Request(KddOpenJavaCard, E0BasicDes), caller));
+        Assert.Equal(KeyDistributionFaultCode.UnknownKek, refused.Code);
+    }
+
     private static async Task<KeyRequestCaller> SetUpAsync(KeyRequestEnvironment env)
     {
         await env.AddKeySetAsync(Iin, 0xFF, SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11, Hex.Parse(Master16, "m"));
