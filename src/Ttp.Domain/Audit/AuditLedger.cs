@@ -28,14 +28,6 @@ namespace Ttp.Domain.Audit;
 /// </remarks>
 public static class AuditLedger
 {
-    private const string LockHeadSql =
-        $"UPDATE {AuditSchema.HeadTable} SET {AuditSchema.HeadLastSequence} = {AuditSchema.HeadLastSequence} " +
-        $"WHERE {AuditSchema.HeadId} = 1 RETURNING {AuditSchema.HeadLastSequence}, {AuditSchema.HeadLastHash}";
-
-    private const string UpdateHeadSql =
-        $"UPDATE {AuditSchema.HeadTable} SET {AuditSchema.HeadLastSequence} = @last, {AuditSchema.HeadLastHash} = @hash " +
-        $"WHERE {AuditSchema.HeadId} = 1 AND {AuditSchema.HeadLastSequence} = @previous";
-
     /// <summary>
     /// Takes the chain's lock in the caller's transaction now, before the change it will record: on SQLite a
     /// transaction that reads and then writes can otherwise fail when another process wrote in between; locking first
@@ -48,7 +40,8 @@ public static class AuditLedger
         ArgumentNullException.ThrowIfNull(db);
         var transaction = db.Database.CurrentTransaction
             ?? throw new InvalidOperationException("Locking the audit chain needs a transaction: begin one on the context first.");
-        _ = await LockAndReadHeadAsync(db.Database.GetDbConnection(), transaction.GetDbTransaction(), cancellationToken);
+        await using var statements = new AuditStatements(db.Database.GetDbConnection());
+        _ = await statements.LockAndReadHeadAsync(transaction.GetDbTransaction(), cancellationToken);
     }
 
     /// <summary>
@@ -97,32 +90,46 @@ public static class AuditLedger
     /// <see cref="AppendAsync(TtpDbContext, IReadOnlyList{AuditRecord}, AuditKey, TimeProvider, CancellationToken)"/>,
     /// telling also the new head (for the checkpoint that follows the commit).
     /// </summary>
+    /// <remarks><paramref name="statements"/>: the prepared statements of the context's connection, kept by a caller that
+    /// appends often on one connection (<see cref="AuditWriter"/>); made for this append when null.</remarks>
     internal static async Task<AuditAppendResult> AppendAndTellAsync(
         TtpDbContext db,
         IReadOnlyList<AuditRecord> records,
         AuditKey key,
         TimeProvider timeProvider,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        AuditStatements? statements = null)
     {
         var now = AuditRecord.TruncateToMicroseconds(timeProvider.GetUtcNow());
-        if (db.Database.CurrentTransaction is not null)
+        var own = statements is null ? new AuditStatements(db.Database.GetDbConnection()) : null;
+        await using (own)
         {
-            return await AppendCoreAsync(db, records, key, now, cancellationToken);
-        }
+            var used = statements ?? own!;
+            if (!ReferenceEquals(used.Connection, db.Database.GetDbConnection()))
+            {
+                throw new ArgumentException("The statements belong to another connection.", nameof(statements));
+            }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var result = await AppendCoreAsync(db, records, key, now, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        return result;
+            if (db.Database.CurrentTransaction is not null)
+            {
+                return await AppendCoreAsync(db, used, records, key, now, cancellationToken);
+            }
+
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+            var result = await AppendCoreAsync(db, used, records, key, now, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return result;
+        }
     }
 
-    private static async Task<AuditAppendResult> AppendCoreAsync(TtpDbContext db, IReadOnlyList<AuditRecord> records, AuditKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<AuditAppendResult> AppendCoreAsync(
+        TtpDbContext db, AuditStatements statements, IReadOnlyList<AuditRecord> records, AuditKey key, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var connection = db.Database.GetDbConnection();
         var transaction = db.Database.CurrentTransaction!.GetDbTransaction();
         var isSqlite = db.Database.IsSqlite();
 
-        var (previousSequence, previousHash) = await LockAndReadHeadAsync(connection, transaction, cancellationToken);
+        var (previousSequence, previousHash) = await statements.LockAndReadHeadAsync(transaction, cancellationToken);
 
         var hashes = new byte[records.Count][];
         var macs = new byte[records.Count][];
@@ -151,7 +158,7 @@ public static class AuditLedger
         var rows = new AuditRows(records, previousSequence, times, hashes, macs);
         if (isSqlite)
         {
-            await rows.InsertRowByRowAsync(connection, transaction, cancellationToken);
+            await statements.InsertRowByRowAsync(rows, transaction, cancellationToken);
         }
         else
         {
@@ -159,40 +166,11 @@ public static class AuditLedger
         }
 
         var last = previousSequence + records.Count;
-        await using (var update = connection.CreateCommand())
+        if (!await statements.UpdateHeadAsync(transaction, last, hashes[^1], previousSequence, cancellationToken))
         {
-            update.Transaction = transaction;
-            update.CommandText = UpdateHeadSql;
-            AuditRows.AddParameter(update, "@last", last);
-            AuditRows.AddParameter(update, "@hash", hashes[^1]);
-            AuditRows.AddParameter(update, "@previous", previousSequence);
-            if (await update.ExecuteNonQueryAsync(cancellationToken) != 1)
-            {
-                throw new IntegrityException("The audit chain head moved while it was locked.");
-            }
+            throw new IntegrityException("The audit chain head moved while it was locked.");
         }
 
         return new AuditAppendResult(new AuditChainPosition(previousSequence, previousHash), previousSequence + 1, new AuditChainPosition(last, hashes[^1]));
-    }
-
-    private static async Task<(long Sequence, byte[] Hash)> LockAndReadHeadAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = LockHeadSql;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            throw new IntegrityException("The audit chain head row is missing.");
-        }
-
-        var sequence = reader.GetInt64(0);
-        var hash = reader.GetFieldValue<byte[]>(1);
-        if (hash.Length != AuditHash.Size)
-        {
-            throw new IntegrityException("The audit chain head holds a hash of the wrong length.");
-        }
-
-        return (sequence, hash);
     }
 }

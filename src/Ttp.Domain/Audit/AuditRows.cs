@@ -22,17 +22,19 @@ internal sealed class AuditRows(IReadOnlyList<AuditRecord> records, long previou
     // Parameter name prefixes, in column order: sequence, time, stream, action, actor, subject, outcome, details, hash, mac.
     private static readonly string[] ColumnParameterNames = ["s", "t", "m", "a", "r", "j", "o", "d", "h", "c"];
 
-    private static readonly string SingleRowInsertSql = BuildInsertSql(1);
-
     private static readonly string FullChunkInsertSql = BuildInsertSql(RowsPerStatement);
 
+    /// <summary>The rows of this append.</summary>
+    public int Count => records.Count;
+
     // SQLite runs in-process, so a round trip costs nothing; one prepared single-row statement re-bound per row is the
-    // fastest (SQLite finds a named parameter by a linear search, so binding a statement with n rows costs n^2).
-    public async Task InsertRowByRowAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    // fastest (SQLite finds a named parameter by a linear search, so binding a statement with n rows costs n^2). The
+    // statement is AuditStatements'.
+    internal static readonly string SingleRowInsertSql = BuildInsertSql(1);
+
+    /// <summary>Adds the single-row statement's parameters to <paramref name="insert"/>, in column order.</summary>
+    internal static DbParameter[] AddRowParameters(DbCommand insert)
     {
-        await using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = SingleRowInsertSql;
         var parameters = new DbParameter[ColumnParameterNames.Length];
         for (var p = 0; p < parameters.Length; p++)
         {
@@ -41,21 +43,23 @@ internal sealed class AuditRows(IReadOnlyList<AuditRecord> records, long previou
             insert.Parameters.Add(parameters[p]);
         }
 
-        for (var i = 0; i < records.Count; i++)
-        {
-            var record = records[i];
-            parameters[0].Value = previousSequence + 1 + i;
-            parameters[1].Value = AuditHash.ToUnixMicroseconds(times[i]);
-            parameters[2].Value = (int)record.Stream;
-            parameters[3].Value = record.Action;
-            parameters[4].Value = record.Actor;
-            parameters[5].Value = record.Subject;
-            parameters[6].Value = record.Outcome;
-            parameters[7].Value = record.Details;
-            parameters[8].Value = hashes[i];
-            parameters[9].Value = macs[i];
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-        }
+        return parameters;
+    }
+
+    /// <summary>Binds row <paramref name="i"/> to the single-row statement's <paramref name="parameters"/>.</summary>
+    internal void Bind(int i, DbParameter[] parameters)
+    {
+        var record = records[i];
+        parameters[0].Value = previousSequence + 1 + i;
+        parameters[1].Value = AuditHash.ToUnixMicroseconds(times[i]);
+        parameters[2].Value = (int)record.Stream;
+        parameters[3].Value = record.Action;
+        parameters[4].Value = record.Actor;
+        parameters[5].Value = record.Subject;
+        parameters[6].Value = record.Outcome;
+        parameters[7].Value = record.Details;
+        parameters[8].Value = hashes[i];
+        parameters[9].Value = macs[i];
     }
 
     // PostgreSQL is a network round trip away: one multi-row INSERT per chunk of rows.

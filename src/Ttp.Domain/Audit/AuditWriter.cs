@@ -27,7 +27,10 @@ namespace Ttp.Domain.Audit;
 /// <see cref="AppendAsync"/> fails at once with <see cref="AuditUnavailableException"/> (the key request is answered
 /// <c>ServiceUnavailable</c> and releases no key) instead of queueing without limit or waiting; the loop is not held up.
 /// The bound is an interlocked count beside the lock-free queue: no lock is added to an append.</para>
-/// <para>Disposal stops accepting records, commits those already queued, and returns when the loop has ended.</para>
+/// <para>The loop keeps one context with its connection open and the append statements prepared on it
+/// (<see cref="AuditStatements"/>) from batch to batch, and opens a new one after a failed batch.</para>
+/// <para>Disposal stops accepting records, commits those already queued, closes the connection and returns when the
+/// loop has ended.</para>
 /// </remarks>
 public sealed class AuditWriter : IAsyncDisposable
 {
@@ -41,6 +44,7 @@ public sealed class AuditWriter : IAsyncDisposable
     private readonly int _queueCapacity;
     private readonly Channel<PendingRecord> _queue;
     private readonly Task _loop;
+    private (TtpDbContext Db, AuditStatements Statements)? _session;
     private int _queued;
 
     /// <summary>A writer with the audit key in hand (tests, tools); it writes no checkpoints.</summary>
@@ -189,6 +193,8 @@ public sealed class AuditWriter : IAsyncDisposable
             batch.Clear();
             records.Clear();
         }
+
+        await CloseSessionAsync().ConfigureAwait(false);
     }
 
     private void Drain(ChannelReader<PendingRecord> reader, List<PendingRecord> batch)
@@ -233,15 +239,17 @@ public sealed class AuditWriter : IAsyncDisposable
         try
         {
             var key = await _key(CancellationToken.None).ConfigureAwait(false);
-            await using var db = await _factory.CreateDbContextAsync().ConfigureAwait(false);
+            var (db, statements) = _session ??= await OpenSessionAsync().ConfigureAwait(false);
             await using var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
-            appended = await AuditLedger.AppendAndTellAsync(db, records, key, _timeProvider, CancellationToken.None).ConfigureAwait(false);
+            appended = await AuditLedger.AppendAndTellAsync(db, records, key, _timeProvider, CancellationToken.None, statements).ConfigureAwait(false);
             await transaction.CommitAsync().ConfigureAwait(false);
         }
         catch (Exception exception)
         {
             // The outcome of a failed commit may be unknown (a lost connection): callers are refused either way, so a
-            // record may exist for a request that was answered ServiceUnavailable, never the reverse.
+            // record may exist for a request that was answered ServiceUnavailable, never the reverse. The connection is
+            // not trusted again: the next batch opens a new one.
+            await CloseSessionAsync().ConfigureAwait(false);
             Log.AuditBatchFailed(_logger, batch.Count, exception);
             foreach (var pending in batch)
             {
@@ -256,6 +264,38 @@ public sealed class AuditWriter : IAsyncDisposable
         for (var i = 0; i < batch.Count; i++)
         {
             batch[i].Completion.TrySetResult(appended.First + i);
+        }
+    }
+
+    // The writer's context, its connection held open between batches, and the append statements prepared on it.
+    private async Task<(TtpDbContext Db, AuditStatements Statements)> OpenSessionAsync()
+    {
+        var db = await _factory.CreateDbContextAsync().ConfigureAwait(false);
+        try
+        {
+            await db.Database.OpenConnectionAsync().ConfigureAwait(false);
+            return (db, new AuditStatements(db.Database.GetDbConnection()));
+        }
+        catch
+        {
+            await db.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task CloseSessionAsync()
+    {
+        if (_session is var (db, statements))
+        {
+            _session = null;
+            try
+            {
+                await statements.DisposeAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                await db.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 

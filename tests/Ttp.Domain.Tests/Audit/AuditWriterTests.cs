@@ -126,6 +126,31 @@ public sealed class AuditWriterTests
     }
 
     [Fact]
+    public async Task AppendAsync_PostgresConnectionKilled_OneBatchRefusedThenANewConnection()
+    {
+        // The writer keeps its connection open between batches: a connection the server ended (a failover, an
+        // administrator) fails the batch that finds it, closed and not reused; the next batch opens a new one.
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        using var key = AuditTestSupport.NewKey();
+        await using var writer = AuditTestSupport.NewWriter(database, key);
+        Assert.Equal(1, await writer.AppendAsync(AuditTestSupport.KeyRequestRecord(1)));
+
+        await using (var admin = new NpgsqlConnection(database.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var kill = new NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", admin);
+            Assert.True((long)(await kill.ExecuteScalarAsync())! >= 1, "the connections the writer holds or pools are ended");
+        }
+
+        await Assert.ThrowsAsync<AuditUnavailableException>(() => writer.AppendAsync(AuditTestSupport.KeyRequestRecord(2)));
+        Assert.Equal(2, await writer.AppendAsync(AuditTestSupport.KeyRequestRecord(3)));
+        var result = await AuditVerifier.VerifyAsync(database.Factory, key);
+        Assert.True(result.IsValid, result.Problem);
+        Assert.Equal(2, result.RecordCount);
+    }
+
+    [Fact]
     public async Task AppendAsync_SqliteFileUnreachable_AuditUnavailable()
     {
         using var key = AuditTestSupport.NewKey();
