@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Ttp.Crypto;
 using Ttp.Crypto.GlobalPlatform;
@@ -190,6 +191,29 @@ public sealed class KeyRequestServiceTests
         using var details = JsonDocument.Parse(record.Details);
         Assert.Equal("00001E", details.RootElement.GetProperty("sequenceCounter").GetString());
         Assert.Equal("0000", details.RootElement.GetProperty("cin").GetString());
+    }
+
+    [Fact]
+    public async Task GetDiversifiedKeys_RequestIds_Version7InTheOrderOfTheirTime()
+    {
+        // Time-ordered ids keep the request-id search index growing at its end (docs/PERFORMANCE.md).
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero));
+        await using var env = await KeyRequestEnvironment.CreateAsync(
+            DatabaseProvider.Sqlite, configure: services => services.AddSingleton<TimeProvider>(clock));
+        var caller = await env.AddTsmAsync("acme", [Iin]);
+        await env.AddKekAsync("acme", 1, KekAlgorithm.Tdes2, KekFormat.Tr31, Hex.Parse(Tdes2Kek, "kek"));
+        await env.AddKeySetAsync(Iin, 0xFF, SecureChannelScheme.Scp02, DiversificationMethod.EmvCps11, Hex.Parse(Master16, "m"));
+
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++)
+        {
+            ids.Add((await env.KeyRequests.GetDiversifiedKeysAsync(Request(KddOpenJavaCard, E0BasicDes), caller)).RequestId);
+            clock.Advance(TimeSpan.FromMilliseconds(2));
+        }
+
+        Assert.All(ids, id => Assert.Equal(7, id.Version));
+        Assert.Equal(ids.Select(id => id.ToString()).Order(StringComparer.Ordinal), ids.Select(id => id.ToString()));
+        Assert.Equal(clock.GetUtcNow().AddMilliseconds(-6).ToUnixTimeMilliseconds(), Convert.ToInt64(ids[0].ToString("N")[..12], 16));
     }
 
     internal static string KekOf(KekAlgorithm algorithm) => algorithm switch
