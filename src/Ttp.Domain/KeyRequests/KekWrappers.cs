@@ -16,7 +16,7 @@ namespace Ttp.Domain.KeyRequests;
 /// stays usable in memory no longer than the copy that listed it. At most <see cref="IdlePerKek"/> idle wrappers per
 /// KEK (one per request in flight under it; more are made when needed and disposed on return). A wrapper is used by
 /// one request at a time (<see cref="Rent"/>, then dispose the lease).</para>
-/// <para>Security model (docs/SECURITY-MODEL.md, "Keys in memory"): the derived keys of an active KEK stay in process
+/// <para>Security model (docs/ARCHITECTURE.md, "Key material in memory"): the derived keys of an active KEK stay in process
 /// memory while its directory copy is current, as the master keys would in an HSM's key cache; nothing of it is ever
 /// written, logged or sent. The KEK itself is not kept: the wrapper's own copy of it is zeroed on dispose.</para>
 /// </remarks>
