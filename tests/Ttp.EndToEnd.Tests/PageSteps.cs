@@ -46,9 +46,23 @@ internal static class PageSteps
     public static async Task SignInAsync(IPage page, string email, string? authenticatorKey)
     {
         await page.GotoAsync("account/login");
-        await page.GetByLabel("E-mail").FillAsync(email);
-        await page.GetByLabel("Password").FillAsync(PortalHost.StaffPassword);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            await page.GetByLabel("E-mail").FillAsync(email);
+            await page.GetByLabel("Password").FillAsync(PortalHost.StaffPassword);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            try
+            {
+                // Left the sign-in form (for the code, or signed in). On a loaded machine the page's enhanced load can
+                // replace the form after the fields were filled, and the click then posts it empty: fill and click again.
+                await page.WaitForURLAsync(url => !new Uri(url).AbsolutePath.EndsWith("/account/login", StringComparison.Ordinal), new() { Timeout = 10_000 });
+                break;
+            }
+            catch (TimeoutException) when (attempt < 3)
+            {
+            }
+        }
+
         if (authenticatorKey is not null)
         {
             await page.WaitForURLAsync("**/account/login-with-2fa**");

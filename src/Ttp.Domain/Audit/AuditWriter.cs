@@ -239,6 +239,14 @@ public sealed class AuditWriter : IAsyncDisposable
         try
         {
             var key = await _key(CancellationToken.None).ConfigureAwait(false);
+            if (_session is { } held && DatabaseFileGone(held.Db))
+            {
+                // The held connection would go on writing into a database file that was deleted or moved away (an
+                // unlinked file keeps its data for whoever holds it open): records lost, keys released. Reopen instead,
+                // which fails while the file is gone.
+                await CloseSessionAsync().ConfigureAwait(false);
+            }
+
             var (db, statements) = _session ??= await OpenSessionAsync().ConfigureAwait(false);
             await using var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
             appended = await AuditLedger.AppendAndTellAsync(db, records, key, _timeProvider, CancellationToken.None, statements).ConfigureAwait(false);
@@ -282,6 +290,13 @@ public sealed class AuditWriter : IAsyncDisposable
             throw;
         }
     }
+
+    // SQLite only: the file the held connection opened is no longer at its path (one stat per batch). A file put at the
+    // path in its place is not detected here (as with the connections the driver pools).
+    private static bool DatabaseFileGone(TtpDbContext db) =>
+        db.Database.GetDbConnection() is Microsoft.Data.Sqlite.SqliteConnection { DataSource: { Length: > 0 } file }
+        && file != ":memory:"
+        && !File.Exists(file);
 
     private async Task CloseSessionAsync()
     {

@@ -17,6 +17,30 @@ internal static class AuditPageData
     /// <summary>How long a page test waits for the grid: a search on PostgreSQL on a loaded 2-core machine can take seconds.</summary>
     public static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Clicks the first element matching <paramref name="selector"/>, found again if the grid re-rendered between the find
+    /// and the click (its rows' handlers are then new: bUnit refuses the old one).
+    /// </summary>
+    public static async Task ClickFirstAsync(IRenderedComponent<Microsoft.AspNetCore.Components.IComponent> cut, string selector)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await cut.FindAll(selector)[0].ClickAsync(new Microsoft.AspNetCore.Components.Web.MouseEventArgs());
+                return;
+            }
+            catch (Exception e) when (attempt < 5 && IsStaleHandler(e))
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private static bool IsStaleHandler(Exception e) =>
+        e is Bunit.Rendering.UnknownEventHandlerIdException
+        || (e is AggregateException aggregate && aggregate.InnerExceptions.All(IsStaleHandler));
+
     /// <summary>Appends <paramref name="count"/> key requests, one a minute from <see cref="Start"/>: TSM acme/globex alternating, KVN 1..3.</summary>
     public static async Task<List<KeyRequestSample>> AppendKeyRequestsAsync(PortalDomain domain, int count)
     {

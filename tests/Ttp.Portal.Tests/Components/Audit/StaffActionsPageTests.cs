@@ -41,7 +41,7 @@ public sealed class StaffActionsPageTests
         Assert.Equal($"audit/export/actions?format=csv&actor=user:{PortalDomain.OperatorB}&subject=tsm:acme",
             cut.Find("[data-testid=export-csv]").GetAttribute("href"));
 
-        cut.FindAll("[data-testid=open-record]")[0].Click();
+        await AuditPageData.ClickFirstAsync(cut, "[data-testid=open-record]");
 
         await cut.WaitForAssertionAsync(() => Assert.Equal("A0000001,A0000002", cut.Find("[data-testid=record-after] [data-field=iins]").TextContent.Trim()), AuditPageData.Wait);
         Assert.Equal("A0000001", cut.Find("[data-testid=record-before] [data-field=iins]").TextContent.Trim());
