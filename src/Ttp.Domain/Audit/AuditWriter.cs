@@ -41,10 +41,13 @@ public sealed class AuditWriter : IAsyncDisposable
     private readonly ILogger<AuditWriter> _logger;
     private readonly int _batchMaxSize;
     private readonly TimeSpan _batchMaxDelay;
+    private static readonly TimeSpan SessionIdleLimit = TimeSpan.FromSeconds(60);
+
     private readonly int _queueCapacity;
     private readonly Channel<PendingRecord> _queue;
     private readonly Task _loop;
     private (TtpDbContext Db, AuditStatements Statements)? _session;
+    private long _sessionUsedAt;
     private int _queued;
 
     /// <summary>A writer with the audit key in hand (tests, tools); it writes no checkpoints.</summary>
@@ -239,15 +242,17 @@ public sealed class AuditWriter : IAsyncDisposable
         try
         {
             var key = await _key(CancellationToken.None).ConfigureAwait(false);
-            if (_session is { } held && DatabaseFileGone(held.Db))
+            if (_session is { } held && (DatabaseFileGone(held.Db) || _timeProvider.GetElapsedTime(_sessionUsedAt) > SessionIdleLimit))
             {
                 // The held connection would go on writing into a database file that was deleted or moved away (an
                 // unlinked file keeps its data for whoever holds it open): records lost, keys released. Reopen instead,
-                // which fails while the file is gone.
+                // which fails while the file is gone. After a quiet spell, reopen too: a server may have ended an idle
+                // connection (idle timeouts, a failover), which would cost the next batch.
                 await CloseSessionAsync().ConfigureAwait(false);
             }
 
             var (db, statements) = _session ??= await OpenSessionAsync().ConfigureAwait(false);
+            _sessionUsedAt = _timeProvider.GetTimestamp();
             await using var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
             appended = await AuditLedger.AppendAndTellAsync(db, records, key, _timeProvider, CancellationToken.None, statements).ConfigureAwait(false);
             await transaction.CommitAsync().ConfigureAwait(false);
@@ -298,6 +303,7 @@ public sealed class AuditWriter : IAsyncDisposable
         && file != ":memory:"
         && !File.Exists(file);
 
+    // Abandons the held connection; never throws (it runs in the failure path, before the batch's callers are answered).
     private async Task CloseSessionAsync()
     {
         if (_session is var (db, statements))
@@ -306,10 +312,11 @@ public sealed class AuditWriter : IAsyncDisposable
             try
             {
                 await statements.DisposeAsync().ConfigureAwait(false);
-            }
-            finally
-            {
                 await db.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                Log.AuditConnectionCloseFailed(_logger, exception);
             }
         }
     }

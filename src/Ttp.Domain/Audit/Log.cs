@@ -17,4 +17,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 1103, Level = LogLevel.Warning,
         Message = "Audit trail anchored: records up to {HmacThrough} are HMAC-chained, later ones SHA-256; checkpoints signed by key {Fingerprint} are written to {Path}")]
     public static partial void TrailAnchored(ILogger logger, long hmacThrough, string fingerprint, string path);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "The audit writer's connection could not be closed cleanly; it was abandoned and the next batch opens a new one")]
+    public static partial void AuditConnectionCloseFailed(ILogger logger, Exception exception);
 }

@@ -151,6 +151,33 @@ public sealed class AuditWriterTests
     }
 
     [Fact]
+    public async Task AppendAsync_PostgresConnectionEndedDuringAQuietMinute_NextBatchOnANewConnection()
+    {
+        // A server that ends idle connections (idle_session_timeout, a failover while quiet) must not cost the first
+        // batch after a quiet spell: the writer reopens a connection it has not used for a minute.
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        using var key = AuditTestSupport.NewKey();
+        await using var writer = AuditTestSupport.NewWriter(database, key, new AuditOptions { BatchMaxDelayMs = 0 }, clock);
+        Assert.Equal(1, await writer.AppendAsync(AuditTestSupport.KeyRequestRecord(1)));
+
+        await using (var admin = new NpgsqlConnection(database.ConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var kill = new NpgsqlCommand(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", admin);
+            await kill.ExecuteScalarAsync();
+        }
+
+        NpgsqlConnection.ClearAllPools(); // as the pool's own pruning of idle connections would, within the minute
+        clock.Advance(TimeSpan.FromSeconds(61));
+
+        Assert.Equal(2, await writer.AppendAsync(AuditTestSupport.KeyRequestRecord(2)));
+        var result = await AuditVerifier.VerifyAsync(database.Factory, key);
+        Assert.True(result.IsValid, result.Problem);
+    }
+
+    [Fact]
     public async Task AppendAsync_SqliteFileUnreachable_AuditUnavailable()
     {
         using var key = AuditTestSupport.NewKey();
