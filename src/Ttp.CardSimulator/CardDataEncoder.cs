@@ -9,9 +9,6 @@ namespace Ttp.CardSimulator;
 /// </summary>
 public static class CardDataEncoder
 {
-    /// <summary>The AID of the Issuer Security Domain (the GlobalPlatform 2.3 ISD AID, <c>GP231_ISD_AID</c> in kaoh/globalplatform).</summary>
-    public static readonly byte[] IsdAid = Convert.FromHexString("A000000151000000");
-
     // {globalPlatform 1}, {globalPlatform 2 2 3 1} (GP 2.3.1), {globalPlatform 3} (card identification scheme).
     private static readonly byte[] GlobalPlatformOid = Convert.FromHexString("2A864886FC6B01");
     private static readonly byte[] VersionOid = Convert.FromHexString("2A864886FC6B02020301");
@@ -37,9 +34,10 @@ public static class CardDataEncoder
 
     /// <summary>The FCI of the ISD: <c>6F { 84 AID, A5 { 73 card recognition data, 9F65 FF } }</c> (11.9.3.1).</summary>
     public static byte[] SelectResponse(CardState card) =>
+        card is null ? throw new ArgumentNullException(nameof(card)) :
         BerTlv.EncodeConstructed(
             0x6F,
-            BerTlv.Encode(0x84, IsdAid),
+            BerTlv.Encode(0x84, card.IsdAid),
             BerTlv.EncodeConstructed(0xA5, CardRecognitionData(card), BerTlv.Encode(0x9F65, [0xFF])));
 
     /// <summary>The sequence counter as the protocol carries it: 2 bytes (SCP02) or 3 (SCP03).</summary>

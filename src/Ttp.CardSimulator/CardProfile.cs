@@ -12,8 +12,9 @@ namespace Ttp.CardSimulator;
 /// </summary>
 public sealed class CardProfile
 {
-    private CardProfile(byte[] iin, byte[] cin, byte[] kdd, string url, int sequenceCounter, List<CardKeySet> keySets)
+    private CardProfile(byte[] isdAid, byte[] iin, byte[] cin, byte[] kdd, string url, int sequenceCounter, List<CardKeySet> keySets)
     {
+        IsdAid = isdAid;
         Iin = iin;
         Cin = cin;
         Kdd = kdd;
@@ -21,6 +22,9 @@ public sealed class CardProfile
         SequenceCounter = sequenceCounter;
         KeySets = keySets;
     }
+
+    /// <summary>The AID of the Issuer Security Domain (optional <c>isdAid</c>; default the GlobalPlatform 2.3 ISD AID A000000151000000).</summary>
+    public byte[] IsdAid { get; }
 
     public byte[] Iin { get; }
 
@@ -98,9 +102,15 @@ public sealed class CardProfile
                 throw CardProfileException.For("sequenceCounter", "larger than the protocol's counter (2 bytes for SCP02, 3 for SCP03)");
             }
 
-            return new CardProfile(iin, cin, kdd, url, counter, keySets);
+            var isdAid = root.TryGetProperty("isdAid", out _)
+                ? ReadHex(root, "isdAid", "isdAid", 5, 16)
+                : Convert.FromHexString(DefaultIsdAid);
+            return new CardProfile(isdAid, iin, cin, kdd, url, counter, keySets);
         }
     }
+
+    /// <summary>The GlobalPlatform 2.3 ISD AID (<c>GP231_ISD_AID</c> in kaoh/globalplatform), the default <c>isdAid</c>.</summary>
+    public const string DefaultIsdAid = "A000000151000000";
 
     /// <summary>The largest sequence counter of a protocol: 2 bytes in SCP02, 3 in SCP03.</summary>
     public static int MaxCounter(ScpVersion scp) => scp == ScpVersion.Scp02 ? 0xFFFF : 0xFFFFFF;

@@ -6,6 +6,7 @@ public sealed class CardState : IDisposable
     public CardState(CardProfile profile)
     {
         ArgumentNullException.ThrowIfNull(profile);
+        IsdAid = profile.IsdAid;
         Iin = profile.Iin;
         Cin = profile.Cin;
         Kdd = profile.Kdd;
@@ -14,6 +15,9 @@ public sealed class CardState : IDisposable
         KeySets = profile.KeySets;
         Scp = KeySets[0].Scp;
     }
+
+    /// <summary>The AID of the Issuer Security Domain.</summary>
+    public byte[] IsdAid { get; }
 
     public byte[] Iin { get; }
 

@@ -8,19 +8,13 @@ namespace Ttp.CardSimulator;
 /// </summary>
 public static class RegistryProcessor
 {
-    // The ISD entry of GET STATUS P1 80 P2 02 (tag E3): AID A000000151000000, life cycle 0F00 (SECURED), privileges
-    // 82FC80, load file A0000001515350, version 0100, associated SD itself, implicit selection 80 03 008000. Copied from
-    // the published answer of a real card in kaoh/globalplatform globalplatform/src/scp03Test.c, get_status_enc_mac.
-    private static readonly byte[] IsdEntry = Convert.FromHexString(
-        "E3324F08A0000001510000009F70020F00C50382FC80C407A0000001515350CE020100CC08A000000151000000EA058003008000");
+    // The load file of Security Domains (the ISD's executable load file), as real cards list it.
+    private static readonly byte[] SecurityDomainLoadFile = Convert.FromHexString("A0000001515350");
 
-    // The executable load file of the ISD for GET STATUS P1 20 P2 02, life cycle 01 (LOADED); the published answer
-    // in kaoh/globalplatform globalplatform/src/scp03Test.c, get_status_aes_192.
-    private static readonly byte[] LoadFileEntry = Convert.FromHexString("E30D4F07A00000015153509F700101");
-
-    /// <summary>GET STATUS with the TLV format (P2 02); P1 80 (ISD) and 20 (load files) list entries, 40 and 10 find none.</summary>
-    public static byte[] GetStatus(CommandApdu command)
+    /// <summary>GET STATUS with the TLV format (P2 02); P1 80 (ISD) and 20 (load files) list one entry, 40 and 10 none.</summary>
+    public static byte[] GetStatus(CardState card, CommandApdu command)
     {
+        ArgumentNullException.ThrowIfNull(card);
         ArgumentNullException.ThrowIfNull(command);
         if (command.P2 is not (0x02 or 0x03))
         {
@@ -29,8 +23,8 @@ public static class RegistryProcessor
 
         var (aid, entry) = command.P1 switch
         {
-            0x80 => (CardDataEncoder.IsdAid, IsdEntry),
-            0x20 => (Convert.FromHexString("A0000001515350"), LoadFileEntry),
+            0x80 => (card.IsdAid, IsdEntry(card.IsdAid)),
+            0x20 => (SecurityDomainLoadFile, LoadFileEntry()),
             0x40 or 0x10 => ((byte[]?)null, (byte[]?)null),
             _ => throw new CardException(StatusWord.IncorrectP1P2, "unknown GET STATUS subset"),
         };
@@ -44,8 +38,9 @@ public static class RegistryProcessor
     }
 
     /// <summary>DELETE: the ISD cannot be deleted (6985); no other object exists (6A88).</summary>
-    public static byte[] Delete(CommandApdu command)
+    public static byte[] Delete(CardState card, CommandApdu command)
     {
+        ArgumentNullException.ThrowIfNull(card);
         ArgumentNullException.ThrowIfNull(command);
         var aid = SearchAid(command.Data);
         if (aid.Length is < 5 or > 16)
@@ -53,13 +48,31 @@ public static class RegistryProcessor
             throw new CardException(StatusWord.IncorrectData, "expected an AID of 5 to 16 bytes");
         }
 
-        if (aid.AsSpan().SequenceEqual(CardDataEncoder.IsdAid))
+        if (aid.AsSpan().SequenceEqual(card.IsdAid))
         {
             throw new CardException(StatusWord.ConditionsNotSatisfied, "the Issuer Security Domain cannot be deleted");
         }
 
         throw new CardException(StatusWord.ReferencedDataNotFound, "no such application or load file");
     }
+
+    // The ISD entry (tag E3) as the card in kaoh/globalplatform globalplatform/src/scp03Test.c, get_status_enc_mac,
+    // answers it: AID, life cycle 0F00 (SECURED), privileges 82FC80, load file, version 0100, associated SD (itself),
+    // implicit selection parameter 80 03 008000.
+    private static byte[] IsdEntry(byte[] isdAid) =>
+        BerTlv.EncodeConstructed(
+            0xE3,
+            BerTlv.Encode(0x4F, isdAid),
+            BerTlv.Encode(0x9F70, [0x0F, 0x00]),
+            BerTlv.Encode(0xC5, [0x82, 0xFC, 0x80]),
+            BerTlv.Encode(0xC4, SecurityDomainLoadFile),
+            BerTlv.Encode(0xCE, [0x01, 0x00]),
+            BerTlv.Encode(0xCC, isdAid),
+            BerTlv.Encode(0xEA, [0x80, 0x03, 0x00, 0x80, 0x00]));
+
+    // The load file entry, life cycle 01 (LOADED), as in kaoh/globalplatform scp03Test.c, get_status_aes_192.
+    private static byte[] LoadFileEntry() =>
+        BerTlv.EncodeConstructed(0xE3, BerTlv.Encode(0x4F, SecurityDomainLoadFile), BerTlv.Encode(0x9F70, [0x01]));
 
     // The first data object must be 4F (AID); others after it (e.g. 5C tag list, B6 token) are ignored.
     private static byte[] SearchAid(byte[] data)

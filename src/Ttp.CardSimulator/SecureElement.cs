@@ -97,8 +97,8 @@ public sealed class SecureElement : IDisposable
             InsInitializeUpdate => InitializeUpdate(command),
             InsExternalAuthenticate => ExternalAuthenticate(command),
             InsPutKey => PutKeyProcessor.Process(Card, RequireSession(secured), command),
-            InsGetStatus => Registry(secured, RegistryProcessor.GetStatus, command),
-            InsDelete => Registry(secured, RegistryProcessor.Delete, command),
+            InsGetStatus => Registry(secured, c => RegistryProcessor.GetStatus(Card, c), command),
+            InsDelete => Registry(secured, c => RegistryProcessor.Delete(Card, c), command),
             _ => throw new CardException(StatusWord.InstructionNotSupported, "instruction not supported"),
         };
     }
@@ -134,7 +134,7 @@ public sealed class SecureElement : IDisposable
         }
 
         var aid = command.Data;
-        if (aid.Length > 0 && (aid.Length < 5 || !CardDataEncoder.IsdAid.AsSpan().StartsWith(aid)))
+        if (aid.Length > 0 && (aid.Length < 5 || !Card.IsdAid.AsSpan().StartsWith(aid)))
         {
             throw new CardException(StatusWord.FileNotFound, "no application with that AID");
         }
@@ -180,7 +180,7 @@ public sealed class SecureElement : IDisposable
 
         channel = keySet.Scp == ScpVersion.Scp02
             ? new Scp02Channel(keySet, Card.Kdd, Card.SequenceCounter, command.Data, random)
-            : new Scp03Channel(keySet, Card.Kdd, Card.SequenceCounter, command.Data, CardDataEncoder.IsdAid, random);
+            : new Scp03Channel(keySet, Card.Kdd, Card.SequenceCounter, command.Data, Card.IsdAid, random);
         Card.SequenceCounter++;
         return channel.InitializeUpdateResponse;
     }

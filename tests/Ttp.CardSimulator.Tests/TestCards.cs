@@ -19,16 +19,25 @@ internal static class TestCards
         string enc,
         string mac,
         string dek,
-        string kdd = "00000000000000000000") =>
-        JsonSerializer.Serialize(new
+        string kdd = "00000000000000000000",
+        string? isdAid = null)
+    {
+        var card = new Dictionary<string, object>
         {
-            iin = "000000",
-            cin = "0000",
-            kdd,
-            securityDomainManagerUrl = Url,
-            sequenceCounter = counter,
-            keySets = new[] { new { kvn, scp, i, keys = new { enc, mac, dek } } },
-        });
+            ["iin"] = "000000",
+            ["cin"] = "0000",
+            ["kdd"] = kdd,
+            ["securityDomainManagerUrl"] = Url,
+            ["sequenceCounter"] = counter,
+            ["keySets"] = new[] { new { kvn, scp, i, keys = new { enc, mac, dek } } },
+        };
+        if (isdAid is not null)
+        {
+            card["isdAid"] = isdAid;
+        }
+
+        return JsonSerializer.Serialize(card);
+    }
 
     public static SecureElement Card(string json, string? cardChallenge = null)
     {
