@@ -43,9 +43,9 @@ internal sealed class HostChannel : IDisposable
         return new HostChannel(card, false, keys, null, command[^8..]) { ExternalAuthenticateResponse = answer };
     }
 
-    public static HostChannel OpenScp03(SecureElement card, string key, byte level = 0x01)
+    public static HostChannel OpenScp03(SecureElement card, string key, byte level = 0x01, byte kvn = 0x00)
     {
-        var response = card.Process([0x80, 0x50, 0x00, 0x00, 0x08, .. HostChallenge, 0x00]);
+        var response = card.Process([0x80, 0x50, kvn, 0x00, 0x08, .. HostChallenge, 0x00]);
         Assert.Equal(0x90, response[^2]);
         var cardChallenge = response.AsSpan(13, 8);
         var staticKey = Convert.FromHexString(key);
