@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Ttp.Crypto;
@@ -90,22 +91,30 @@ public sealed class CardProfile
             }
 
             var keySets = ReadKeySets(root);
-            var counterBytes = ReadHex(root, "sequenceCounter", "sequenceCounter", 1, 3);
-            var counter = 0;
-            foreach (var b in counterBytes)
+            try
             {
-                counter = (counter << 8) | b;
-            }
+                var counterBytes = ReadHex(root, "sequenceCounter", "sequenceCounter", 1, 3);
+                var counter = 0;
+                foreach (var b in counterBytes)
+                {
+                    counter = (counter << 8) | b;
+                }
 
-            if (counter > MaxCounter(keySets[0].Scp))
+                if (counter > MaxCounter(keySets[0].Scp))
+                {
+                    throw CardProfileException.For("sequenceCounter", "larger than the protocol's counter (2 bytes for SCP02, 3 for SCP03)");
+                }
+
+                var isdAid = root.TryGetProperty("isdAid", out _)
+                    ? ReadHex(root, "isdAid", "isdAid", 5, 16)
+                    : Convert.FromHexString(DefaultIsdAid);
+                return new CardProfile(isdAid, iin, cin, kdd, url, counter, keySets);
+            }
+            catch
             {
-                throw CardProfileException.For("sequenceCounter", "larger than the protocol's counter (2 bytes for SCP02, 3 for SCP03)");
+                keySets.ForEach(k => k.Dispose());
+                throw;
             }
-
-            var isdAid = root.TryGetProperty("isdAid", out _)
-                ? ReadHex(root, "isdAid", "isdAid", 5, 16)
-                : Convert.FromHexString(DefaultIsdAid);
-            return new CardProfile(isdAid, iin, cin, kdd, url, counter, keySets);
         }
     }
 
@@ -123,25 +132,40 @@ public sealed class CardProfile
         }
 
         var keySets = new List<CardKeySet>();
+        try
+        {
+            ReadEach(array, keySets);
+        }
+        catch
+        {
+            keySets.ForEach(k => k.Dispose());
+            throw;
+        }
+
+        return keySets;
+    }
+
+    private static void ReadEach(JsonElement array, List<CardKeySet> keySets)
+    {
         var index = 0;
         foreach (var element in array.EnumerateArray())
         {
             var keySet = ReadKeySet(element, $"keySets[{index}]");
             if (keySets.Exists(k => k.KeyVersion == keySet.KeyVersion))
             {
+                keySet.Dispose();
                 throw CardProfileException.For($"keySets[{index}].kvn", "a key version number that another key set already has");
             }
 
             if (keySets.Count > 0 && keySets[0].Scp != keySet.Scp)
             {
+                keySet.Dispose();
                 throw CardProfileException.For($"keySets[{index}].scp", "all key sets of a card use the same protocol");
             }
 
             keySets.Add(keySet);
             index++;
         }
-
-        return keySets;
     }
 
     private static CardKeySet ReadKeySet(JsonElement element, string path)
@@ -176,12 +200,23 @@ public sealed class CardProfile
         }
 
         var (min, max) = scp == ScpVersion.Scp02 ? (16, 16) : (16, 32);
-        var enc = ReadKey(keys, "enc", $"{path}.keys.enc", min, max);
-        var mac = ReadKey(keys, "mac", $"{path}.keys.mac", min, max);
-        var dek = ReadKey(keys, "dek", $"{path}.keys.dek", min, max);
-        if (mac.Length != enc.Length || dek.Length != enc.Length)
+        byte[] enc = [], mac = [], dek = [];
+        try
         {
-            throw CardProfileException.For($"{path}.keys", "enc, mac and dek must have the same length");
+            enc = ReadKey(keys, "enc", $"{path}.keys.enc", min, max);
+            mac = ReadKey(keys, "mac", $"{path}.keys.mac", min, max);
+            dek = ReadKey(keys, "dek", $"{path}.keys.dek", min, max);
+            if (mac.Length != enc.Length || dek.Length != enc.Length)
+            {
+                throw CardProfileException.For($"{path}.keys", "enc, mac and dek must have the same length");
+            }
+        }
+        catch
+        {
+            CryptographicOperations.ZeroMemory(enc);
+            CryptographicOperations.ZeroMemory(mac);
+            CryptographicOperations.ZeroMemory(dek);
+            throw;
         }
 
         return new CardKeySet(kvn, scp, option, enc, mac, dek);
