@@ -4,9 +4,9 @@ using Ttp.Crypto.Primitives;
 namespace Ttp.Crypto.GlobalPlatform;
 
 /// <summary>
-/// What a card needs beyond <see cref="Scp02"/> to check SCP02 commands after EXTERNAL AUTHENTICATE: the encrypted
-/// ICV of implementation options with <c>i</c> bit 5 set (e.g. 15 and 55) and C-DECRYPTION of command data
-/// (GlobalPlatform Card Specification 2.3.1, E.3.4, E.4.4 and E.4.6).
+/// What a card and a host need beyond <see cref="Scp02"/> for SCP02 commands after EXTERNAL AUTHENTICATE: the encrypted
+/// ICV of implementation options with <c>i</c> bit 5 set (e.g. 15 and 55) and the C-DECRYPTION of command data, in both
+/// directions (GlobalPlatform Card Specification 2.3.1, E.3.4, E.4.4 and E.4.6).
 /// </summary>
 public static class Scp02SecureMessaging
 {
@@ -56,5 +56,26 @@ public static class Scp02SecureMessaging
         var clear = new byte[encrypted.Length];
         BlockCipher.TdesCbcDecrypt(sEnc, icv, encrypted, clear);
         return clear;
+    }
+
+    /// <summary>
+    /// Encrypts a command data field for C-DECRYPTION, as the host does: <c>80 00..</c> padding to whole blocks, then
+    /// TDES-CBC under S-ENC with a zero ICV (GlobalPlatform Card Specification 2.3.1, E.4.6). The C-MAC is computed over
+    /// the clear data.
+    /// </summary>
+    /// <param name="sEnc">The S-ENC session key (16 bytes).</param>
+    /// <param name="clear">The clear data field (not empty).</param>
+    /// <returns>The encrypted data field.</returns>
+    /// <exception cref="CryptoInputException">Field <c>s-enc</c> has the wrong length or <c>data</c> is empty.</exception>
+    public static byte[] EncryptCommandData(ReadOnlySpan<byte> sEnc, ReadOnlySpan<byte> clear)
+    {
+        GpInput.RequireTwoKeyTdes(sEnc, "s-enc");
+        var padded = CommandPadding.Pad(clear, BlockSize);
+        Span<byte> icv = stackalloc byte[BlockSize];
+        icv.Clear();
+        var encrypted = new byte[padded.Length];
+        BlockCipher.TdesCbcEncrypt(sEnc, icv, padded, encrypted);
+        CryptographicOperations.ZeroMemory(padded);
+        return encrypted;
     }
 }

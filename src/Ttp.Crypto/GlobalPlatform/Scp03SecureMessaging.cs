@@ -4,8 +4,8 @@ using Ttp.Crypto.Primitives;
 namespace Ttp.Crypto.GlobalPlatform;
 
 /// <summary>
-/// What a card needs beyond <see cref="Scp03"/> to check SCP03 commands and protect responses after EXTERNAL
-/// AUTHENTICATE: the C-MAC with its chaining value, C-DECRYPTION with the encryption counter, and the R-MAC
+/// What a card and a host need beyond <see cref="Scp03"/> for SCP03 commands and responses after EXTERNAL
+/// AUTHENTICATE: the C-MAC with its chaining value, C-DECRYPTION with the encryption counter (both directions), and the R-MAC
 /// (GlobalPlatform Card Specification 2.3.1 Amendment D v1.1.2, 6.2.4 to 6.2.6).
 /// </summary>
 public static class Scp03SecureMessaging
@@ -68,6 +68,38 @@ public static class Scp03SecureMessaging
         }
 
         Span<byte> icv = stackalloc byte[BlockSize];
+        CounterIcv(sEnc, encryptionCounter, icv);
+        var clear = new byte[encrypted.Length];
+        BlockCipher.AesCbcDecrypt(sEnc, icv, encrypted, clear);
+        CryptographicOperations.ZeroMemory(icv);
+        return clear;
+    }
+
+    /// <summary>
+    /// Encrypts a command data field for C-DECRYPTION, as the host does: <c>80 00..</c> padding to whole blocks, then
+    /// AES-CBC under S-ENC with the ICV AES-ECB(S-ENC, encryption counter) (Amendment D v1.1.2, 6.2.6). The C-MAC is then
+    /// computed over the encrypted data.
+    /// </summary>
+    /// <param name="sEnc">The S-ENC session key.</param>
+    /// <param name="encryptionCounter">The encryption counter of this command (1 for the first command of the session).</param>
+    /// <param name="clear">The clear data field (not empty).</param>
+    /// <returns>The encrypted data field.</returns>
+    /// <exception cref="CryptoInputException">Field <c>s-enc</c> has the wrong length or <c>data</c> is empty.</exception>
+    public static byte[] EncryptCommandData(ReadOnlySpan<byte> sEnc, long encryptionCounter, ReadOnlySpan<byte> clear)
+    {
+        GpInput.RequireAesKey(sEnc, "s-enc");
+        var padded = CommandPadding.Pad(clear, BlockSize);
+        Span<byte> icv = stackalloc byte[BlockSize];
+        CounterIcv(sEnc, encryptionCounter, icv);
+        var encrypted = new byte[padded.Length];
+        BlockCipher.AesCbcEncrypt(sEnc, icv, padded, encrypted);
+        CryptographicOperations.ZeroMemory(icv);
+        CryptographicOperations.ZeroMemory(padded);
+        return encrypted;
+    }
+
+    private static void CounterIcv(ReadOnlySpan<byte> sEnc, long encryptionCounter, Span<byte> icv)
+    {
         icv.Clear();
         for (var i = 0; i < sizeof(long); i++)
         {
@@ -75,10 +107,6 @@ public static class Scp03SecureMessaging
         }
 
         BlockCipher.AesEcbEncrypt(sEnc, icv, icv);
-        var clear = new byte[encrypted.Length];
-        BlockCipher.AesCbcDecrypt(sEnc, icv, encrypted, clear);
-        CryptographicOperations.ZeroMemory(icv);
-        return clear;
     }
 
     private static byte[] ChainedCmac(ReadOnlySpan<byte> key, ReadOnlySpan<byte> chainingValue, ReadOnlySpan<byte> data, string keyField)

@@ -36,6 +36,27 @@ public class Scp02SecureMessagingTests
         Assert.Equal("4F08D0D1D2D3D4D50101800000000000", Hex.Encode(clear));
     }
 
+    // kaoh/globalplatform globalplatform/src/scp02Test.c, install_mac_enc: the host's side of the same DELETE: the AID
+    // 4F08D0D1D2D3D4D50101 encrypts to the data field the trace sends.
+    [Fact]
+    public void EncryptCommandData_KaohDeleteTrace_GivesTracedDataField()
+    {
+        var key = Convert.FromHexString(DefaultKey);
+        using var session = Scp02.DeriveSessionKeys(key, key, key, Convert.FromHexString("06A1"));
+
+        var encrypted = Scp02SecureMessaging.EncryptCommandData(session.SEnc, Convert.FromHexString("4F08D0D1D2D3D4D50101"));
+
+        Assert.Equal("BC146FA0403BE4BAD3BC089E4ABD8674", Hex.Encode(encrypted));
+    }
+
+    [Fact]
+    public void EncryptCommandData_EmptyData_ThrowsForData()
+    {
+        var error = Assert.Throws<CryptoInputException>(() => Scp02SecureMessaging.EncryptCommandData(new byte[16], []));
+
+        Assert.Equal("data", error.Field);
+    }
+
     [Fact]
     public void DecryptCommandData_PartialBlock_ThrowsForData()
     {

@@ -36,6 +36,26 @@ public class Scp03SecureMessagingTests
         Assert.Equal("BF3E035C015A80000000000000000000", Hex.Encode(clear));
     }
 
+    // osmocom/pysim tests/unittests/test_globalplatform.py, AES-128 level 03: the host's side of the first command: the
+    // GET EID data BF3E035C015A encrypts, with encryption counter 1, to the data field the trace sends.
+    [Fact]
+    public void EncryptCommandData_PysimAes128Level03FirstCommand_GivesTracedDataField()
+    {
+        using var session = Scp03.DeriveSessionKeys(Enc, Mac, Convert.FromHexString("8E1552D0513C60F3"), Convert.FromHexString("30760CD2C47C1DD3"));
+
+        var encrypted = Scp03SecureMessaging.EncryptCommandData(session.SEnc, 1, Convert.FromHexString("BF3E035C015A"));
+
+        Assert.Equal("CA9C00F6713D79BC8BAA642BDFF51C3F", Hex.Encode(encrypted));
+    }
+
+    [Fact]
+    public void EncryptCommandData_EmptyData_ThrowsForData()
+    {
+        var error = Assert.Throws<CryptoInputException>(() => Scp03SecureMessaging.EncryptCommandData(new byte[16], 1, []));
+
+        Assert.Equal("data", error.Field);
+    }
+
     [Fact]
     public void DecryptCommandData_EightBytes_ThrowsForData()
     {
