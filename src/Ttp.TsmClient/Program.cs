@@ -1,0 +1,3 @@
+using Ttp.TsmClient;
+
+return await TsmCommandLine.RunAsync(args, Console.Out, Console.Error);
