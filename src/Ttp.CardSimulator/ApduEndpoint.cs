@@ -16,6 +16,9 @@ public static class ApduEndpoint
     {
         ArgumentNullException.ThrowIfNull(card);
         var builder = WebApplication.CreateSlimBuilder();
+        // The simulator has no settings: an appsettings.json or Kestrel__/ASPNETCORE_ variables meant for another program
+        // (the portal's, beside it in a test or the demo) must not add endpoints to it.
+        builder.Configuration.Sources.Clear();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(options => options.Listen(System.Net.IPAddress.Loopback, port));
         var app = builder.Build();

@@ -22,8 +22,8 @@ internal static class TsmCommandLine
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, TimeProvider time)
     {
-        var card = Required<Uri>("--card", "URL", "The card: its APDU endpoint (the card simulator's http://127.0.0.1:PORT/apdu).");
-        var ttp = new Option<Uri>("--ttp") { Description = "The TTP's SOAP endpoint; without it, the URL the card names in tag 5F50.", HelpName = "URL" };
+        var card = Required<string>("--card", "URL", "The card: its APDU endpoint (the card simulator's http://127.0.0.1:PORT/apdu).");
+        var ttp = new Option<string>("--ttp") { Description = "The TTP's SOAP endpoint; without it, the URL the card names in tag 5F50.", HelpName = "URL" };
         var clientCert = Required<string>("--client-cert", "FILE", "The TSM's TLS client certificate (PEM), with its private key unless --client-key gives it.");
         var clientKey = new Option<string>("--client-key") { Description = "The client certificate's private key (PEM).", HelpName = "FILE" };
         var ca = Required<string>("--ca", "FILE", "The certificates (PEM) the TTP's server certificate must chain to.");
@@ -48,8 +48,8 @@ internal static class TsmCommandLine
         provision.SetAction((parse, cancellationToken) => RunProvisionAsync(
             () => new ProvisionOptions
             {
-                Card = parse.GetValue(card)!,
-                Ttp = parse.GetValue(ttp),
+                Card = ParseUrl(parse.GetValue(card)!, "--card", Uri.UriSchemeHttp, Uri.UriSchemeHttps)!,
+                Ttp = ParseUrl(parse.GetValue(ttp), "--ttp", Uri.UriSchemeHttps),
                 ClientCertificate = parse.GetValue(clientCert)!,
                 ClientKey = parse.GetValue(clientKey),
                 Ca = parse.GetValue(ca)!,
@@ -93,6 +93,18 @@ internal static class TsmCommandLine
             await stderr.WriteLineAsync($"ttp-tsm: unexpected error ({e.GetType().Name}): {e.Message}").ConfigureAwait(false);
             return ExitCodes.Unexpected;
         }
+    }
+
+    private static Uri? ParseUrl(string? text, string option, params string[] schemes)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return Uri.TryCreate(text, UriKind.Absolute, out var url) && schemes.Contains(url.Scheme)
+            ? url
+            : throw new ProvisionException("input", ExitCodes.BadInput, $"{option}: expected an absolute {string.Join(" or ", schemes)} URL");
     }
 
     private static byte? ParseKvn(string? text)

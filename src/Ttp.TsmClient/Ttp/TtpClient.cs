@@ -108,12 +108,13 @@ internal sealed class TtpClient(Uri endpoint, X509Certificate2 clientCertificate
             return new ProvisionException(step, ExitCodes.TtpUnavailable, $"{refusal}; nothing was sent to {Endpoint}");
         }
 
+        // Our certificate refused: in TLS 1.2 the handshake fails; in TLS 1.3 the server ends the connection after it.
         for (var inner = e; inner is not null; inner = inner.InnerException)
         {
-            if (inner is AuthenticationException or IOException && inner.Message.Contains("SSL", StringComparison.OrdinalIgnoreCase))
+            if (inner is AuthenticationException || inner is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError or HttpRequestError.ResponseEnded })
             {
                 return new ProvisionException(step, ExitCodes.TtpUnavailable,
-                    $"the TLS handshake with {Endpoint} failed: the TTP did not accept the client certificate (not registered, not approved, retired or revoked?)");
+                    $"the TTP at {Endpoint} ended the TLS connection without answering: it did not accept the client certificate (not registered, not approved, retired or revoked?) ({e.GetBaseException().Message})");
             }
         }
 
