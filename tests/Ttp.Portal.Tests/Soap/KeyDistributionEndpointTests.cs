@@ -1,3 +1,5 @@
+extern alias tsm;
+
 using System.Net;
 using System.ServiceModel;
 using System.ServiceModel.Security;
@@ -6,6 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Ttp.Domain.Data;
 using Ttp.Domain.KeyRequests;
+using tsm::Ttp.TsmClient.Ttp;
+using TsmDeliveredKey = tsm::Ttp.TsmClient.Ttp.DeliveredKey;
+using TsmKeyRequest = tsm::Ttp.TsmClient.Ttp.KeyRequest;
 
 namespace Ttp.Portal.Tests.Soap;
 
@@ -325,9 +330,9 @@ public sealed class KeyDistributionEndpointTests
 
         // Valid request data from an accredited TSM within its scope (A0000001), and no key set at all for that issuer:
         // the key-request service's checks (data, accreditation, rate, scope, issuer, ...) stop at UnknownIssuer.
-        var fault = await Assert.ThrowsAsync<FaultException<ClientFault>>(() => channel.WSGetDiversifiedKeysAsync(new ClientInput
+        var fault = await Assert.ThrowsAsync<FaultException<KeyDistributionFault>>(() => channel.WSGetDiversifiedKeysAsync(new KeyRequestMessage
         {
-            Request = new ClientRequest
+            Request = new TsmKeyRequest
             {
                 KeyDiversificationData = "0102030405060708090A",
                 KeyInformationTemplate = "C00401FF8010C00402FF8010C00403FF8010",
@@ -364,9 +369,9 @@ public sealed class KeyDistributionEndpointTests
         var factory = CreateWcfFactory(host, certificate);
         using var abort = new FactoryAbort(factory);
 
-        var output = await factory.CreateChannel().WSGetDiversifiedKeysAsync(new ClientInput
+        var output = await factory.CreateChannel().WSGetDiversifiedKeysAsync(new KeyRequestMessage
         {
-            Request = new ClientRequest
+            Request = new TsmKeyRequest
             {
                 KeyDiversificationData = "0102030405060708090A",
                 KeyInformationTemplate = "E012C00401FF8010C00402FF8010C00403FF8010",
@@ -375,13 +380,13 @@ public sealed class KeyDistributionEndpointTests
             },
         });
 
-        var response = Assert.IsType<ClientResponse>(output.Response);
+        var response = Assert.IsType<KeyResponse>(output.Response);
         Assert.True(Guid.TryParse(response.RequestId, out _));
         Assert.Equal("SCP02", response.Scheme);
         Assert.Equal(0xFF, response.KeyVersionNumber);
         Assert.Equal(1, response.KekIndex);
         Assert.Equal("GP", response.Format);
-        var keys = Assert.IsType<ClientKey[]>(response.Keys);
+        var keys = Assert.IsType<TsmDeliveredKey[]>(response.Keys);
         Assert.Equal(["ENC", "MAC", "DEK"], keys.Select(k => k.Usage));
         Assert.Equal([1, 2, 3], keys.Select(k => k.KeyId));
         Assert.Equal(expected, keys.Select(k => Convert.ToHexString(
@@ -401,11 +406,11 @@ public sealed class KeyDistributionEndpointTests
         Assert.Equal(outcome, record.Outcome);
     }
 
-    private static ChannelFactory<IKeyDistributionClient> CreateWcfFactory(PortalHost host, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    private static ChannelFactory<IKeyDistribution> CreateWcfFactory(PortalHost host, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
     {
         var binding = new BasicHttpBinding(BasicHttpSecurityMode.Transport);
         binding.Security.Transport.ClientCredentialType = HttpClientCredentialType.Certificate;
-        var factory = new ChannelFactory<IKeyDistributionClient>(binding, new EndpointAddress(new Uri(host.SoapAddress, Path)));
+        var factory = new ChannelFactory<IKeyDistribution>(binding, new EndpointAddress(new Uri(host.SoapAddress, Path)));
         factory.Credentials.ClientCertificate.Certificate = certificate;
         factory.Credentials.ServiceCertificate.SslCertificateAuthentication = new X509ServiceCertificateAuthentication
         {
