@@ -7,7 +7,8 @@ namespace Ttp.Cli;
 
 /// <summary>
 /// The domain services for one <c>ttpctl</c> run, from the portal's configuration: <c>appsettings.json</c> (copied from
-/// the portal), then environment variables (<c>Ttp__...</c>, <c>ConnectionStrings__Ttp</c>), then <c>--config FILE</c>.
+/// the portal), then environment variables (<c>Ttp__...</c>, <c>ConnectionStrings__Ttp</c>), then <c>--config FILE</c> (or the
+/// file <c>TTP_CONFIG</c> names).
 /// </summary>
 internal static class CliServices
 {
@@ -23,8 +24,12 @@ internal static class CliServices
         set => CapturedLogs.Value = value;
     }
 
+    /// <summary>The environment variable that names a configuration file when <c>--config</c> is not given.</summary>
+    public const string ConfigVariable = "TTP_CONFIG";
+
     public static ServiceProvider Build(string? configFile)
     {
+        configFile ??= Environment.GetEnvironmentVariable(ConfigVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
         var builder = new ConfigurationBuilder()
             .SetBasePath(AppContext.BaseDirectory)
             .AddJsonFile("appsettings.json", optional: true)
@@ -34,7 +39,7 @@ internal static class CliServices
             var path = Path.GetFullPath(configFile);
             if (!File.Exists(path))
             {
-                throw new CliUsageException($"--config: no such file {path}");
+                throw new CliUsageException($"--config (or {ConfigVariable}): no such file {path}");
             }
 
             builder.AddJsonFile(path, optional: false);

@@ -12,6 +12,11 @@ using Ttp.Portal.Staff;
 
 // Content (appsettings.json) comes from next to the binaries; the working directory holds data/.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+if (!ConfigurationFile.TryAdd(builder, out var configurationError))
+{
+    await Console.Error.WriteLineAsync(configurationError);
+    return 2;
+}
 
 builder.AddPortalDomain();
 builder.AddPortalAssets();
@@ -50,7 +55,8 @@ app.MapAccountEndpoints();
 app.MapAuditExportEndpoints();
 app.MapRazorComponents<App>().AddInteractiveServerRenderMode().AllowAnonymousErrorPages();
 
-app.Run();
+await app.RunAsync();
+return 0;
 
 /// <summary>Entry point; public so that tests can start the real host.</summary>
 public partial class Program;

@@ -30,6 +30,16 @@ internal static class AdminCommands
             await using var scope = services.CreateAsyncScope();
             if (initialize)
             {
+                // Only `ttpctl init` creates an installation: elsewhere (another directory, a missing --config) say where
+                // we looked instead of answering from a new, empty one.
+                if (!await Installation.ExistsAsync(scope.ServiceProvider, cancellationToken))
+                {
+                    var paths = Installation.Describe(scope.ServiceProvider);
+                    throw new NotFoundException(
+                        $"no installation in {paths.Database} (data directory {paths.DataDirectory}): run ttpctl where the installation is, " +
+                        "or give its configuration with --config FILE or TTP_CONFIG; `ttpctl init` creates a new one");
+                }
+
                 await DomainInitializer.InitializeAsync(scope.ServiceProvider, cancellationToken);
             }
 

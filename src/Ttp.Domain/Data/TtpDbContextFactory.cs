@@ -38,6 +38,8 @@ public sealed class TtpDbContextFactory : IDbContextFactory<TtpDbContext>
                     PoolSize);
                 break;
             case DatabaseProvider.Postgres:
+                var npgsql = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+                PostgresDatabase = $"PostgreSQL {npgsql.Host}:{npgsql.Port}/{npgsql.Database}";
                 _postgres = new PooledDbContextFactory<PostgresTtpDbContext>(
                     new DbContextOptionsBuilder<PostgresTtpDbContext>()
                         .UseNpgsql(connectionString)
@@ -55,6 +57,9 @@ public sealed class TtpDbContextFactory : IDbContextFactory<TtpDbContext>
 
     /// <summary>The SQLite database file (absolute); null for PostgreSQL or an in-memory database.</summary>
     public string? SqliteFile { get; }
+
+    /// <summary>The PostgreSQL server and database (<c>PostgreSQL host:port/database</c>, no credentials); null for SQLite.</summary>
+    public string? PostgresDatabase { get; }
 
     /// <inheritdoc />
     public TtpDbContext CreateDbContext() => _provider switch
