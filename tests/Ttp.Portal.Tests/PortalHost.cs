@@ -242,6 +242,43 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
     }
 
     /// <summary>
+    /// Stops the database under the running portal, reversibly (<see cref="StartDatabaseAsync"/>): PostgreSQL refuses
+    /// connections to it and ends the open ones; SQLite's file is moved away (connections already open keep the moved
+    /// file, as with a file taken away on disk).
+    /// </summary>
+    public Task StopDatabaseAsync()
+    {
+        if (_postgres is not null)
+        {
+            return _postgres.AllowConnectionsAsync(false);
+        }
+
+        var file = Path.Combine(DataDirectory, "ttp.db");
+        File.Move(file, file + ".stopped");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Undoes <see cref="StopDatabaseAsync"/>.</summary>
+    public Task StartDatabaseAsync()
+    {
+        if (_postgres is not null)
+        {
+            return _postgres.AllowConnectionsAsync(true);
+        }
+
+        var file = Path.Combine(DataDirectory, "ttp.db");
+        File.Move(file + ".stopped", file);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A plain HTTP client for the management endpoint.</summary>
+    public HttpClient CreateManagementClient()
+    {
+        StartServer();
+        return new HttpClient { BaseAddress = ManagementAddress };
+    }
+
+    /// <summary>
     /// Every value of every table of the SQLite database, read with SQL as an operator with sqlite3 would: text as it is,
     /// blobs as UTF-8 and as hex; one line per row, prefixed with its table's name. For tests that look for a secret in clear.
     /// </summary>
