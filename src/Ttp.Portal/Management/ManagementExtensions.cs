@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 using Ttp.Domain.Metrics;
 
 namespace Ttp.Portal.Management;
@@ -49,7 +50,7 @@ internal static partial class ManagementExtensions
             .AddCheck<KeyStoreHealthCheck>("keyStore", timeout: CheckTimeout)
             .AddCheck<AuditWriterHealthCheck>("auditWriter", timeout: CheckTimeout)
             .AddCheck<AuditCheckpointHealthCheck>("auditCheckpoint", timeout: CheckTimeout);
-        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        builder.Services.AddOpenTelemetry().ConfigureResource(resource => resource.AddService("ttp-portal")).WithMetrics(metrics => metrics
             .AddMeter(TtpMetrics.MeterName)
             .AddPrometheusExporter(exporter =>
             {
