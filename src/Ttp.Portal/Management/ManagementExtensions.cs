@@ -33,8 +33,7 @@ internal static partial class ManagementExtensions
     /// </summary>
     public static WebApplicationBuilder AddManagement(this WebApplicationBuilder builder)
     {
-        if (builder.Configuration.GetSection("Kestrel:Endpoints:" + EndpointName).Value is null
-            && !builder.Configuration.GetSection("Kestrel:Endpoints:" + EndpointName).Exists())
+        if (!builder.Configuration.GetSection("Kestrel:Endpoints:" + EndpointName).Exists())
         {
             // Lowest precedence: any configured value wins.
             builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource

@@ -46,6 +46,29 @@ public sealed class ReadinessTests
         Assert.Equal("Healthy", started.Json.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
     }
 
+    [Fact]
+    public async Task Ready_LmkFileMovedAwayThenBack_KeyStoreUnhealthyThenHealthy()
+    {
+        using var host = new PortalHost();
+        using var client = host.CreateManagementClient();
+        var lmk = Path.Combine(host.DataDirectory, "lmk.key");
+        Assert.Equal(HttpStatusCode.OK, (await ReadyAsync(client)).Status);
+
+        File.Move(lmk, lmk + ".away");
+        var away = await ReadyUntilAsync(client, HttpStatusCode.ServiceUnavailable);
+
+        var keyStore = away.Json.RootElement.GetProperty("checks").GetProperty("keyStore");
+        Assert.Equal("Unhealthy", keyStore.GetProperty("status").GetString());
+        Assert.Equal("the LMK cannot be used", keyStore.GetProperty("description").GetString());
+        Assert.Equal("Healthy", away.Json.RootElement.GetProperty("checks").GetProperty("database").GetProperty("status").GetString());
+        Assert.DoesNotContain(host.DataDirectory, away.Body, StringComparison.Ordinal);
+
+        File.Move(lmk + ".away", lmk);
+        var back = await ReadyUntilAsync(client, HttpStatusCode.OK);
+
+        Assert.Equal("Healthy", back.Json.RootElement.GetProperty("checks").GetProperty("keyStore").GetProperty("status").GetString());
+    }
+
     private static async Task<Reply> ReadyUntilAsync(HttpClient client, HttpStatusCode wanted)
     {
         var deadline = DateTime.UtcNow + Patience;
