@@ -28,14 +28,16 @@ public sealed class PublishedBuildTests : IDisposable
         var work = Directory.CreateDirectory(Path.Combine(folder, "elsewhere")).FullName;
         var data = Path.Combine(folder, "var-lib-ttp");
         var (portalPort, soapPort, managementPort) = (FreePort(), FreePort(), FreePort());
-        var environment = new Dictionary<string, string>
-        {
-            ["TTP_CONFIG"] = Path.Combine(out_, "ttp.sample.json"),
-            ["Ttp__DataDirectory"] = data,
-            ["Kestrel__Endpoints__Portal__Url"] = $"https://127.0.0.1:{portalPort}",
-            ["Kestrel__Endpoints__Soap__Url"] = $"https://127.0.0.1:{soapPort}",
-            ["Kestrel__Endpoints__Management__Url"] = $"http://127.0.0.1:{managementPort}",
-        };
+        // The operator's step: the sample configuration, edited (the file wins over the environment, as documented).
+        var config = Path.Combine(folder, "etc-ttp.json");
+        var sample = await File.ReadAllTextAsync(Path.Combine(out_, "ttp.sample.json"));
+        Assert.Contains("\"DataDirectory\": \"/var/lib/ttp\"", sample, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(config, sample
+            .Replace("\"DataDirectory\": \"/var/lib/ttp\"", $"\"DataDirectory\": \"{data}\"", StringComparison.Ordinal)
+            .Replace("https://127.0.0.1:7443", $"https://127.0.0.1:{portalPort}", StringComparison.Ordinal)
+            .Replace("https://127.0.0.1:7444", $"https://127.0.0.1:{soapPort}", StringComparison.Ordinal)
+            .Replace("http://127.0.0.1:7445", $"http://127.0.0.1:{managementPort}", StringComparison.Ordinal));
+        var environment = new Dictionary<string, string> { ["TTP_CONFIG"] = config };
         var ttpctl = Path.Combine(out_, "ttpctl", "ttpctl.dll");
 
         var version = await RunAsync("dotnet", [ttpctl, "--version"], work, environment);
@@ -68,9 +70,10 @@ public sealed class PublishedBuildTests : IDisposable
 
         using var portal = Process.Start(start)!;
         var log = portal.StandardOutput.ReadToEndAsync();
+        var errors = portal.StandardError.ReadToEndAsync();
         try
         {
-            var page = await WaitForPageAsync(new Uri($"https://127.0.0.1:{portalPort}/account/login"), portal);
+            var page = await WaitForPageAsync(new Uri($"https://127.0.0.1:{portalPort}/account/login"), portal, errors);
             Assert.Contains("TTP key server 0.9.0", page, StringComparison.Ordinal);
         }
         finally
@@ -85,13 +88,17 @@ public sealed class PublishedBuildTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    private static async Task<string> WaitForPageAsync(Uri url, Process portal)
+    private static async Task<string> WaitForPageAsync(Uri url, Process portal, Task<string> errors)
     {
         using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, certificate, _, _) => certificate is not null };
         using var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(10) };
         for (var attempt = 0; attempt < 300; attempt++)
         {
-            Assert.False(portal.HasExited, "the published portal exited: " + await portal.StandardError.ReadToEndAsync());
+            if (portal.HasExited)
+            {
+                Assert.Fail("the published portal exited: " + await errors);
+            }
+
             try
             {
                 return await client.GetStringAsync(url);
