@@ -43,7 +43,7 @@ public sealed class AdminCommandTests
     }
 
     [Fact]
-    public async Task AnyCommand_OnFreshInstallation_AppliesMigrationsFirst()
+    public async Task AnyCommand_WhereNoInstallation_RefusedCreatingNothingUntilInit()
     {
         await using var env = await CliEnvironment.CreateAsync(DatabaseProvider.Sqlite);
         SqliteConnection.ClearAllPools();
@@ -52,10 +52,14 @@ public sealed class AdminCommandTests
             File.Delete(file);
         }
 
+        var refused = await env.RunAsync("tsm", "list");
+        var createdByRefusal = File.Exists(env.Database.SqlitePath);
+        await env.OkAsync("init");
         var list = await env.OkAsync("tsm", "list");
 
+        refused.AssertFailure(4, $"no installation in {env.Database.SqlitePath}", "ttpctl init");
+        Assert.False(createdByRefusal, "a refused command created the database");
         Assert.Equal("[]", list.Stdout.Trim());
-        Assert.True(File.Exists(env.Database.SqlitePath));
     }
 
     [Theory]
