@@ -268,6 +268,20 @@ def fault_text(fault):
     return "%s: %s (RequestId %s)" % (code, message, values.get("RequestId") or "none")
 
 
+def no_answer_text(endpoint, error):
+    """Why there is no answer. A client certificate the TTP does not pin (unknown, not yet approved, retired, expired,
+    TSM revoked) is refused in the TLS handshake, so there is no HTTP status: with TLS 1.2 the handshake fails with an
+    alert; with TLS 1.3 the client's side of the handshake completes and the server then closes the connection."""
+    detail = str(error)
+    refused_markers = ("alert", "RemoteDisconnected", "Connection aborted", "ConnectionResetError", "EOF occurred")
+    if isinstance(error, requests.exceptions.SSLError) and "CERTIFICATE_VERIFY_FAILED" in detail:
+        return "the server certificate of %s does not chain to --ca or does not name its host; nothing was sent (%s)" % (endpoint, detail)
+    if any(marker in detail for marker in refused_markers):
+        return ("the TTP at %s ended the TLS connection without answering: it did not accept the client certificate "
+                "(not registered, not approved, retired or revoked?) (%s)" % (endpoint, detail))
+    return "no answer from %s (%s)" % (endpoint, detail)
+
+
 def unwrap_and_check(response, kek_is_aes, kek):
     """Checks the KEK, unwraps each key and checks it. Returns [(usage, key id, algorithm, length, check value)]."""
     expected_kek = aes_check_value(kek) if kek_is_aes else des_check_value(kek)
@@ -319,13 +333,8 @@ def main(argv=None):
     except zeep.exceptions.Fault as fault:
         print(fault_text(fault), file=sys.stderr)
         return EXIT_REFUSED
-    except requests.exceptions.SSLError as error:
-        # An unknown, retired or expired client certificate is refused in the TLS handshake: there is no HTTP status.
-        print("get_keys: TLS handshake with %s failed: %s" % (arguments.endpoint, error), file=sys.stderr)
-        return EXIT_UNREACHABLE
     except requests.exceptions.RequestException as error:
-        # In TLS 1.3 a refused client certificate often shows only as the connection closed after the handshake.
-        print("get_keys: no answer from %s: %s" % (arguments.endpoint, error), file=sys.stderr)
+        print("get_keys: %s" % no_answer_text(arguments.endpoint, error), file=sys.stderr)
         return EXIT_UNREACHABLE
     except zeep.exceptions.TransportError as error:
         print("get_keys: HTTP %s from %s" % (error.status_code, arguments.endpoint), file=sys.stderr)

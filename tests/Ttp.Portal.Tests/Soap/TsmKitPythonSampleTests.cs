@@ -117,10 +117,25 @@ public sealed partial class TsmKitPythonSampleTests
         var run = await kit.RunAsync(Scp02Kdd, SoapWire.Scp02Template, "A0000001", kekIndex: 1, certificate: (certificateFile, keyFile));
 
         Assert.Equal(5, run.ExitCode);
-        Assert.StartsWith("get_keys: ", run.Error, StringComparison.Ordinal);
+        Assert.StartsWith("get_keys: the TTP at ", run.Error, StringComparison.Ordinal);
+        Assert.Contains("did not accept the client certificate", run.Error, StringComparison.Ordinal);
         // What the operator sees (docs/tsm/README.md, "Troubleshooting handshake refusals"): the thumbprint and the reason.
         var thumbprint = Convert.ToHexString(stranger.GetCertHash(HashAlgorithmName.SHA256));
         Assert.Contains(kit.Host.Log.Lines, line => line.Message == $"Client certificate {thumbprint} refused: not pinned to an accredited TSM");
+    }
+
+    [Fact]
+    public async Task GetKeysPy_ServerNotChainingToCa_RefusedWithNothingSent()
+    {
+        await using var kit = await Installation.StartAsync();
+        using var other = TestClientCertificates.CreateAuthority("not the TTP");
+        var otherCa = kit.WriteCertificate("other-ca", other).Certificate;
+
+        var run = await kit.RunAsync(Scp02Kdd, SoapWire.Scp02Template, "A0000001", kekIndex: 1, ca: otherCa);
+
+        Assert.Equal(5, run.ExitCode);
+        Assert.Contains("does not chain to --ca or does not name its host; nothing was sent", run.Error, StringComparison.Ordinal);
+        Assert.Empty(await SoapWire.KeyRequestRecordsAsync(kit.Host, "acme"));
     }
 
     [GeneratedRegex(@"^RequestId: [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", RegexOptions.Multiline)]
@@ -198,7 +213,7 @@ public sealed partial class TsmKitPythonSampleTests
 
         public async Task<Run> RunAsync(
             string kdd, string e0, string iin, int kekIndex, string? kvn = null, string? kekFile = null,
-            (string Certificate, string Key)? certificate = null, string[]? extra = null)
+            (string Certificate, string Key)? certificate = null, string[]? extra = null, string? ca = null)
         {
             var root = RepositoryRoot.Find();
             var (certificateFile, keyFile) = certificate ?? _certificateFiles;
@@ -213,7 +228,7 @@ public sealed partial class TsmKitPythonSampleTests
             foreach (var argument in new[]
             {
                 "--endpoint", new Uri(Host.SoapAddress, SoapWire.Path).ToString(),
-                "--client-cert", certificateFile, "--client-key", keyFile, "--ca", _caFile,
+                "--client-cert", certificateFile, "--client-key", keyFile, "--ca", ca ?? _caFile,
                 "--kdd", kdd, "--e0", e0, "--iin", iin, "--kek-index", kekIndex.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 "--kek-file", kekFile ?? _kekFile,
             })
