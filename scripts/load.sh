@@ -46,12 +46,15 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 portal_port=$(free_port)
 soap_port=$(free_port)
 while [[ "$soap_port" == "$portal_port" ]]; do soap_port=$(free_port); done
+management_port=$(free_port)
+while [[ "$management_port" == "$portal_port" || "$management_port" == "$soap_port" ]]; do management_port=$(free_port); done
 
 # The installation: everything through the environment (the portal and ttpctl read appsettings.json, then these).
 export Ttp__DataDirectory="$work/data"
 export ConnectionStrings__Ttp="Data Source=$work/data/ttp.db"
 export Kestrel__Endpoints__Portal__Url="https://127.0.0.1:$portal_port"
 export Kestrel__Endpoints__Soap__Url="https://127.0.0.1:$soap_port"
+export Kestrel__Endpoints__Management__Url="http://127.0.0.1:$management_port"
 export Ttp__Soap__RateLimit__PermitsPerSecond=1000000
 export Ttp__Soap__RateLimit__Burst=1000000
 export Ttp__Soap__EnableBaselineEndpoint=true

@@ -32,6 +32,7 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<LmkOptions>, LmkOptionsValidator>();
 
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<Metrics.TtpMetrics>();
         services.AddSingleton<IDbContextFactory<TtpDbContext>>(sp =>
         {
             var data = sp.GetRequiredService<IOptions<DataOptions>>().Value;

@@ -6,6 +6,7 @@ using Ttp.Portal.Ceremonies;
 using Ttp.Portal.Components;
 using Ttp.Portal.Hosting;
 using Ttp.Portal.IssuerKeys;
+using Ttp.Portal.Management;
 using Ttp.Portal.Security;
 using Ttp.Portal.Soap;
 using Ttp.Portal.Staff;
@@ -17,6 +18,7 @@ builder.AddPortalDomain();
 builder.AddPortalAssets();
 builder.AddPortalTls();
 builder.AddSoap();
+builder.AddManagement();
 builder.AddPortalIdentity();
 builder.AddFirstRunSetup();
 builder.Services.AddPortalAuthorization();
@@ -30,7 +32,8 @@ builder.Services.AddMudServices();
 
 var app = builder.Build();
 
-// First: the SOAP port never reaches the portal's pipeline (nor its HTML error pages).
+// First: the management and SOAP ports never reach the portal's pipeline (nor its HTML error pages).
+app.MapManagement();
 app.MapSoap();
 
 if (!app.Environment.IsDevelopment())

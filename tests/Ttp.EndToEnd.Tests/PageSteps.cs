@@ -24,18 +24,25 @@ internal static class PageSteps
         await page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached });
     }
 
-    // A prerendered button does nothing until the Blazor circuit is connected: click until the effect appears.
+    // A prerendered button does nothing until the Blazor circuit is connected: wait for the circuit, click, and click
+    // again only if the effect has not appeared after a while. Under load an effective click can take seconds to show (a
+    // second click would then open a second dialog), so the effect is looked for before every further click.
     public static async Task ClickUntilAsync(ILocator button, ILocator appears)
     {
+        await button.Page.GetByTestId("circuit-ready").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
         for (var attempt = 0; ; attempt++)
         {
-            await button.ClickAsync();
+            if (attempt == 0 || await appears.CountAsync() == 0)
+            {
+                await button.ClickAsync();
+            }
+
             try
             {
-                await appears.First.WaitForAsync(new() { Timeout = 3_000 });
+                await appears.First.WaitForAsync(new() { Timeout = 10_000 });
                 return;
             }
-            catch (TimeoutException) when (attempt < 5)
+            catch (TimeoutException) when (attempt < 3)
             {
                 // not interactive yet
             }

@@ -59,6 +59,7 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
         Database = database;
         DataDirectory = Directory.CreateTempSubdirectory("ttp-portal-").FullName;
         SoapPort = FreePort();
+        ManagementPort = FreePort();
         UseKestrel();
     }
 
@@ -75,10 +76,16 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
 
     public int SoapPort { get; }
 
-    /// <summary>The portal endpoint (the address that is not the SOAP port).</summary>
+    /// <summary>The management endpoint's port (plain HTTP on loopback).</summary>
+    public int ManagementPort { get; }
+
+    /// <summary>The management endpoint's base address.</summary>
+    public Uri ManagementAddress => new($"http://127.0.0.1:{ManagementPort}/");
+
+    /// <summary>The portal endpoint (the address that is neither the SOAP nor the management port).</summary>
     public Uri BaseAddress =>
         new(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-            .Select(a => new Uri(a)).Single(a => a.Port != SoapPort).ToString());
+            .Select(a => new Uri(a)).Single(a => a.Port != SoapPort && a.Port != ManagementPort).ToString());
 
     /// <summary>The SOAP endpoint's base address.</summary>
     public Uri SoapAddress => new($"https://127.0.0.1:{SoapPort}/");
@@ -186,6 +193,7 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
         builder.UseSetting("Ttp:DataDirectory", DataDirectory);
         builder.UseSetting("Kestrel:Endpoints:Portal:Url", "https://127.0.0.1:0");
         builder.UseSetting("Kestrel:Endpoints:Soap:Url", $"https://127.0.0.1:{SoapPort}");
+        builder.UseSetting("Kestrel:Endpoints:Management:Url", $"http://127.0.0.1:{ManagementPort}");
         builder.UseEnvironment("Production");
         if (_postgres is not null)
         {
@@ -231,6 +239,43 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
         }
 
         Directory.CreateDirectory(file);
+    }
+
+    /// <summary>
+    /// Stops the database under the running portal, reversibly (<see cref="StartDatabaseAsync"/>): PostgreSQL refuses
+    /// connections to it and ends the open ones; SQLite's file is moved away (connections already open keep the moved
+    /// file, as with a file taken away on disk).
+    /// </summary>
+    public Task StopDatabaseAsync()
+    {
+        if (_postgres is not null)
+        {
+            return _postgres.AllowConnectionsAsync(false);
+        }
+
+        var file = Path.Combine(DataDirectory, "ttp.db");
+        File.Move(file, file + ".stopped");
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Undoes <see cref="StopDatabaseAsync"/>.</summary>
+    public Task StartDatabaseAsync()
+    {
+        if (_postgres is not null)
+        {
+            return _postgres.AllowConnectionsAsync(true);
+        }
+
+        var file = Path.Combine(DataDirectory, "ttp.db");
+        File.Move(file + ".stopped", file);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A plain HTTP client for the management endpoint.</summary>
+    public HttpClient CreateManagementClient()
+    {
+        StartServer();
+        return new HttpClient { BaseAddress = ManagementAddress };
     }
 
     /// <summary>

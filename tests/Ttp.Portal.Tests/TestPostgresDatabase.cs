@@ -55,6 +55,27 @@ internal sealed class TestPostgresDatabase : IDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// Stops the database serving (<paramref name="allowed"/> false: it refuses new connections and its open ones are
+    /// terminated, as in an outage) or lets it serve again; the portal's pool is left as it is.
+    /// </summary>
+    public async Task AllowConnectionsAsync(bool allowed)
+    {
+        await using var connection = new NpgsqlConnection(_admin);
+        await connection.OpenAsync();
+        await using (var alter = new NpgsqlCommand($"ALTER DATABASE {_name} ALLOW_CONNECTIONS {(allowed ? "true" : "false")}", connection))
+        {
+            await alter.ExecuteNonQueryAsync();
+        }
+
+        if (!allowed)
+        {
+            await using var terminate = new NpgsqlCommand(
+                $"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{_name}' AND pid <> pg_backend_pid()", connection);
+            await terminate.ExecuteNonQueryAsync();
+        }
+    }
+
     public void Dispose() => DropAsync().GetAwaiter().GetResult();
 
     // Only this database's pool: other tests' pools stay as they are.

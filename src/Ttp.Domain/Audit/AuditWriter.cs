@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ttp.Domain.Data;
+using Ttp.Domain.Metrics;
 
 namespace Ttp.Domain.Audit;
 
@@ -49,6 +50,7 @@ public sealed class AuditWriter : IAsyncDisposable
     private (TtpDbContext Db, AuditStatements Statements)? _session;
     private long _sessionUsedAt;
     private int _queued;
+    private readonly TtpMetrics? _metrics;
 
     /// <summary>A writer with the audit key in hand (tests, tools); it writes no checkpoints.</summary>
     public AuditWriter(
@@ -77,7 +79,8 @@ public sealed class AuditWriter : IAsyncDisposable
     /// <summary>
     /// A writer that takes the audit key from <paramref name="keyHolder"/> when its first batch commits (the dependency
     /// injection constructor); while the key cannot be loaded, appends fail with <see cref="AuditUnavailableException"/>.
-    /// Each committed batch is handed to <paramref name="anchor"/> for a checkpoint.
+    /// Each committed batch is handed to <paramref name="anchor"/> for a checkpoint; <paramref name="metrics"/>, when
+    /// given, observes the queue's depth and each commit's duration.
     /// </summary>
     public AuditWriter(
         IDbContextFactory<TtpDbContext> factory,
@@ -85,11 +88,23 @@ public sealed class AuditWriter : IAsyncDisposable
         AuditAnchor anchor,
         IOptions<AuditOptions> options,
         TimeProvider timeProvider,
-        ILogger<AuditWriter> logger)
+        ILogger<AuditWriter> logger,
+        TtpMetrics? metrics = null)
         : this(factory, KeySource(keyHolder), anchor, options, timeProvider, logger)
     {
         ArgumentNullException.ThrowIfNull(anchor);
+        _metrics = metrics;
+        metrics?.ObserveAuditQueue(() => QueueDepth);
     }
+
+    /// <summary>Records waiting for a batch (at most <see cref="QueueCapacity"/>).</summary>
+    public int QueueDepth => Math.Max(0, Volatile.Read(ref _queued));
+
+    /// <summary>The most records that may wait for a batch (<see cref="AuditOptions.QueueCapacity"/>).</summary>
+    public int QueueCapacity => _queueCapacity;
+
+    /// <summary>False once the writer's loop has ended (disposed, or stopped by a fault): appends then fail.</summary>
+    public bool IsRunning => !_loop.IsCompleted;
 
     private AuditWriter(
         IDbContextFactory<TtpDbContext> factory,
@@ -253,9 +268,11 @@ public sealed class AuditWriter : IAsyncDisposable
 
             var (db, statements) = _session ??= await OpenSessionAsync().ConfigureAwait(false);
             _sessionUsedAt = _timeProvider.GetTimestamp();
+            var started = _sessionUsedAt;
             await using var transaction = await db.Database.BeginTransactionAsync().ConfigureAwait(false);
             appended = await AuditLedger.AppendAndTellAsync(db, records, key, _timeProvider, CancellationToken.None, statements).ConfigureAwait(false);
             await transaction.CommitAsync().ConfigureAwait(false);
+            _metrics?.AuditCommitted(_timeProvider.GetElapsedTime(started));
         }
         catch (Exception exception)
         {

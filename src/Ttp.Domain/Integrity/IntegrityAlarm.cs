@@ -1,15 +1,17 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Ttp.Domain.Audit;
+using Ttp.Domain.Metrics;
 
 namespace Ttp.Domain.Integrity;
 
 /// <summary>
 /// Raises an integrity failure of a stored record (an access record whose MAC fails, a key envelope that does not open
 /// with its record's attributes): logged at Critical and audited (actor system), once per distinct damaged row and
-/// value in this process, naming the row, never a key. A singleton.
+/// value in this process, naming the row, never a key, and counted
+/// (<c>ttp_integrity_failures_total</c>). A singleton.
 /// </summary>
-public sealed class IntegrityAlarm(AuditWriter audit, ILogger<IntegrityAlarm> logger)
+public sealed class IntegrityAlarm(AuditWriter audit, TtpMetrics metrics, ILogger<IntegrityAlarm> logger)
 {
     /// <summary>The audit action of a rejected access record.</summary>
     public const string RecordRejectedAction = "integrity.record-rejected";
@@ -60,6 +62,7 @@ public sealed class IntegrityAlarm(AuditWriter audit, ILogger<IntegrityAlarm> lo
             return;
         }
 
+        metrics.IntegrityFailure();
         log();
         try
         {

@@ -9,6 +9,7 @@ using Ttp.Domain.Data;
 using Ttp.Domain.IssuerKeys;
 using Ttp.Domain.Keks;
 using Ttp.Domain.KeyStore;
+using Ttp.Domain.Metrics;
 using Ttp.Domain.Tsms;
 using Fields = Ttp.Domain.KeyRequests.ValidatedKeyRequest.Fields;
 
@@ -41,6 +42,8 @@ namespace Ttp.Domain.KeyRequests;
 /// (there is no actor to record) but logged.</para>
 /// <para>The caller's standing is <see cref="CallerStanding"/>, the rule the TLS handshake judges by too. Derivation,
 /// wrapping, check values and the TR-31 header policy are <see cref="KeyDelivery"/>'s.</para>
+/// <para>Every answer is counted and timed in <see cref="TtpMetrics"/> (by TSM and outcome), and so is every refusal
+/// beyond the rate and every stored key that does not open.</para>
 /// </remarks>
 public sealed class KeyRequestService(
     KeyRequestDirectory directory,
@@ -49,6 +52,7 @@ public sealed class KeyRequestService(
     TsmRateLimiter rateLimiter,
     KeyRequestRefusalSummaries refusals,
     IOptions<KeyRequestOptions> options,
+    TtpMetrics metrics,
     TimeProvider time,
     ILogger<KeyRequestService> logger)
 {
@@ -70,6 +74,21 @@ public sealed class KeyRequestService(
         var started = time.GetTimestamp();
         try
         {
+            var result = await AnswerAsync(request, trace, started, cancellationToken);
+            metrics.KeyRequestAnswered(trace.Tsm, null, time.GetElapsedTime(started));
+            return result;
+        }
+        catch (KeyRequestRefusedException refused)
+        {
+            metrics.KeyRequestAnswered(trace.Tsm, refused.Code, time.GetElapsedTime(started));
+            throw;
+        }
+    }
+
+    private async Task<KeyRequestResult> AnswerAsync(KeyRequest request, KeyRequestTrace trace, long started, CancellationToken cancellationToken)
+    {
+        try
+        {
             return await ProcessAsync(request, trace, started, cancellationToken);
         }
         catch (KeyRequestRefusedException)
@@ -82,6 +101,7 @@ public sealed class KeyRequestService(
             {
                 // A stored key that does not open (altered, re-pointed, copied): no key leaves; the record is named.
                 trace.IntegrityFailure = integrity.Message;
+                metrics.IntegrityFailure();
                 KeyRequestLog.IntegrityFailure(logger, trace.RequestId, integrity.Message);
             }
             else
@@ -106,6 +126,14 @@ public sealed class KeyRequestService(
         ArgumentNullException.ThrowIfNull(caller);
         var trace = new KeyRequestTrace(NewRequestId(), caller);
         var started = time.GetTimestamp();
+        var refusal = await RefuseUnreadableAsync(trace, started, message, cancellationToken);
+        metrics.KeyRequestAnswered(trace.Tsm, refusal.Code, time.GetElapsedTime(started));
+        return refusal;
+    }
+
+    private async Task<KeyRequestRefusedException> RefuseUnreadableAsync(KeyRequestTrace trace, long started, string message, CancellationToken cancellationToken)
+    {
+        var caller = trace.Caller;
         try
         {
             var snapshot = await directory.CurrentAsync(cancellationToken);
@@ -283,6 +311,7 @@ public sealed class KeyRequestService(
     {
         KeyRequestLog.RefusedBeyondRate(logger, trace.RequestId, code, tsm);
         refusals.Count(tsm, code);
+        metrics.RateLimited(tsm);
         return new KeyRequestRefusedException(code, message, trace.RequestId);
     }
 

@@ -3,16 +3,18 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using Ttp.Domain.KeyRequests;
+using Ttp.Domain.Metrics;
 
 namespace Ttp.Portal.Soap;
 
 /// <summary>
 /// Decides, in the TLS handshake of the SOAP endpoint, whether a client certificate may connect: within its validity
 /// period, pinned (SHA-256 thumbprint of an accredited TSM's certificate) and, when <c>Ttp:Soap:ClientCaPath</c> is set,
-/// chaining to that CA. A refusal fails the handshake: no HTTP status, nothing processed.
+/// chaining to that CA. A refusal fails the handshake: no HTTP status, nothing processed; it is logged and counted
+/// (<c>ttp_tls_handshake_refusals_total</c>).
 /// </summary>
 internal sealed partial class ClientCertificatePolicy(
-    AccreditedCertificates pins, IOptions<SoapOptions> options, TimeProvider time, ILogger<ClientCertificatePolicy> logger)
+    AccreditedCertificates pins, IOptions<SoapOptions> options, TtpMetrics metrics, TimeProvider time, ILogger<ClientCertificatePolicy> logger)
 {
     private readonly Lazy<X509Certificate2Collection?> _roots = new(() =>
         string.IsNullOrWhiteSpace(options.Value.ClientCaPath) ? null : LoadRoots(options.Value.ClientCaPath));
@@ -24,14 +26,12 @@ internal sealed partial class ClientCertificatePolicy(
         var now = time.GetUtcNow().UtcDateTime;
         if (now < certificate.NotBefore.ToUniversalTime() || now > certificate.NotAfter.ToUniversalTime())
         {
-            LogRefused(logger, thumbprint, "outside its validity period");
-            return false;
+            return Refuse(thumbprint, "outside its validity period");
         }
 
         if (!pins.StandingOf(thumbprint, certificate.NotAfter.ToUniversalTime()).IsPinned)
         {
-            LogRefused(logger, thumbprint, "not pinned to an accredited TSM");
-            return false;
+            return Refuse(thumbprint, "not pinned to an accredited TSM");
         }
 
         var roots = _roots.Value;
@@ -49,11 +49,17 @@ internal sealed partial class ClientCertificatePolicy(
         custom.ChainPolicy.VerificationTime = now;
         if (!custom.Build(certificate))
         {
-            LogRefused(logger, thumbprint, "does not chain to Ttp:Soap:ClientCaPath");
-            return false;
+            return Refuse(thumbprint, "does not chain to Ttp:Soap:ClientCaPath");
         }
 
         return true;
+    }
+
+    private bool Refuse(string thumbprint, string reason)
+    {
+        LogRefused(logger, thumbprint, reason);
+        metrics.TlsHandshakeRefused();
+        return false;
     }
 
     private static X509Certificate2Collection LoadRoots(string path)
