@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using Ttp.Crypto.GlobalPlatform;
 using Ttp.Domain.IssuerKeys;
 using Ttp.Domain.Keks;
+using Ttp.Portal.Tests.Management;
 
 namespace Ttp.Portal.Tests.Soap;
 
@@ -108,11 +109,13 @@ public sealed partial class TsmKitPythonSampleTests
     }
 
     [Fact]
-    public async Task GetKeysPy_UnregisteredCertificate_RefusedInHandshakeAndLogged()
+    public async Task GetKeysPy_UnregisteredCertificate_RefusedInHandshakeLoggedAndCounted()
     {
         await using var kit = await Installation.StartAsync();
         using var stranger = TestClientCertificates.Create("stranger");
         var (certificateFile, keyFile) = kit.WriteCertificate("stranger", stranger);
+        using var management = kit.Host.CreateManagementClient();
+        var before = await PrometheusText.ScrapeAsync(management);
 
         var run = await kit.RunAsync(Scp02Kdd, SoapWire.Scp02Template, "A0000001", kekIndex: 1, certificate: (certificateFile, keyFile));
 
@@ -122,6 +125,8 @@ public sealed partial class TsmKitPythonSampleTests
         // What the operator sees (docs/tsm/README.md, "Troubleshooting handshake refusals"): the thumbprint and the reason.
         var thumbprint = Convert.ToHexString(stranger.GetCertHash(HashAlgorithmName.SHA256));
         Assert.Contains(kit.Host.Log.Lines, line => line.Message == $"Client certificate {thumbprint} refused: not pinned to an accredited TSM");
+        var after = await PrometheusText.ScrapeAsync(management);
+        Assert.True(after.Sum("ttp_tls_handshake_refusals_total") > before.Sum("ttp_tls_handshake_refusals_total"), after.Text);
     }
 
     [Fact]
