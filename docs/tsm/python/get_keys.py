@@ -2,7 +2,8 @@
 """Get one card's static keys from the TTP with WSGetDiversifiedKeys, unwrap them and check them.
 
 A sample TSM client for the TTP key server's onboarding kit (docs/tsm/README.md). It uses the standard library, zeep
-(SOAP) and cryptography only (Debian: python3-zeep, python3-cryptography):
+(SOAP; with requests, on which zeep is built, for its HTTP session) and cryptography only (Debian: python3-zeep,
+python3-cryptography):
 
   1. loads the WSDL from the kit's file (docs/tsm/KeyDistribution.wsdl), not from the network;
   2. calls WSGetDiversifiedKeys at --endpoint over mutual TLS (--client-cert/--client-key, trusting only --ca);
