@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using Ttp.Cli.Tests.Infrastructure;
+using Ttp.Tests.Shared;
 
 namespace Ttp.Cli.Tests;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Ttp.Cli.Tests.Infrastructure;
+using Ttp.Tests.Shared;
 
 namespace Ttp.Cli.Tests;
 

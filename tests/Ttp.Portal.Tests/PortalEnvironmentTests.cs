@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Ttp.Tests.Shared;
 
 namespace Ttp.Portal.Tests;
 
@@ -12,7 +13,7 @@ public sealed class PortalEnvironmentTests
     [Fact]
     public void LaunchSettings_DefaultProfile_RunsProductionAndDevelopmentOnlyByName()
     {
-        var path = Path.Combine(RepositoryRoot(), "src", "Ttp.Portal", "Properties", "launchSettings.json");
+        var path = Path.Combine(Repository.Root, "src", "Ttp.Portal", "Properties", "launchSettings.json");
         using var settings = JsonDocument.Parse(File.ReadAllText(path));
 
         var profiles = settings.RootElement.GetProperty("profiles").EnumerateObject().ToList();
@@ -25,7 +26,7 @@ public sealed class PortalEnvironmentTests
     [Fact]
     public void Readme_RunCommand_IsTheDefaultProfileAndNamesHowToGetDevelopment()
     {
-        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
 
         Assert.Contains("dotnet run --project src/Ttp.Portal ", readme, StringComparison.Ordinal);
         Assert.DoesNotContain("dotnet run --project src/Ttp.Portal --launch-profile Ttp.Portal", readme, StringComparison.Ordinal);
@@ -37,14 +38,4 @@ public sealed class PortalEnvironmentTests
             ? value.GetString()
             : null;
 
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Portal.sln not found above the test binaries.");
-    }
 }

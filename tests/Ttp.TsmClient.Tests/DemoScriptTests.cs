@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ttp.Tests.Shared;
 
 namespace Ttp.TsmClient.Tests;
 
@@ -12,8 +13,8 @@ public sealed class DemoScriptTests
     [Fact]
     public async Task Demo_Unattended_RotatesBothCardsAndExitsZero()
     {
-        var root = RepositoryRoot();
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+        var root = Repository.Root;
+        var configuration = Repository.Configuration;
         var start = new ProcessStartInfo("bash", [Path.Combine(root, "scripts", "demo.sh")])
         {
             RedirectStandardOutput = true,
@@ -43,16 +44,4 @@ public sealed class DemoScriptTests
         Assert.Contains("\"is_valid\":true", text, StringComparison.Ordinal);
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Portal.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Portal.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Ttp.Domain.Audit;
 using Ttp.Domain.Data;
+using Ttp.Tests.Shared;
 
 namespace Ttp.Domain.Tests.Audit;
 
@@ -97,7 +98,7 @@ public sealed class AuditCheckpointFormatTests
         {
             var lines = await AuditExportVerifierTests.ExportAsync(env);
             await File.WriteAllTextAsync(Path.Combine(folder, "key.pem"), (await env.Services.GetRequiredService<AuditTrailVerifier>().PublicKeyAsync()).Pem);
-            var script = Path.Combine(RepositoryRoot(), "scripts", "verify-audit-export.py");
+            var script = Path.Combine(Repository.Root, "scripts", "verify-audit-export.py");
 
             await File.WriteAllLinesAsync(Path.Combine(folder, "export.jsonl"), lines);
             var intact = await RunAsync("/usr/bin/python3", folder, script, "export.jsonl", "key.pem");
@@ -119,17 +120,6 @@ public sealed class AuditCheckpointFormatTests
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Portal.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Portal.sln not found above the test binaries.");
     }
 
     internal static async Task<(int Exit, string Output, string Error)> RunAsync(string program, string folder, params string[] args)

@@ -5,6 +5,7 @@ using Ttp.Domain.Audit;
 using Ttp.Domain.Data;
 using Ttp.Domain.Tests.Infrastructure;
 using Ttp.Domain.Tests.KeyRequests;
+using Ttp.Tests.Shared;
 
 namespace Ttp.Domain.Tests.Audit;
 
@@ -137,7 +138,7 @@ public sealed class AuditSelectionExportTests
             await ExportAsync(env, output, AuditExportFormat.JsonLines, new KeyRequestFilter(Tsm: "globex"));
             await File.WriteAllTextAsync(Path.Combine(folder, "export.jsonl"), output.ToString());
             await File.WriteAllTextAsync(Path.Combine(folder, "key.pem"), (await env.Services.GetRequiredService<AuditTrailVerifier>().PublicKeyAsync()).Pem);
-            var script = Path.Combine(AuditCheckpointFormatTests.RepositoryRoot(), "scripts", "verify-audit-export.py");
+            var script = Path.Combine(Repository.Root, "scripts", "verify-audit-export.py");
 
             var result = await AuditCheckpointFormatTests.RunAsync("/usr/bin/python3", folder, script, "export.jsonl", "key.pem");
 

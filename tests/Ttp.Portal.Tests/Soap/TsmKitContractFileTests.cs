@@ -5,6 +5,8 @@ using System.Xml;
 using System.Xml.Linq;
 using System.Xml.Schema;
 
+using Ttp.Tests.Shared;
+
 namespace Ttp.Portal.Tests.Soap;
 
 /// <summary>
@@ -162,7 +164,7 @@ public sealed partial class TsmKitContractFileTests
 
     private static void CompareOrWrite(string fileName, string live)
     {
-        var path = Path.Combine(RepositoryRoot.Find(), "docs", "tsm", fileName);
+        var path = Path.Combine(Repository.Root, "docs", "tsm", fileName);
         if (Environment.GetEnvironmentVariable(WriteVariable) == "1")
         {
             File.WriteAllText(path, live);

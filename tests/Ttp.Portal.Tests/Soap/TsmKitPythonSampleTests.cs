@@ -7,6 +7,8 @@ using Ttp.Crypto.GlobalPlatform;
 using Ttp.Domain.IssuerKeys;
 using Ttp.Domain.Keks;
 
+using Ttp.Tests.Shared;
+
 namespace Ttp.Portal.Tests.Soap;
 
 /// <summary>
@@ -198,7 +200,7 @@ public sealed partial class TsmKitPythonSampleTests
             string kdd, string e0, string iin, int kekIndex, string? kvn = null, string? kekFile = null,
             (string Certificate, string Key)? certificate = null, string[]? extra = null, string? ca = null)
         {
-            var root = RepositoryRoot.Find();
+            var root = Repository.Root;
             var (certificateFile, keyFile) = certificate ?? _certificateFiles;
             var start = new ProcessStartInfo(Python)
             {

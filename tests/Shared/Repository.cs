@@ -1,4 +1,5 @@
-namespace Ttp.Cli.Tests.Infrastructure;
+// Linked into the test projects that run the repository's scripts or read its files (one copy of the search for Portal.sln).
+namespace Ttp.Tests.Shared;
 
 /// <summary>The repository the tests run in (the folder holding Portal.sln), for tests that run its scripts or read its files.</summary>
 internal static class Repository
