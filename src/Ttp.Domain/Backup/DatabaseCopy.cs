@@ -140,7 +140,7 @@ internal static class DatabaseCopy
 
         await using var migration = connection.CreateCommand();
         migration.Transaction = transaction;
-        migration.CommandText = "SELECT \"MigrationId\" FROM \"__EFMigrationsHistory\" ORDER BY \"MigrationId\" DESC LIMIT 1";
+        migration.CommandText = "SELECT migration_id FROM \"__EFMigrationsHistory\" ORDER BY migration_id DESC LIMIT 1";
         var last = await migration.ExecuteScalarAsync(cancellationToken) as string;
 
         await using var record = connection.CreateCommand();
