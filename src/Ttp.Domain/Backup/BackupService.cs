@@ -31,6 +31,9 @@ public sealed class BackupService(
     /// <summary>The action of the audit record of a backup.</summary>
     public const string BackedUpAction = "installation.backed-up";
 
+    /// <summary>The action of the audit record of a backup that was recorded but could not be completed.</summary>
+    public const string BackupFailedAction = "installation.backup-failed";
+
     /// <summary>The product version written into manifests: the domain assembly's informational version.</summary>
     public static string ProductVersion { get; } =
         typeof(BackupService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
@@ -58,6 +61,15 @@ public sealed class BackupService(
             var manifest = await CopyAsync(partial, provider, lmkId, cancellationToken);
             Directory.Move(partial, target);
             return manifest;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Directory.Delete(partial, recursive: true);
+            // The trail already says a backup was started: it also says that this one was not completed.
+            await audited.RunAsync<int>(
+                _ => Task.FromResult((0, AuditRecord.StaffAction(BackupFailedAction, actor, "installation", new { Directory = target, Problem = e.Message }, "error"))),
+                CancellationToken.None);
+            throw;
         }
         catch
         {

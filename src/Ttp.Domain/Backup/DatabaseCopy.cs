@@ -108,6 +108,19 @@ internal static class DatabaseCopy
         }
     }
 
+    /// <summary>Where the configured (just restored) database's audit chain ends.</summary>
+    public static async Task<DatabaseState> ReadStateAsync(DatabaseProvider provider, string connectionString, string? sqliteFile, CancellationToken cancellationToken)
+    {
+        DbConnection connection = provider == DatabaseProvider.Sqlite
+            ? new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = sqliteFile, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString())
+            : new NpgsqlConnection(connectionString);
+        await using (connection)
+        {
+            await connection.OpenAsync(cancellationToken);
+            return await ReadStateAsync(connection, null, cancellationToken);
+        }
+    }
+
     /// <summary>Where the database is, for messages: the SQLite file, or host, port and database (never the password).</summary>
     public static string Describe(DatabaseProvider provider, string connectionString, string? sqliteFile)
     {

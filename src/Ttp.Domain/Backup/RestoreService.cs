@@ -104,6 +104,14 @@ public sealed class RestoreService(
             throw;
         }
 
+        var restored = await DatabaseCopy.ReadStateAsync(provider, connectionString, sqliteFile, cancellationToken);
+        if (restored.LastSequence != manifest.Audit.LastSequence || !string.Equals(restored.HeadHash, manifest.Audit.HeadHash, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new IntegrityException(
+                $"the restored database's audit chain ends at record {restored.LastSequence}, the manifest says {manifest.Audit.LastSequence} " +
+                "(or another head hash): the backup's database is not the one its manifest describes; wipe this installation and use another backup");
+        }
+
         await DomainInitializer.InitializeAsync(services, cancellationToken);
         var verification = await services.GetRequiredService<AuditTrailVerifier>().VerifyAsync(cancellationToken);
         verification.ThrowIfBroken();
