@@ -68,6 +68,11 @@ public sealed class RestoreService(
 
         var connectionString = DomainServiceCollectionExtensions.ConnectionString(configuration, provider, data.Value);
         var sqliteFile = provider == DatabaseProvider.Sqlite ? DataFiles.SqliteFile(connectionString) : null;
+        if (provider == DatabaseProvider.Sqlite && sqliteFile is null)
+        {
+            throw new DomainInputException("ConnectionStrings:Ttp: restore needs a SQLite database file, not an in-memory or URI database");
+        }
+
         var anchorsFile = Path.Combine(auditOptions.Value.FullAnchorsDirectory(data.Value), AuditCheckpointFile.FileName);
         await RefuseIfNotEmptyAsync(provider, connectionString, sqliteFile, anchorsFile, cancellationToken);
         CheckLmk(manifest.LmkId);

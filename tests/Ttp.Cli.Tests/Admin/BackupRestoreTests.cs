@@ -40,6 +40,9 @@ public sealed class BackupRestoreTests
         var caller = await BuildInstallationAsync(env);
         Assert.Equal(EncKcv, await RequestEncCheckValueAsync(env, caller));
         var backup = Path.Combine(env.Folder, "backup");
+        // The portal's data-protection keys (each sealed under the LMK; here any XML file stands for one).
+        var keys = Directory.CreateDirectory(Path.Combine(env.Folder, "data", "dataprotection-keys")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(keys, "key-test.xml"), "<key id=\"test\" />");
 
         var backedUp = await env.OkAsync("backup", "--out", backup);
 
@@ -49,6 +52,8 @@ public sealed class BackupRestoreTests
         Assert.Contains("anchors/checkpoints.jsonl", files);
         Assert.Contains("manifest.json", files);
         Assert.Contains("markers/key-state-macs.done", files);
+        Assert.Contains("dataprotection-keys/key-test.xml", files);
+        Assert.All(files, f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(backup, f))));
         Assert.DoesNotContain(files, f => Path.GetFileName(f).StartsWith("lmk", StringComparison.Ordinal));
         Assert.DoesNotContain(files, f => f.Contains("tls", StringComparison.Ordinal));
         var lmkBytes = await File.ReadAllBytesAsync(LmkFile(env));
@@ -70,16 +75,58 @@ public sealed class BackupRestoreTests
         }
 
         await WipeAsync(env);
+        Directory.Delete(keys, recursive: true);
 
         var restored = await env.OkAsync("restore", "--from", backup);
 
         Assert.Equal(backedUp.Field("lmk_id"), restored.Field("lmk_id"));
         Assert.True((await env.OkAsync("audit", "verify")).Json.GetProperty("is_valid").GetBoolean());
         Assert.Equal(EncKcv, await RequestEncCheckValueAsync(env, caller));
+        Assert.Equal("<key id=\"test\" />", await File.ReadAllTextAsync(Path.Combine(keys, "key-test.xml")));
         Assert.Equal(1, await CountAsync(env, "SELECT COUNT(*) FROM audit_events WHERE action = 'installation.backed-up'"));
         Assert.Equal(1, await CountAsync(env, "SELECT COUNT(*) FROM audit_events WHERE action = 'installation.restored'"));
         Assert.Equal(2, await CountAsync(env, "SELECT COUNT(*) FROM audit_events WHERE action = 'key-request' AND outcome = 'ok'"));
         Assert.True((await env.OkAsync("audit", "verify")).Json.GetProperty("is_valid").GetBoolean());
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Backup_WhileKeyRequestsAreAnswered_RestoresAVerifiableTrail(DatabaseProvider provider)
+    {
+        await using var env = await CliEnvironment.CreateAsync(provider);
+        var caller = await BuildInstallationAsync(env);
+        var backup = Path.Combine(env.Folder, "backup");
+        var services = CliServices.Build(env.ConfigFile);
+        var keyRequests = services.GetRequiredService<KeyRequestService>();
+        using var stop = new CancellationTokenSource();
+
+        // Another process's key requests (a portal) keep appending and checkpointing while the copy is taken.
+        var answered = 0;
+        var load = Task.Run(async () =>
+        {
+            for (var i = 0; i < 2000 && !stop.IsCancellationRequested; i++)
+            {
+                await keyRequests.GetDiversifiedKeysAsync(new KeyRequest(null, Kdd, E0Kvn1, null, "000001", null, 1, 1), caller);
+                Interlocked.Increment(ref answered);
+                await Task.Delay(25); // within the TSM's default rate (50 a second)
+            }
+        });
+        while (Volatile.Read(ref answered) < 5)
+        {
+            await Task.Delay(10);
+        }
+
+        var backedUp = await env.OkAsync("backup", "--out", backup);
+        await stop.CancelAsync();
+        await load;
+        await services.DisposeAsync();
+
+        Assert.True(answered >= 5);
+        await WipeAsync(env);
+        var restored = await env.OkAsync("restore", "--from", backup);
+        Assert.Equal(backedUp.Json.GetProperty("audit").GetProperty("last_sequence").GetInt64(), restored.Json.GetProperty("backup_last_sequence").GetInt64());
+        Assert.True((await env.OkAsync("audit", "verify")).Json.GetProperty("is_valid").GetBoolean());
+        Assert.Equal(EncKcv, await RequestEncCheckValueAsync(env, caller));
     }
 
     [Theory]
