@@ -22,7 +22,7 @@ internal static class BackupCommand
             output.WriteJson(new
             {
                 Directory = Path.GetFullPath(directory),
-                manifest.Provider,
+                Provider = manifest.Provider.ToString(),
                 manifest.CreatedAt,
                 manifest.LmkId,
                 manifest.Audit,

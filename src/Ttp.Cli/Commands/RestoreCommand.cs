@@ -21,7 +21,15 @@ internal static class RestoreCommand
         command.SetServiceAction(async (parse, services, cancellationToken) =>
         {
             var result = await services.GetRequiredService<RestoreService>().RestoreAsync(parse.GetRequiredValue(from), CliServices.CurrentActor, cancellationToken);
-            output.WriteJson(result);
+            output.WriteJson(new
+            {
+                Provider = result.Provider.ToString(),
+                result.BackupCreatedAt,
+                result.LmkId,
+                result.BackupLastSequence,
+                result.RecordsVerified,
+                result.CheckpointsVerified,
+            });
             return ExitCodes.Success;
         }, initialize: false);
         return command;
