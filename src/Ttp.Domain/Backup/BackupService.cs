@@ -65,11 +65,25 @@ public sealed class BackupService(
         catch (Exception e) when (e is not OperationCanceledException)
         {
             Directory.Delete(partial, recursive: true);
-            // The trail already says a backup was started: it also says that this one was not completed.
-            await audited.RunAsync<int>(
-                _ => Task.FromResult((0, AuditRecord.StaffAction(BackupFailedAction, actor, "installation", new { Directory = target, Problem = e.Message }, "error"))),
-                CancellationToken.None);
-            throw;
+            // The trail already says a backup was started: it also says that this one was not completed. The copy's
+            // own failure is the one reported, whether or not this record can be written.
+            try
+            {
+                await audited.RunAsync<int>(
+                    _ => Task.FromResult((0, AuditRecord.StaffAction(BackupFailedAction, actor, "installation", new { Directory = target, Problem = e.Message }, "error"))),
+                    CancellationToken.None);
+            }
+            catch (Exception recordFailure) when (recordFailure is DomainException or InvalidOperationException or IOException or System.Data.Common.DbException)
+            {
+                throw new BackupOperationException($"backup failed: {e.Message}; {target} was not written, and its failure could not be recorded: {recordFailure.Message}");
+            }
+
+            if (e is DomainException)
+            {
+                throw;
+            }
+
+            throw new BackupOperationException($"backup failed: {e.Message}; {target} was not written");
         }
         catch
         {

@@ -99,13 +99,14 @@ public sealed class RestoreService(
                 File.Move(staged, final, overwrite: true);
             }
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            DeleteStaged(moves);
+            throw new BackupOperationException($"restore failed: {e.Message}; the staged files were removed (pg_restore runs in one transaction); if the installation is no longer empty, wipe it and run the restore again");
+        }
         catch
         {
-            foreach (var (staged, _) in moves)
-            {
-                File.Delete(staged);
-            }
-
+            DeleteStaged(moves);
             throw;
         }
 
@@ -217,17 +218,26 @@ public sealed class RestoreService(
                 }
             }
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            DeleteStaged(moves);
+            throw new BackupOperationException($"restore failed: {e.Message}; nothing was moved into place");
+        }
         catch
         {
-            foreach (var (staged, _) in moves)
-            {
-                File.Delete(staged);
-            }
-
+            DeleteStaged(moves);
             throw;
         }
 
         return moves;
+    }
+
+    private static void DeleteStaged(List<(string Staged, string Final)> moves)
+    {
+        foreach (var (staged, _) in moves)
+        {
+            File.Delete(staged);
+        }
     }
 
     // The installation's SQLite files run in WAL mode (DataFiles.CreateDatabaseFile); a VACUUM INTO copy may not.

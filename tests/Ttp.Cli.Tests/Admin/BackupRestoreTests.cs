@@ -209,6 +209,25 @@ public sealed class BackupRestoreTests
         Assert.Equal(0, await CountAsync(env, "SELECT COUNT(*) FROM audit_events WHERE action = 'installation.backed-up'"));
     }
 
+    [Fact]
+    public async Task Backup_CopyFails_FolderRemovedAndFailureAudited()
+    {
+        await using var env = await CliEnvironment.CreateAsync(DatabaseProvider.Sqlite);
+        await env.OkAsync("init");
+        var keys = Directory.CreateDirectory(Path.Combine(env.Folder, "data", "dataprotection-keys")).FullName;
+        File.CreateSymbolicLink(Path.Combine(keys, "key-gone.xml"), Path.Combine(env.Folder, "no-such-file"));
+        var backup = Path.Combine(env.Folder, "backup");
+
+        var failed = await env.RunAsync("backup", "--out", backup);
+
+        failed.AssertFailure(1, "key-gone.xml");
+        Assert.False(Directory.Exists(backup));
+        Assert.False(Directory.Exists(backup + ".partial"));
+        Assert.Equal(1, await CountAsync(env, "SELECT COUNT(*) FROM audit_events WHERE action = 'installation.backed-up'"));
+        Assert.Equal(1, await CountAsync(env, "SELECT COUNT(*) FROM audit_events WHERE action = 'installation.backup-failed' AND outcome = 'error'"));
+        Assert.True((await env.OkAsync("audit", "verify")).Json.GetProperty("is_valid").GetBoolean());
+    }
+
     // An Operator, a TSM approved by them with issuer 000001, its TDES KEK 1 and issuer key set 000001/1, all by ttpctl.
     private static async Task<KeyRequestCaller> BuildInstallationAsync(CliEnvironment env)
     {
