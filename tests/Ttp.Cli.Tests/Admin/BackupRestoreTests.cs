@@ -228,6 +228,45 @@ public sealed class BackupRestoreTests
         Assert.True((await env.OkAsync("audit", "verify")).Json.GetProperty("is_valid").GetBoolean());
     }
 
+    [Fact]
+    public async Task Restore_BackupOfAnEarlierSchema_AppliesLaterMigrationsAndVerifies()
+    {
+        await using var env = await CliEnvironment.CreateAsync(DatabaseProvider.Sqlite);
+        var lmkId = (await env.OkAsync("init")).Field("lmk", "id");
+        await WipeAsync(env);
+
+        // A backup of an installation one migration behind (its database as the earlier release left it, no records yet).
+        const string earlier = "20261206204145_AuditVerifications";
+        await using var old = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, earlier);
+        SqliteConnection.ClearAllPools();
+        var backup = Directory.CreateDirectory(Path.Combine(env.Folder, "backup")).FullName;
+        File.Copy(old.SqlitePath!, Path.Combine(backup, "ttp.db"));
+        Directory.CreateDirectory(Path.Combine(backup, "anchors"));
+        await File.WriteAllTextAsync(Path.Combine(backup, "anchors", "checkpoints.jsonl"), string.Empty);
+        var manifest = new Ttp.Domain.Backup.BackupManifest
+        {
+            Format = Ttp.Domain.Backup.BackupManifest.CurrentFormat,
+            ProductVersion = "earlier",
+            Provider = DatabaseProvider.Sqlite,
+            CreatedAt = DateTimeOffset.UtcNow,
+            LmkId = lmkId,
+            Migration = earlier,
+            Audit = new Ttp.Domain.Backup.BackupAuditSummary(0, new string('0', 64), 0, null, null, null),
+            Files =
+            [
+                await Ttp.Domain.Backup.BackupManifest.DescribeAsync(backup, "ttp.db", CancellationToken.None),
+                await Ttp.Domain.Backup.BackupManifest.DescribeAsync(backup, "anchors/checkpoints.jsonl", CancellationToken.None),
+            ],
+        };
+        await manifest.WriteAsync(backup, CancellationToken.None);
+
+        await env.OkAsync("restore", "--from", backup);
+
+        Assert.True(await CountAsync(env, "SELECT COUNT(*) FROM \"__EFMigrationsHistory\" WHERE migration_id > '" + earlier + "'") > 0);
+        Assert.Equal(1, await CountAsync(env, "SELECT COUNT(*) FROM audit_events WHERE action = 'installation.restored'"));
+        Assert.True((await env.OkAsync("audit", "verify")).Json.GetProperty("is_valid").GetBoolean());
+    }
+
     // An Operator, a TSM approved by them with issuer 000001, its TDES KEK 1 and issuer key set 000001/1, all by ttpctl.
     private static async Task<KeyRequestCaller> BuildInstallationAsync(CliEnvironment env)
     {
