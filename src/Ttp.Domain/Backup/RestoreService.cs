@@ -77,12 +77,13 @@ public sealed class RestoreService(
         await RefuseIfNotEmptyAsync(provider, connectionString, sqliteFile, anchorsFile, cancellationToken);
         CheckLmk(manifest.LmkId);
 
-        var moves = Stage(source, manifest, anchorsFile, sqliteFile);
+        var moves = await StageAsync(source, manifest, anchorsFile, sqliteFile, cancellationToken);
+        var dump = Path.Combine(data.Value.FullDataDirectory, BackupFiles.PostgresDump);
         try
         {
             if (provider == DatabaseProvider.Postgres)
             {
-                await PostgresTools.RestoreAsync(connectionString, Path.Combine(source, databaseFile), cancellationToken);
+                await PostgresTools.RestoreAsync(connectionString, dump + Staging, cancellationToken);
             }
 
             if (sqliteFile is not null)
@@ -96,7 +97,14 @@ public sealed class RestoreService(
 
             foreach (var (staged, final) in moves)
             {
-                File.Move(staged, final, overwrite: true);
+                if (final == dump)
+                {
+                    File.Delete(staged);
+                }
+                else
+                {
+                    File.Move(staged, final, overwrite: true);
+                }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
@@ -177,8 +185,11 @@ public sealed class RestoreService(
         }
     }
 
-    // Writes each file beside its place (NAME.restoring), to be moved in once the database is restored.
-    private List<(string Staged, string Final)> Stage(string source, BackupManifest manifest, string anchorsFile, string? sqliteFile)
+    // Writes each file beside its place (NAME.restoring) and checks the copy against the manifest (what is restored is
+    // what was verified, whatever happens to the backup folder meanwhile); moved in once the database is restored. The
+    // PostgreSQL dump is staged in the data directory for pg_restore and removed afterwards.
+    private async Task<List<(string Staged, string Final)>> StageAsync(
+        string source, BackupManifest manifest, string anchorsFile, string? sqliteFile, CancellationToken cancellationToken)
     {
         var moves = new List<(string, string)>();
         var dataDirectory = BackupFiles.CreatePrivateDirectory(data.Value.FullDataDirectory);
@@ -190,7 +201,7 @@ public sealed class RestoreService(
                 string? final = parts switch
                 {
                     [BackupFiles.SqliteDatabase] => sqliteFile,
-                    [BackupFiles.PostgresDump] => null,
+                    [BackupFiles.PostgresDump] => Path.Combine(dataDirectory, BackupFiles.PostgresDump),
                     [BackupFiles.Anchors, AuditCheckpointFile.FileName] => anchorsFile,
                     [BackupFiles.Markers, var name] when BackupFiles.MarkerNames.Contains(name) => Path.Combine(dataDirectory, name),
                     [BackupFiles.DataProtectionKeys, var name] when !BackupFiles.IsLmkFileName(name) =>
@@ -212,6 +223,12 @@ public sealed class RestoreService(
                 }
 
                 moves.Add((staged, final));
+                var copied = await BackupManifest.DescribeAsync(Path.GetDirectoryName(staged)!, Path.GetFileName(staged), cancellationToken);
+                if (copied.Length != file.Length || !string.Equals(copied.Sha256, file.Sha256, StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new IntegrityException($"backup {source}: {file.Path} changed while it was restored; nothing was restored");
+                }
+
                 if (final == sqliteFile)
                 {
                     UseWal(staged);
