@@ -42,6 +42,8 @@ internal static class TtpCli
             CeremonyCommand.Create(output),
             AuditCommand.Create(output, stdout),
             LmkCommand.Create(output),
+            BackupCommand.Create(output),
+            RestoreCommand.Create(output),
         };
         root.Options.Add(AdminCommands.Config);
 

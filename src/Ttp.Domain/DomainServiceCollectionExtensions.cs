@@ -108,6 +108,10 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<TsmRateLimiter>();
         services.AddSingleton<KeyRequestRefusalSummaries>();
         services.AddSingleton<KeyRequestService>();
+
+        // Backup and restore (ttpctl backup / restore); the restore resolves the LMK only after its own checks.
+        services.AddSingleton<Backup.BackupService>();
+        services.AddScoped<Backup.RestoreService>();
         return services;
     }
 
