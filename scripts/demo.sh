@@ -38,22 +38,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-portal_port=$(free_port)
-soap_port=$(free_port)
-while [[ "$soap_port" == "$portal_port" ]]; do soap_port=$(free_port); done
-management_port=$(free_port)
-while [[ "$management_port" == "$portal_port" || "$management_port" == "$soap_port" ]]; do management_port=$(free_port); done
-soap_url="https://127.0.0.1:$soap_port/soap/v1/KeyDistribution.svc"
-
 # One installation for the portal and ttpctl: everything through the environment, in the temp directory.
-export Ttp__DataDirectory="$work/data"
-export ConnectionStrings__Ttp="Data Source=$work/data/ttp.db"
-export Kestrel__Endpoints__Portal__Url="https://127.0.0.1:$portal_port"
-export Kestrel__Endpoints__Soap__Url="https://127.0.0.1:$soap_port"
-export Kestrel__Endpoints__Management__Url="http://127.0.0.1:$management_port"
-export Logging__LogLevel__Default=Warning
-mkdir -m 700 -p "$work/data" "$work/cards"
+source "$root/scripts/lib/throwaway-installation.sh"
+throwaway_installation "$work"
+soap_url="https://127.0.0.1:$soap_port/soap/v1/KeyDistribution.svc"
+mkdir -m 700 -p "$work/cards"
 cd "$work"
 
 ttpctl() {

@@ -42,24 +42,12 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-portal_port=$(free_port)
-soap_port=$(free_port)
-while [[ "$soap_port" == "$portal_port" ]]; do soap_port=$(free_port); done
-management_port=$(free_port)
-while [[ "$management_port" == "$portal_port" || "$management_port" == "$soap_port" ]]; do management_port=$(free_port); done
-
 # The installation: everything through the environment (the portal and ttpctl read appsettings.json, then these).
-export Ttp__DataDirectory="$work/data"
-export ConnectionStrings__Ttp="Data Source=$work/data/ttp.db"
-export Kestrel__Endpoints__Portal__Url="https://127.0.0.1:$portal_port"
-export Kestrel__Endpoints__Soap__Url="https://127.0.0.1:$soap_port"
-export Kestrel__Endpoints__Management__Url="http://127.0.0.1:$management_port"
+source "$root/scripts/lib/throwaway-installation.sh"
+throwaway_installation "$work"
 export Ttp__Soap__RateLimit__PermitsPerSecond=1000000
 export Ttp__Soap__RateLimit__Burst=1000000
 export Ttp__Soap__EnableBaselineEndpoint=true
-export Logging__LogLevel__Default=Warning
-mkdir -m 700 -p "$work/data"
 cd "$work"
 
 ttpctl() { dotnet "$ttpctl_dll" "$@" >>"$work/ttpctl.log" || { echo "load.sh: ttpctl $1 $2 failed (exit $?); see below" >&2; tail -5 "$work/ttpctl.log" >&2; exit 1; }; }
