@@ -54,7 +54,6 @@ public sealed partial class JsonConsoleLogTests
         Assert.Equal(3, served.Keys.Count);
         Assert.True(refused.IsFault, refused.Body);
         Assert.Equal("ScopeDenied", refused.FaultCode);
-        File.WriteAllText("/tmp/portal-json-console.log", console.ToString()); // TEMP
         var lines = console.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.NotEmpty(lines);
         var entries = lines.Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
