@@ -22,7 +22,7 @@ internal static class TtpCli
     /// <summary>Runs one command.</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="stdout">The JSON result.</param>
-    /// <param name="stderr">One line for an error.</param>
+    /// <param name="stderr">The error (one line, the last), the log (Warning and up by default) and the progress of long commands.</param>
     /// <param name="stdin">Standard input (passwords, key components).</param>
     /// <param name="terminal">The terminal when standard input is one, for prompts without echo; else null.</param>
     /// <param name="logs">Receives the run's log lines too, from Trace up (tests).</param>
