@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Ttp.Cli.Logging;
 using Ttp.Domain;
 
 namespace Ttp.Cli;
@@ -16,7 +17,7 @@ internal static class CliServices
 
     /// <summary>
     /// A provider that receives every log line (from trace up) of the runs in the current asynchronous flow: tests read
-    /// what a run logs. Null in the real process, where ttpctl writes no log (stdout is JSON, stderr one error line).
+    /// what a run logs. Null in the real process, whose log is on standard error (<see cref="StderrLoggerProvider"/>).
     /// </summary>
     public static ILoggerProvider? Logs
     {
@@ -24,10 +25,20 @@ internal static class CliServices
         set => CapturedLogs.Value = value;
     }
 
+    private static readonly AsyncLocal<CliStderr?> CurrentStderr = new();
+
+    /// <summary>The run's standard error, for its log and progress (set by <see cref="TtpCli.RunAsync(string[], TextWriter, TextWriter, TextReader, ISecretTerminal?, ILoggerProvider?, bool)"/>).</summary>
+    public static CliStderr? Stderr
+    {
+        get => CurrentStderr.Value;
+        set => CurrentStderr.Value = value;
+    }
+
     /// <summary>The environment variable that names a configuration file when <c>--config</c> is not given.</summary>
     public const string ConfigVariable = "TTP_CONFIG";
 
-    public static ServiceProvider Build(string? configFile)
+    /// <summary>The services of one run; its log on standard error from Information up with <paramref name="verbose"/>.</summary>
+    public static ServiceProvider Build(string? configFile, bool verbose = false)
     {
         configFile ??= Environment.GetEnvironmentVariable(ConfigVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
         var builder = new ConfigurationBuilder()
@@ -50,6 +61,23 @@ internal static class CliServices
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging(logging =>
         {
+            // Standard error: Warning by default, then Logging:Ttpctl:LogLevel, then --verbose (later rules win).
+            logging.AddFilter<StderrLoggerProvider>(null, LogLevel.Warning);
+            foreach (var (category, level) in ConfiguredLevels(configuration))
+            {
+                logging.AddFilter<StderrLoggerProvider>(category, level);
+            }
+
+            if (verbose)
+            {
+                logging.AddFilter<StderrLoggerProvider>("Ttp", LogLevel.Information);
+            }
+
+            if (Stderr is { } stderr)
+            {
+                logging.AddProvider(new StderrLoggerProvider(stderr.Writer));
+            }
+
             if (Logs is { } logs)
             {
                 logging.AddProvider(logs);
@@ -58,6 +86,23 @@ internal static class CliServices
         });
         services.AddTtpDomain(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+    }
+
+    /// <summary>
+    /// The levels under <c>Logging:Ttpctl:LogLevel</c> (category or <c>Default</c>, as the framework's own provider
+    /// sections): only for ttpctl's log; the general <c>Logging:LogLevel</c> is the portal's.
+    /// </summary>
+    private static IEnumerable<(string? Category, LogLevel Level)> ConfiguredLevels(IConfiguration configuration)
+    {
+        foreach (var entry in configuration.GetSection($"Logging:{StderrLoggerProvider.Alias}:LogLevel").GetChildren())
+        {
+            if (!Enum.TryParse<LogLevel>(entry.Value, ignoreCase: true, out var level) || !Enum.IsDefined(level))
+            {
+                throw new CliUsageException($"{entry.Path}: expected a log level (Trace, Debug, Information, Warning, Error, Critical, None), found '{entry.Value}'");
+            }
+
+            yield return (entry.Key == "Default" ? null : entry.Key, level);
+        }
     }
 
     /// <summary>The actor of every state change made from the command line.</summary>

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using Ttp.Cli.Commands;
+using Ttp.Cli.Logging;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ttp.Crypto;
@@ -16,19 +17,22 @@ internal static class TtpCli
 {
     /// <summary>The process's run: the console's streams, and its terminal when standard input is not redirected.</summary>
     public static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr) =>
-        RunAsync(args, stdout, stderr, Console.In, Console.IsInputRedirected ? null : new ConsoleTerminal());
+        RunAsync(args, stdout, stderr, Console.In, Console.IsInputRedirected ? null : new ConsoleTerminal(), stderrIsTerminal: !Console.IsErrorRedirected);
 
     /// <summary>Runs one command.</summary>
     /// <param name="args">The arguments.</param>
     /// <param name="stdout">The JSON result.</param>
-    /// <param name="stderr">One line for an error.</param>
+    /// <param name="stderr">The error (one line, the last), the log (Warning and up by default) and the progress of long commands.</param>
     /// <param name="stdin">Standard input (passwords, key components).</param>
     /// <param name="terminal">The terminal when standard input is one, for prompts without echo; else null.</param>
-    /// <param name="logs">Receives the run's log lines (tests); ttpctl itself writes no log.</param>
+    /// <param name="logs">Receives the run's log lines too, from Trace up (tests).</param>
+    /// <param name="stderrIsTerminal">Whether <paramref name="stderr"/> is a terminal: the progress of long commands is shown there.</param>
     public static async Task<int> RunAsync(
-        string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, ISecretTerminal? terminal = null, ILoggerProvider? logs = null)
+        string[] args, TextWriter stdout, TextWriter stderr, TextReader stdin, ISecretTerminal? terminal = null, ILoggerProvider? logs = null,
+        bool stderrIsTerminal = false)
     {
         CliServices.Logs = logs;
+        CliServices.Stderr = new CliStderr(stderr, stderrIsTerminal);
         var output = new CliOutput(stdout, stderr);
         var input = new CliInput(stdin, terminal);
         var root = new RootCommand("ttpctl: the TTP key server's command line.")
@@ -46,6 +50,8 @@ internal static class TtpCli
             RestoreCommand.Create(output),
         };
         root.Options.Add(AdminCommands.Config);
+        root.Options.Add(AdminCommands.Verbose);
+        root.Options.Add(AdminCommands.Progress);
 
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)

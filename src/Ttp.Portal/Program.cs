@@ -19,6 +19,7 @@ if (!ConfigurationFile.TryAdd(builder, out var configurationError))
     return 2;
 }
 
+builder.AddJsonConsoleDefaults();
 builder.AddPortalDomain();
 builder.AddPortalAssets();
 builder.AddPortalTls();

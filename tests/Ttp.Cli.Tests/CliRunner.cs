@@ -44,6 +44,9 @@ internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
         return element.GetString() ?? throw new InvalidOperationException($"{string.Join('.', path)} is null");
     }
 
+    /// <summary>A line of ttpctl's log on stderr at Warning or above (the default level): level, message, category and event id.</summary>
+    public static readonly System.Text.RegularExpressions.Regex LogLine = new(@"^ttpctl: (warning|error|critical): .+ \[[\w.]+ \d+\]\r?$");
+
     /// <summary>Asserts the bad-input contract: exit 2, nothing on stdout, one line on stderr, no stack trace.</summary>
     public void AssertBadInput(params string[] expectedFragments) => AssertFailure(2, expectedFragments);
 
@@ -58,8 +61,13 @@ internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
             Assert.Equal(string.Empty, Stdout);
         }
 
+        // The error is one line, the last; before it only ttpctl's log lines (a warning or worse the run logged, e.g. the
+        // integrity failure an audit verification names), each one line in the log's format.
         var lines = Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Single(lines);
+        Assert.NotEmpty(lines);
+        Assert.All(lines[..^1], line => Assert.Matches(LogLine, line));
+        lines = [lines[^1]];
+        Assert.DoesNotMatch(LogLine, lines[0]);
         Assert.StartsWith("ttpctl: ", lines[0], StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("Exception", Stderr, StringComparison.Ordinal);

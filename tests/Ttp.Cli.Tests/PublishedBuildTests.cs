@@ -51,7 +51,9 @@ public sealed class PublishedBuildTests : IDisposable
         Assert.Contains($"no installation in {Path.Combine(data, "ttp.db")}", refused.Output, StringComparison.Ordinal);
         Assert.False(dataAfterRefusal, "ttpctl created files where there was no installation");
         Assert.True(init.Exit == 0, init.Output);
-        var paths = JsonDocument.Parse(init.Output).RootElement.GetProperty("paths");
+        // The output is stdout (the one JSON line) then stderr (the log: a new software LMK is a warning).
+        var paths = JsonDocument.Parse(init.Output.Split('\n')[0]).RootElement.GetProperty("paths");
+        Assert.Contains("ttpctl: warning: Created a new software LMK ", init.Output, StringComparison.Ordinal);
         Assert.Equal(data, paths.GetProperty("data_directory").GetString());
         Assert.Equal(Path.Combine(data, "ttp.db"), paths.GetProperty("database").GetString());
         Assert.Equal(Path.Combine(data, "lmk.key"), paths.GetProperty("lmk").GetString());

@@ -16,6 +16,20 @@ internal static class AdminCommands
         HelpName = "FILE",
     };
 
+    /// <summary><c>--verbose</c>: the log on standard error from Information up (Warning otherwise).</summary>
+    public static readonly Option<bool> Verbose = new("--verbose")
+    {
+        Description = "Log from Information up on standard error (default: warnings and errors; or Logging:Ttpctl:LogLevel).",
+        Recursive = true,
+    };
+
+    /// <summary><c>--progress</c>: show the progress of long commands on standard error even when it is not a terminal.</summary>
+    public static readonly Option<bool> Progress = new("--progress")
+    {
+        Description = "Show the progress of lmk rotate, audit verify and audit export on standard error even when it is not a terminal.",
+        Recursive = true,
+    };
+
     /// <summary>
     /// Sets an async action that gets the run's services, after bringing the installation up to date (migrations,
     /// LMK, audit key: the same start-up as the portal's).
@@ -26,7 +40,7 @@ internal static class AdminCommands
     public static void SetServiceAction(this Command command, Func<ParseResult, IServiceProvider, CancellationToken, Task<int>> action, bool initialize = true) =>
         command.SetAction(async (parse, cancellationToken) =>
         {
-            await using var services = CliServices.Build(parse.GetValue(Config));
+            await using var services = CliServices.Build(parse.GetValue(Config), parse.GetValue(Verbose));
             await using var scope = services.CreateAsyncScope();
             if (initialize)
             {

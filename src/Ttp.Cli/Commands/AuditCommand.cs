@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Ttp.Cli.Logging;
 using Ttp.Domain;
 using Ttp.Domain.Audit;
 using Ttp.Domain.Data;
@@ -14,9 +15,11 @@ internal static class AuditCommand
     public static Command Create(CliOutput output, TextWriter stdout)
     {
         var verify = new Command("verify", "Recompute the audit chain and check it against the signed checkpoints; exit 5 naming the first problem.");
-        verify.SetServiceAction(async (_, services, cancellationToken) =>
+        verify.SetServiceAction(async (parse, services, cancellationToken) =>
         {
-            var result = await services.GetRequiredService<AuditTrailVerifier>().VerifyAsync(cancellationToken);
+            var progress = CliProgress.For(parse, "audit verify", "records verified");
+            var result = await services.GetRequiredService<AuditTrailVerifier>().VerifyAsync(progress, cancellationToken);
+            progress?.Done(result.RecordCount);
             output.WriteJson(result);
             result.ThrowIfBroken();
             return ExitCodes.Success;
@@ -74,8 +77,10 @@ internal static class AuditCommand
             await services.GetRequiredService<AuditedTransaction>().RunAsync<int>(
                 _ => Task.FromResult((0, AuditRecord.StaffAction("audit.exported", CliServices.CurrentActor, "audit", new { Format = chosen.ToString(), From = start, To = end }))),
                 cancellationToken);
-            await AuditExporter.ExportAsync(services.GetRequiredService<IDbContextFactory<TtpDbContext>>(), stdout, chosen,
-                services.GetRequiredService<AuditCheckpointFile>(), start, end, cancellationToken);
+            var progress = CliProgress.For(parse, "audit export", "records written");
+            var written = await AuditExporter.ExportAsync(services.GetRequiredService<IDbContextFactory<TtpDbContext>>(), stdout, chosen,
+                services.GetRequiredService<AuditCheckpointFile>(), start, end, progress, cancellationToken);
+            progress?.Done(written);
             return ExitCodes.Success;
         });
         return export;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Ttp.Cli.Logging;
 using Ttp.Domain;
 using Ttp.Domain.Audit;
 using Ttp.Domain.Data;
@@ -14,9 +15,11 @@ internal static class LmkCommand
     public static Command Create(CliOutput output)
     {
         var rotate = new Command("rotate", "Create a new LMK and re-wrap every stored key under it; run again to resume after an interruption.");
-        rotate.SetServiceAction(async (_, services, cancellationToken) =>
+        rotate.SetServiceAction(async (parse, services, cancellationToken) =>
         {
-            var result = await services.GetRequiredService<LmkRotation>().RunAsync(services.GetRequiredService<IDbContextFactory<TtpDbContext>>(), cancellationToken);
+            var progress = CliProgress.For(parse, "lmk rotate", "envelopes re-wrapped");
+            var result = await services.GetRequiredService<LmkRotation>().RunAsync(services.GetRequiredService<IDbContextFactory<TtpDbContext>>(), progress, cancellationToken);
+            progress?.Done(result.EnvelopesRewrapped);
             await services.GetRequiredService<AuditedTransaction>().RunAsync<int>(
                 _ => Task.FromResult((0, AuditRecord.StaffAction("lmk.rotated", CliServices.CurrentActor, "lmk", result))),
                 cancellationToken);

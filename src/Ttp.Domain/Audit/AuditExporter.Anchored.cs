@@ -20,13 +20,29 @@ public static partial class AuditExporter
     /// <c>{"checkpoint":{...}}</c> right after the record it covers. CSV: the same records, without the checkpoints.
     /// </summary>
     /// <returns>How many records were written.</returns>
-    public static async Task<long> ExportAsync(
+    public static Task<long> ExportAsync(
         IDbContextFactory<TtpDbContext> factory,
         TextWriter output,
         AuditExportFormat format,
         AuditCheckpointFile anchors,
         DateTimeOffset? from = null,
         DateTimeOffset? to = null,
+        CancellationToken cancellationToken = default) =>
+        ExportAsync(factory, output, format, anchors, from, to, null, cancellationToken);
+
+    /// <summary>
+    /// As the overload without <paramref name="progress"/>, telling it the records written so far every
+    /// <see cref="ProgressStep"/> records (<c>ttpctl audit export</c> shows it on a terminal).
+    /// </summary>
+    /// <returns>How many records were written.</returns>
+    public static async Task<long> ExportAsync(
+        IDbContextFactory<TtpDbContext> factory,
+        TextWriter output,
+        AuditExportFormat format,
+        AuditCheckpointFile anchors,
+        DateTimeOffset? from,
+        DateTimeOffset? to,
+        IProgress<long>? progress,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(factory);
@@ -55,8 +71,19 @@ public static partial class AuditExporter
             return 0;
         }
 
-        var (count, _) = await WriteRunAsync(db, output, format, anchors, bounds, latest?.HmacThrough ?? head.HmacThrough, null, cancellationToken);
+        var (count, _) = await WriteRunAsync(db, output, format, anchors, bounds, latest?.HmacThrough ?? head.HmacThrough, null, progress, cancellationToken);
         return count;
+    }
+
+    /// <summary>How many records are written between two reports of progress (a power of two).</summary>
+    public const int ProgressStep = 1024;
+
+    private static void ReportEvery(IProgress<long>? progress, long count)
+    {
+        if ((count & (ProgressStep - 1)) == 0)
+        {
+            progress?.Report(count);
+        }
     }
 
     /// <summary>
@@ -67,7 +94,7 @@ public static partial class AuditExporter
     /// <returns>How many records were written, and how many of them matched <paramref name="marks"/>.</returns>
     private static async Task<(long Records, long Matches)> WriteRunAsync(
         TtpDbContext db, TextWriter output, AuditExportFormat format, AuditCheckpointFile anchors, (long First, long Last) bounds,
-        long hmacThrough, AuditSelection? marks, CancellationToken cancellationToken)
+        long hmacThrough, AuditSelection? marks, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var line = new StringBuilder(512);
         var json = new ArrayBufferWriter<byte>(1024);
@@ -96,7 +123,7 @@ public static partial class AuditExporter
                 line.Clear();
                 AppendCsv(line, record);
                 await output.WriteAsync(line, cancellationToken);
-                count++;
+                ReportEvery(progress, ++count);
                 continue;
             }
 
@@ -104,7 +131,7 @@ public static partial class AuditExporter
             line.Clear();
             AppendJsonLine(line, json, record, detailsAsText: true, match: match);
             await output.WriteAsync(line, cancellationToken);
-            count++;
+            ReportEvery(progress, ++count);
         }
 
         if (format == AuditExportFormat.JsonLines)

@@ -72,7 +72,7 @@ public static partial class AuditExporter
 
         var bounds = await CoveredRunAsync(anchors, matching.First!.Value, matching.Last!.Value, cap, cancellationToken);
         await (beforeWriting?.Invoke(new AuditSelectionExport(bounds.Last - bounds.First + 1, matching.Count, bounds.First, bounds.Last, cap), cancellationToken) ?? Task.CompletedTask);
-        var (records, matches) = await WriteRunAsync(db, output, format, anchors, bounds, latest?.HmacThrough ?? head.HmacThrough, selection, cancellationToken);
+        var (records, matches) = await WriteRunAsync(db, output, format, anchors, bounds, latest?.HmacThrough ?? head.HmacThrough, selection, null, cancellationToken);
         return new AuditSelectionExport(records, matches, bounds.First, bounds.Last, cap);
     }
 

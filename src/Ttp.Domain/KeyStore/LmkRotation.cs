@@ -44,7 +44,16 @@ public sealed class LmkRotation
     /// <summary>Runs (or resumes) the rotation to its end.</summary>
     /// <exception cref="IntegrityException">An envelope's data key does not unwrap (the rotation stops before promoting;
     /// fix the record and run again).</exception>
-    public async Task<LmkRotationResult> RunAsync(IDbContextFactory<TtpDbContext> factory, CancellationToken cancellationToken = default)
+    public Task<LmkRotationResult> RunAsync(IDbContextFactory<TtpDbContext> factory, CancellationToken cancellationToken = default) =>
+        RunAsync(factory, null, cancellationToken);
+
+    /// <summary>
+    /// As the overload without <paramref name="progress"/>, telling it the envelopes re-wrapped so far in this run after
+    /// each committed batch (<c>ttpctl lmk rotate</c> shows it on a terminal).
+    /// </summary>
+    /// <exception cref="IntegrityException">An envelope's data key does not unwrap (the rotation stops before promoting;
+    /// fix the record and run again).</exception>
+    public async Task<LmkRotationResult> RunAsync(IDbContextFactory<TtpDbContext> factory, IProgress<int>? progress, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(factory);
         var lmk = _vault.Lmk;
@@ -61,7 +70,7 @@ public sealed class LmkRotation
             pass = 0;
             foreach (var table in Tables)
             {
-                pass += await RewrapTableAsync(factory, table, next, total + pass, cancellationToken);
+                pass += await RewrapTableAsync(factory, table, next, total + pass, progress, cancellationToken);
             }
 
             total += pass;
@@ -73,7 +82,8 @@ public sealed class LmkRotation
         return new LmkRotationResult(previous, next, total, resumed);
     }
 
-    private async Task<int> RewrapTableAsync(IDbContextFactory<TtpDbContext> factory, EnvelopeTable table, string next, int doneBefore, CancellationToken cancellationToken)
+    private async Task<int> RewrapTableAsync(
+        IDbContextFactory<TtpDbContext> factory, EnvelopeTable table, string next, int doneBefore, IProgress<int>? progress, CancellationToken cancellationToken)
     {
         var done = 0;
         while (true)
@@ -102,6 +112,7 @@ public sealed class LmkRotation
             await transaction.CommitAsync(cancellationToken);
             done += batch;
             KeyStoreLog.RotationBatch(_logger, batch, table.Name, next, doneBefore + done);
+            progress?.Report(doneBefore + done);
             if (rows.Count < BatchSize)
             {
                 return done;

@@ -14,6 +14,9 @@ internal static class SoapExtensions
 
     private const string UrlKey = "Kestrel:Endpoints:" + EndpointName + ":Url";
 
+    /// <summary>The log category of SoapCore's middleware (its type's name without the generic arity).</summary>
+    internal const string SoapCoreMiddlewareCategory = "SoapCore.SoapEndpointMiddleware";
+
     /// <summary>
     /// The key-distribution SOAP service: its options, SoapCore with the one fault transformer, and the
     /// <c>Kestrel:Endpoints:Soap</c> endpoint requiring a client certificate checked by <see cref="ClientCertificatePolicy"/>.
@@ -26,6 +29,10 @@ internal static class SoapExtensions
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSoapCore();
         builder.Services.AddSingleton<IFaultExceptionTransformer, KeyDistributionFaultTransformer>();
+        // SoapCore logs every exception an operation throws at Error with its stack trace, an expected refusal too
+        // (the key-request service logs that at Information, without one). What is not a refusal is logged by the fault
+        // transformer (Warning, with the exception) and the error boundary (Error); SoapCore's own Critical stays.
+        builder.Logging.AddFilter(SoapCoreMiddlewareCategory, LogLevel.Critical);
         builder.Services.AddSingleton<IKeyDistributionService, KeyDistributionService>();
 
         _ = SoapPort(builder.Configuration);

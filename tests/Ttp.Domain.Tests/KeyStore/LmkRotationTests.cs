@@ -95,6 +95,32 @@ public sealed class LmkRotationTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_WithProgress_ReportsTheRunningTotalAfterEachBatch()
+    {
+        await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        using var lmk = new FileLmkProvider(LmkPath);
+        var vault = new KeyVault(lmk);
+        await TestKeys.SeedAsync(database.Factory, vault, issuerKeySets: 5, keks: 4, ceremonies: 0);
+        var reports = new Reports();
+
+        var result = await new LmkRotation(vault) { BatchSize = 3 }.RunAsync(database.Factory, reports);
+
+        // Issuer key sets in batches of 3 and 2, then KEKs in 3 and 1 (then the system keys the vault made): a running
+        // total after each committed batch, ending at the result's count.
+        Assert.Equal([3, 5, 8, 9], reports.Values[..4]);
+        Assert.All(reports.Values.Zip(reports.Values.Skip(1)), pair => Assert.InRange(pair.Second - pair.First, 1, 3));
+        Assert.Equal(result.EnvelopesRewrapped, reports.Values[^1]);
+    }
+
+    /// <summary>Keeps each report as it is made (<see cref="Progress{T}"/> would post it to another thread).</summary>
+    private sealed class Reports : IProgress<int>
+    {
+        public List<int> Values { get; } = [];
+
+        public void Report(int value) => Values.Add(value);
+    }
+
+    [Fact]
     public async Task RunAsync_KeySealedWhileRotationInterrupted_EndsUnderNewLmk()
     {
         await using var database = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
