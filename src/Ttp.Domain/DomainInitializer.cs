@@ -13,7 +13,7 @@ namespace Ttp.Domain;
 /// applies the database migrations, creates (or loads) the LMK, the audit key and the audit signing key, anchors the
 /// audit trail (<see cref="Audit.AuditTrailAnchoring"/>: the first checkpoint, or one covering what a stop left
 /// uncovered), and runs the one-time conversions of an older installation (<see cref="EnvelopeAttributeUpgrade"/>,
-/// <see cref="Integrity.AccessRecordUpgrade"/>, <see cref="Integrity.KeyStateUpgrade"/>, <see cref="Staff.StaffSecretUpgrade"/>).
+/// <see cref="Integrity.AccessRecordUpgrade"/>, <see cref="Integrity.KeyStateUpgrade"/>, <see cref="Staff.StaffSecretUpgrade"/>, <see cref="DataProtectionKeyImport"/>).
 /// Idempotent. Run by the portal at start-up and by <c>ttpctl init</c>, so both edges do exactly the same.
 /// </summary>
 public static class DomainInitializer
@@ -35,6 +35,7 @@ public static class DomainInitializer
         await services.GetRequiredService<Integrity.AccessRecordUpgrade>().RunAsync(cancellationToken);
         await services.GetRequiredService<Integrity.KeyStateUpgrade>().RunAsync(cancellationToken);
         await services.GetRequiredService<Staff.StaffSecretUpgrade>().RunAsync(cancellationToken);
+        await services.GetRequiredService<DataProtectionKeyImport>().RunAsync(cancellationToken);
         await using var db = await factory.CreateDbContextAsync(cancellationToken);
         var provider = factory is TtpDbContextFactory ttp ? ttp.Provider : DatabaseProvider.Sqlite;
         return new DomainStatus(provider, lmk.CurrentLmkId, lmk.IsSoftware, await db.AuditEvents.LongCountAsync(cancellationToken), signingKey);

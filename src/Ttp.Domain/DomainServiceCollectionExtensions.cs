@@ -56,6 +56,8 @@ public static class DomainServiceCollectionExtensions
         services.AddSingleton<Integrity.KeyStateUpgrade>();
         services.AddSingleton<Integrity.AuthenticRecordChange>();
         services.AddSingleton<StaffSecretUpgrade>();
+        services.AddSingleton<DataProtectionKeyStore>();
+        services.AddSingleton<DataProtectionKeyImport>();
         services.AddSingleton(sp => new AuditCheckpointFile(sp.GetRequiredService<IOptions<AuditOptions>>().Value
             .FullAnchorsDirectory(sp.GetRequiredService<IOptions<DataOptions>>().Value)));
         services.AddSingleton<AuditSigningKeyHolder>();
@@ -101,7 +103,7 @@ public static class DomainServiceCollectionExtensions
 
         // Key requests (WSGetDiversifiedKeys): options of Ttp:Soap, the pins of the TLS handshake, the per-TSM rate limit.
         services.AddOptions<KeyRequestOptions>().BindConfiguration(KeyRequestOptions.Section)
-            .Validate(o => o.Validate() is null, "Ttp:Soap: PublicUrl must be an absolute URL or empty; RateLimit:PermitsPerSecond > 0; RateLimit:Burst >= 1")
+            .Validate(o => o.Validate() is null, "Ttp:Soap: PublicUrl must be an absolute URL or empty; RateLimit:PermitsPerSecond > 0; RateLimit:Burst >= 1; RateLimit:Nodes 1 to 64")
             .ValidateOnStart();
         services.AddSingleton<AccreditedCertificates>();
         services.AddSingleton<KeyRequestDirectory>();

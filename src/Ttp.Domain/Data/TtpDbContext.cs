@@ -57,6 +57,9 @@ public abstract class TtpDbContext(DbContextOptions options)
     /// <summary>The version of the key-request directory (see <see cref="DirectoryVersion"/>).</summary>
     public DbSet<DirectoryVersion> DirectoryVersions => Set<DirectoryVersion>();
 
+    /// <summary>The portal's data-protection key ring, each key an LMK envelope (<see cref="KeyStore.DataProtectionKeyStore"/>).</summary>
+    public DbSet<KeyStore.DataProtectionKeyRecord> DataProtectionKeys => Set<KeyStore.DataProtectionKeyRecord>();
+
     /// <summary>Key-request counts per hour, TSM, outcome and latency bucket: derived from the audit chain (<see cref="KeyRequestRollup"/>).</summary>
     public DbSet<KeyRequestRollupRow> KeyRequestRollup => Set<KeyRequestRollupRow>();
 

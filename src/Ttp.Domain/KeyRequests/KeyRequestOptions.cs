@@ -32,6 +32,11 @@ public sealed class KeyRequestOptions
             return "Ttp:Soap:RateLimit:PermitsPerSecond must be a positive number";
         }
 
+        if (RateLimit.Nodes is < 1 or > 64)
+        {
+            return $"Ttp:Soap:RateLimit:Nodes must be between 1 and 64 (is {RateLimit.Nodes})";
+        }
+
         return RateLimit.Burst < 1 ? "Ttp:Soap:RateLimit:Burst must be at least 1" : null;
     }
 }

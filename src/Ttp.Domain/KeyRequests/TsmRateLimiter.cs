@@ -4,7 +4,9 @@ namespace Ttp.Domain.KeyRequests;
 
 /// <summary>
 /// One token bucket per TSM (docs/DESIGN.md section 5): <see cref="KeyRequestRateLimitOptions.Burst"/> tokens, refilled at
-/// the TSM's own rate or <see cref="KeyRequestRateLimitOptions.PermitsPerSecond"/>. In memory, per process.
+/// the TSM's own rate or <see cref="KeyRequestRateLimitOptions.PermitsPerSecond"/>. In memory, per process: with
+/// <see cref="KeyRequestRateLimitOptions.Nodes"/> nodes each holds that share of the rate and the burst, so that the
+/// service-wide limit holds when the load balancer spreads a TSM's requests evenly (OPERATIONS.md "Several nodes").
 /// </summary>
 public sealed class TsmRateLimiter(IOptions<KeyRequestOptions> options, TimeProvider time)
 {
@@ -17,8 +19,8 @@ public sealed class TsmRateLimiter(IOptions<KeyRequestOptions> options, TimeProv
     public bool TryAcquire(Guid tsmId, double? permitsPerSecond)
     {
         var settings = options.Value.RateLimit;
-        var rate = permitsPerSecond is > 0 ? permitsPerSecond.Value : settings.PermitsPerSecond;
-        var capacity = Math.Max(1, settings.Burst);
+        var rate = settings.NodeShareOf(permitsPerSecond is > 0 ? permitsPerSecond.Value : settings.PermitsPerSecond);
+        var capacity = settings.NodeBurst;
         var now = time.GetTimestamp();
         lock (_gate)
         {

@@ -6,7 +6,7 @@ using Ttp.Domain.Data;
 namespace Ttp.Domain.KeyStore;
 
 /// <summary>
-/// Re-wraps every envelope (issuer key sets, KEKs, ceremony partials, system keys) under a new LMK; resumable
+/// Re-wraps every envelope (issuer key sets, KEKs, ceremony partials, staff authenticator keys, system keys, data-protection keys) under a new LMK; resumable
 /// (<c>ttpctl lmk rotate</c>).
 /// </summary>
 /// <remarks>
@@ -169,6 +169,14 @@ public sealed class LmkRotation
                 .Where(k => k.Envelope.LmkId != next).OrderBy(k => k.Id).Take(take)
                 .Select(k => new PendingEnvelope(k.Id, k.Kind, k.Envelope.LmkId, k.Envelope.WrappedDataKey)),
             (db, row, next, wrapped, ct) => db.SystemKeys
+                .Where(k => k.Id == row.Id && k.Envelope.LmkId == row.LmkId && k.Envelope.WrappedDataKey == row.WrappedDataKey)
+                .ExecuteUpdateAsync(s => s.SetProperty(k => k.Envelope.LmkId, next).SetProperty(k => k.Envelope.WrappedDataKey, wrapped), ct)),
+        new(
+            "data-protection key",
+            (db, next, take) => db.DataProtectionKeys.AsNoTracking()
+                .Where(k => k.Envelope.LmkId != next).OrderBy(k => k.Id).Take(take)
+                .Select(k => new PendingEnvelope(k.Id, KeyKind.DataProtectionKey, k.Envelope.LmkId, k.Envelope.WrappedDataKey)),
+            (db, row, next, wrapped, ct) => db.DataProtectionKeys
                 .Where(k => k.Id == row.Id && k.Envelope.LmkId == row.LmkId && k.Envelope.WrappedDataKey == row.WrappedDataKey)
                 .ExecuteUpdateAsync(s => s.SetProperty(k => k.Envelope.LmkId, next).SetProperty(k => k.Envelope.WrappedDataKey, wrapped), ct)),
     ];

@@ -2,10 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
-using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Options;
-using Ttp.Domain;
 using Ttp.Domain.Staff;
 
 namespace Ttp.Portal.Security;
@@ -46,14 +43,15 @@ public static class IdentityExtensions
         });
         services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.FromMinutes(1));
 
-        // Cookies are protected by data-protection keys kept in the data directory (same folder as the SQLite file),
-        // each sealed under the LMK (LmkXmlEncryptor): no key is kept in clear at rest.
+        // Cookies are protected by data-protection keys kept in the database (every node reads the same ring), each
+        // row an LMK envelope (DatabaseXmlRepository) and each key's descriptor sealed under the LMK too
+        // (LmkXmlEncryptor): no key is kept in clear at rest. Key files of an older installation are imported once
+        // (DataProtectionKeyImport, run by the domain initializer).
         services.AddDataProtection().SetApplicationName("Ttp.Portal");
         services.AddOptions<KeyManagementOptions>()
-            .Configure<IOptions<DataOptions>, ILoggerFactory, Ttp.Domain.KeyStore.KeyVault>((o, data, loggers, vault) =>
+            .Configure<Ttp.Domain.KeyStore.DataProtectionKeyStore, Ttp.Domain.KeyStore.KeyVault>((o, store, vault) =>
             {
-                o.XmlRepository = new FileSystemXmlRepository(
-                    new DirectoryInfo(Path.Combine(data.Value.FullDataDirectory, "dataprotection-keys")), loggers);
+                o.XmlRepository = new DatabaseXmlRepository(store);
                 o.XmlEncryptor = new LmkXmlEncryptor(vault);
             });
 

@@ -887,6 +887,33 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                     b.ToTable("keks", (string)null);
                 });
 
+            modelBuilder.Entity("Ttp.Domain.KeyStore.DataProtectionKeyRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("friendly_name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.HasIndex("FriendlyName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_data_protection_keys_friendly_name");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Ttp.Domain.KeyStore.SystemKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1547,6 +1574,50 @@ namespace Ttp.Domain.Data.Migrations.Postgres
                             b1.WithOwner()
                                 .HasForeignKey("KekId")
                                 .HasConstraintName("fk_keks_keks_id");
+                        });
+
+                    b.Navigation("Envelope")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ttp.Domain.KeyStore.DataProtectionKeyRecord", b =>
+                {
+                    b.OwnsOne("Ttp.Domain.KeyStore.KeyEnvelope", "Envelope", b1 =>
+                        {
+                            b1.Property<Guid>("DataProtectionKeyRecordId")
+                                .HasColumnType("uuid")
+                                .HasColumnName("id");
+
+                            b1.Property<int>("FormatVersion")
+                                .HasColumnType("integer")
+                                .HasColumnName("envelope_format");
+
+                            b1.Property<string>("LmkId")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("character varying(64)")
+                                .HasColumnName("envelope_lmk_id");
+
+                            b1.Property<byte[]>("Payload")
+                                .IsRequired()
+                                .HasColumnType("bytea")
+                                .HasColumnName("envelope_payload");
+
+                            b1.Property<byte[]>("WrappedDataKey")
+                                .IsRequired()
+                                .HasColumnType("bytea")
+                                .HasColumnName("envelope_wrapped_key");
+
+                            b1.HasKey("DataProtectionKeyRecordId");
+
+                            b1.HasIndex("LmkId")
+                                .HasDatabaseName("ix_data_protection_keys_envelope_lmk_id");
+
+                            b1.ToTable("data_protection_keys");
+
+                            b1.WithOwner()
+                                .HasForeignKey("DataProtectionKeyRecordId")
+                                .HasConstraintName("fk_data_protection_keys_data_protection_keys_id");
                         });
 
                     b.Navigation("Envelope")

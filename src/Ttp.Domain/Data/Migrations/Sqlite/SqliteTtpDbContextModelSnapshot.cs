@@ -878,6 +878,33 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                     b.ToTable("keks", (string)null);
                 });
 
+            modelBuilder.Entity("Ttp.Domain.KeyStore.DataProtectionKeyRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FriendlyName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.HasIndex("FriendlyName")
+                        .IsUnique()
+                        .HasDatabaseName("ix_data_protection_keys_friendly_name");
+
+                    b.ToTable("data_protection_keys", (string)null);
+                });
+
             modelBuilder.Entity("Ttp.Domain.KeyStore.SystemKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1538,6 +1565,50 @@ namespace Ttp.Domain.Data.Migrations.Sqlite
                             b1.WithOwner()
                                 .HasForeignKey("KekId")
                                 .HasConstraintName("fk_keks_keks_id");
+                        });
+
+                    b.Navigation("Envelope")
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Ttp.Domain.KeyStore.DataProtectionKeyRecord", b =>
+                {
+                    b.OwnsOne("Ttp.Domain.KeyStore.KeyEnvelope", "Envelope", b1 =>
+                        {
+                            b1.Property<Guid>("DataProtectionKeyRecordId")
+                                .HasColumnType("TEXT")
+                                .HasColumnName("id");
+
+                            b1.Property<int>("FormatVersion")
+                                .HasColumnType("INTEGER")
+                                .HasColumnName("envelope_format");
+
+                            b1.Property<string>("LmkId")
+                                .IsRequired()
+                                .HasMaxLength(64)
+                                .HasColumnType("TEXT")
+                                .HasColumnName("envelope_lmk_id");
+
+                            b1.Property<byte[]>("Payload")
+                                .IsRequired()
+                                .HasColumnType("BLOB")
+                                .HasColumnName("envelope_payload");
+
+                            b1.Property<byte[]>("WrappedDataKey")
+                                .IsRequired()
+                                .HasColumnType("BLOB")
+                                .HasColumnName("envelope_wrapped_key");
+
+                            b1.HasKey("DataProtectionKeyRecordId");
+
+                            b1.HasIndex("LmkId")
+                                .HasDatabaseName("ix_data_protection_keys_envelope_lmk_id");
+
+                            b1.ToTable("data_protection_keys");
+
+                            b1.WithOwner()
+                                .HasForeignKey("DataProtectionKeyRecordId")
+                                .HasConstraintName("fk_data_protection_keys_data_protection_keys_id");
                         });
 
                     b.Navigation("Envelope")
