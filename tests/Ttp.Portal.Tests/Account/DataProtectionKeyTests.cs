@@ -64,6 +64,37 @@ public sealed class DataProtectionKeyTests
         Directory.Delete(dataDirectory, recursive: true);
     }
 
+    // The database writer's move: no key of their own can be sealed without the LMK, so they copy a real row under a new
+    // id (a second key the ring would trust). The envelope is bound to its row id: the copy does not open, is left out of
+    // the key ring and raised, and the portal goes on with its real key (the signed-in session still works).
+    [Fact]
+    public async Task KeyRing_RowCopiedInSqlUnderNewId_LeftOutAndRaised()
+    {
+        using var host = new PortalHost();
+        await host.SeedStaffAsync(Email, [StaffRoles.Operator], TestTotp.Key);
+        using var browser = host.CreateBrowser();
+        Assert.Equal("/", (await PortalHost.SignInAsync(browser, Email, TestTotp.Key)).Path);
+        var store = host.Services.GetRequiredService<DataProtectionKeyStore>();
+        var before = await store.ReadAllAsync();
+
+        var copied = await host.ExecuteSqlAsync(
+            $"INSERT INTO data_protection_keys (id, friendly_name, envelope_format, envelope_lmk_id, envelope_wrapped_key, envelope_payload, created_at) " +
+            $"SELECT '{Guid.NewGuid().ToString().ToUpperInvariant()}', 'planted-' || friendly_name, envelope_format, envelope_lmk_id, envelope_wrapped_key, envelope_payload, created_at " +
+            "FROM data_protection_keys LIMIT 1");
+        var after = await store.ReadAllAsync();
+        var page = await browser.GetPageAsync("/");
+
+        Assert.Equal(1, copied);
+        Assert.Equal(before, after);
+        await using var db = await host.Services.GetRequiredService<IDbContextFactory<TtpDbContext>>().CreateDbContextAsync();
+        var raised = await db.AuditEvents.Where(e => e.Action == Ttp.Domain.Integrity.IntegrityAlarm.KeyDamagedAction).ToListAsync();
+        var record = Assert.Single(raised);
+        Assert.StartsWith("data-protection key planted-", record.Subject, StringComparison.Ordinal);
+        Assert.Equal("rejected", record.Outcome);
+        Assert.Equal(HttpStatusCode.OK, page.Status);
+        Assert.Equal("/", page.Path);
+    }
+
     [Fact]
     public async Task Upgrade_KeyFilesOfPreviousRelease_ImportedOnceAuditedAndSessionKept()
     {
