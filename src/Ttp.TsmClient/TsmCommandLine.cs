@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Ttp.TsmClient.Keys;
 
 namespace Ttp.TsmClient;
 
@@ -114,9 +115,9 @@ internal static class TsmCommandLine
             return null;
         }
 
-        return text.Length == 2 && byte.TryParse(text, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var value) && value is > 0 and <= 0x7F
+        return KeyVersion.TryParse(text, out var value)
             ? value
-            : throw new ProvisionException("input", ExitCodes.BadInput, "--kvn: expected a key version number from 01 to 7F (two hex digits)");
+            : throw new ProvisionException("input", ExitCodes.BadInput, "--kvn: " + KeyVersion.Expected);
     }
 
     private static Option<T> Required<T>(string name, string helpName, string description) =>

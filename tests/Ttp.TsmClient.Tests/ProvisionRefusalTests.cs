@@ -168,6 +168,8 @@ public sealed class ProvisionRefusalTests(ProvisionRig rig) : IClassFixture<Prov
     [InlineData("--kek-index", "0", "--kek-index: expected a number from 1 to 255")]
     [InlineData("--card", "ftp://card", "--card: expected an absolute http or https URL")]
     [InlineData("--security-level", "none", "none")]
+    [InlineData("--kvn", "80", "--kvn: expected a key version number from 01 to 7F")]
+    [InlineData("--kvn", "1", "--kvn: expected a key version number from 01 to 7F")]
     public async Task Provision_BadArgument_ExitsTwoNamingIt(string option, string value, string message)
     {
         var run = await rig.ProvisionAsync(new Uri("http://127.0.0.1:1/apdu"), "new-keys-scp02.json", 1, option, value);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Ttp.Crypto;
@@ -44,9 +43,9 @@ internal static class KeyFiles
         using var document = Open(path, option);
         var root = document.RootElement;
         var kvnText = Text(root, "kvn", option);
-        if (kvnText.Length != 2 || !byte.TryParse(kvnText, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var kvn) || kvn is 0 or > 0x7F)
+        if (!KeyVersion.TryParse(kvnText, out var kvn))
         {
-            throw Bad(option, "kvn", "expected a key version number from 01 to 7F (two hex digits)");
+            throw Bad(option, "kvn", KeyVersion.Expected);
         }
 
         if (!root.TryGetProperty("keys", out var keys) || keys.ValueKind != JsonValueKind.Object)
