@@ -47,25 +47,15 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
 
     private readonly Action<IServiceCollection>? _services;
 
-    private readonly bool _ownsPostgres;
-
     public PortalHost(
         IReadOnlyDictionary<string, string>? settings = null, DatabaseProvider database = DatabaseProvider.Sqlite, TimeProvider? time = null,
         Action<IServiceCollection>? services = null)
-        : this(settings, database, time, services, sharedPostgres: null)
-    {
-    }
-
-    private PortalHost(
-        IReadOnlyDictionary<string, string>? settings, DatabaseProvider database, TimeProvider? time,
-        Action<IServiceCollection>? services, TestPostgresDatabase? sharedPostgres)
     {
         _settings = settings ?? new Dictionary<string, string>();
         _time = time;
         _services = services;
         // First, so that a missing TTP_TEST_POSTGRES fails before anything is created.
-        _ownsPostgres = sharedPostgres is null;
-        _postgres = sharedPostgres ?? (database == DatabaseProvider.Postgres ? TestPostgresDatabase.Create() : null);
+        _postgres = database == DatabaseProvider.Postgres ? TestPostgresDatabase.Create() : null;
         Database = database;
         DataDirectory = Directory.CreateTempSubdirectory("ttp-portal-").FullName;
         SoapPort = FreePort();
@@ -73,39 +63,8 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
         UseKestrel();
     }
 
-    /// <summary>
-    /// A second portal node of <paramref name="first"/>'s installation (OPERATIONS.md "Several nodes"): its own host,
-    /// services, DI container, Kestrel ports and data directory, on <paramref name="first"/>'s PostgreSQL database, with
-    /// the same LMK (the file LMK of <paramref name="first"/>'s data directory) and a copy of its upgrade markers and audit
-    /// anchors, as a node is provisioned. <paramref name="first"/> is started first (it creates the LMK and the schema); the database
-    /// stays <paramref name="first"/>'s, dropped when it is disposed. Returned started.
-    /// </summary>
-    public static PortalHost NextNode(PortalHost first, IReadOnlyDictionary<string, string>? settings = null)
-    {
-        ArgumentNullException.ThrowIfNull(first);
-        var shared = first._postgres ?? throw new InvalidOperationException("several nodes share a PostgreSQL database");
-        first.StartServer();
-        var nodeSettings = new Dictionary<string, string>(settings ?? new Dictionary<string, string>())
-        {
-            ["Ttp:Lmk:FilePath"] = Path.Combine(first.DataDirectory, Ttp.Domain.KeyStore.LmkOptions.DefaultFileName),
-        };
-        var node = new PortalHost(nodeSettings, first.Database, first._time, first._services, shared);
-        foreach (var marker in Directory.GetFiles(first.DataDirectory, "*.done"))
-        {
-            File.Copy(marker, Path.Combine(node.DataDirectory, Path.GetFileName(marker)));
-        }
-
-        // The anchors too: a node starts from the checkpoints of the installation and continues them with its own.
-        var anchors = Directory.CreateDirectory(
-            Path.Combine(node.DataDirectory, "anchors"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        foreach (var file in Directory.GetFiles(Path.Combine(first.DataDirectory, "anchors")))
-        {
-            File.Copy(file, Path.Combine(anchors.FullName, Path.GetFileName(file)));
-        }
-
-        node.StartServer();
-        return node;
-    }
+    /// <summary>The connection string of the PostgreSQL database (for another node of the installation); null on SQLite.</summary>
+    public string? PostgresConnectionString => _postgres?.ConnectionString;
 
     /// <summary>The database provider the portal runs on.</summary>
     public DatabaseProvider Database { get; }
@@ -135,7 +94,10 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
     public Uri SoapAddress => new($"https://127.0.0.1:{SoapPort}/");
 
     /// <summary>An HTTP client for the SOAP port presenting <paramref name="clientCertificate"/> (none when null).</summary>
-    public HttpClient CreateSoapClient(X509Certificate2? clientCertificate)
+    public HttpClient CreateSoapClient(X509Certificate2? clientCertificate) => CreateSoapClient(SoapAddress, clientCertificate);
+
+    /// <summary>An HTTP client for the SOAP endpoint at <paramref name="soapAddress"/> presenting <paramref name="clientCertificate"/> (none when null).</summary>
+    public static HttpClient CreateSoapClient(Uri soapAddress, X509Certificate2? clientCertificate)
     {
         var handler = new HttpClientHandler
         {
@@ -147,7 +109,7 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
             handler.ClientCertificates.Add(clientCertificate);
         }
 
-        return new HttpClient(handler) { BaseAddress = SoapAddress };
+        return new HttpClient(handler) { BaseAddress = soapAddress };
     }
 
     /// <summary>
@@ -405,7 +367,8 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
         return [key.Zip(mask, (a, b) => (byte)(a ^ b)).ToArray(), mask];
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port free now.</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -434,7 +397,7 @@ internal sealed class PortalHost : WebApplicationFactory<Program>
             }
         }
 
-        if (disposing && _ownsPostgres)
+        if (disposing)
         {
             _postgres?.Dispose();
         }
