@@ -94,7 +94,8 @@ public sealed partial class ChangePasswordPage
                 await SignIn.RefreshSignInAsync(user);
             }
 
-            Navigation.NavigateTo("account?Done=password", forceLoad: true);
+            // A first change goes on into the portal (or to the authenticator enrolment, if one is still due).
+            Navigation.NavigateTo(_required ? "" : "account?Done=password", forceLoad: true);
         }
         finally
         {
