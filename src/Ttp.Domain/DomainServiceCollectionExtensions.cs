@@ -91,6 +91,9 @@ public static class DomainServiceCollectionExtensions
             .AddUserStore<StaffUserStore>();
 
         services.AddScoped<StaffService>();
+        services.AddScoped<StaffAccountService>();
+        services.AddSingleton<SignInAudit>();
+        services.AddSingleton<PasswordRules>();
         services.AddScoped<StaffInvitationService>();
         services.AddScoped<ApproverAuthentication>();
         services.AddSingleton<TsmService>();

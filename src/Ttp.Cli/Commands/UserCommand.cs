@@ -19,7 +19,7 @@ internal static class UserCommand
         var email = AdminCommands.Required("--email", "The staff member's e-mail (sign-in name).", "EMAIL");
         var role = AdminCommands.Choice("--role", "The role.", true, [.. StaffRoles.All]);
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input (required).", Required = true };
-        var add = new Command("add", "Create a staff account with one role and a password you choose (bootstrap; otherwise invite).") { email, role, passwordStdin };
+        var add = new Command("add", "Create a staff account with one role and a first password you choose, changed at its first sign-in (bootstrap; otherwise invite).") { email, role, passwordStdin };
         add.SetServiceAction(async (parse, services, cancellationToken) =>
         {
             var password = await stdin.ReadLineAsync(cancellationToken);
@@ -28,8 +28,9 @@ internal static class UserCommand
                 throw new CliUsageException("--password-stdin: no password on standard input");
             }
 
+            // Someone other than the staff member may have chosen it: the portal lets the account only change it first.
             var user = await services.GetRequiredService<StaffService>()
-                .AddAsync(parse.GetRequiredValue(email), parse.GetRequiredValue(role), password, CliServices.CurrentActor, cancellationToken);
+                .AddAsync(parse.GetRequiredValue(email), [parse.GetRequiredValue(role)], password, CliServices.CurrentActor, passwordChangeRequired: true, cancellationToken);
             output.WriteJson(new { user.Email, Role = StaffRoles.Find(parse.GetRequiredValue(role)) });
             return ExitCodes.Success;
         });

@@ -29,7 +29,16 @@ public sealed class StaffService(
     /// <c>ttpctl user add</c>, and tests); the e-mail is its sign-in name. The password must meet the policy. Staff are
     /// otherwise invited (<see cref="StaffInvitationService"/>), so that nobody but the invitee knows their password.
     /// </summary>
-    public async Task<StaffUser> AddAsync(string email, IReadOnlyCollection<string> roleNames, string password, Actor actor, CancellationToken cancellationToken = default)
+    public Task<StaffUser> AddAsync(string email, IReadOnlyCollection<string> roleNames, string password, Actor actor, CancellationToken cancellationToken = default) =>
+        AddAsync(email, roleNames, password, actor, passwordChangeRequired: false, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="AddAsync(string, IReadOnlyCollection{string}, string, Actor, CancellationToken)"/>; with
+    /// <paramref name="passwordChangeRequired"/> (someone else chose the password) the account can do nothing in the
+    /// portal but change it (<see cref="StaffAccountService.PasswordChangeRequiredClaim"/>).
+    /// </summary>
+    public async Task<StaffUser> AddAsync(
+        string email, IReadOnlyCollection<string> roleNames, string password, Actor actor, bool passwordChangeRequired, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(actor);
         var canonicalRoles = StaffRules.CanonicalRoles(roleNames);
@@ -38,7 +47,13 @@ public sealed class StaffService(
         return await audited.RunAsync(async db =>
         {
             await StaffRules.AddUserAsync(db, user, canonicalRoles, cancellationToken);
-            return (user, AuditRecord.StaffAction("user.added", actor, StaffRules.Subject(user.Email!), new { user.Email, Roles = canonicalRoles }));
+            if (passwordChangeRequired)
+            {
+                db.UserClaims.Add(StaffAccountService.RequiredChange(user.Id));
+            }
+
+            object details = passwordChangeRequired ? new { user.Email, Roles = canonicalRoles, PasswordChangeRequired = true } : new { user.Email, Roles = canonicalRoles };
+            return (user, AuditRecord.StaffAction("user.added", actor, StaffRules.Subject(user.Email!), details));
         }, cancellationToken);
     }
 

@@ -11,7 +11,8 @@ namespace Ttp.Domain.Staff;
 /// <summary>
 /// Identity's user store with the two-factor secrets kept out of the database in clear: the authenticator secret is an
 /// LMK envelope (<see cref="StaffAuthenticatorKey"/>) and never an Identity token; recovery codes are stored as
-/// SHA-256 hashes salted with the user id (each code is 50 random bits, used once), compared in constant time.
+/// SHA-256 hashes salted with the user id (each code is 47 random bits, used once), compared in constant time; a code
+/// presented is first put in its printed form (<see cref="RecoveryCodes.Canonical"/>).
 /// </summary>
 public sealed class StaffUserStore(TtpDbContext context, KeyVault vault, IdentityErrorDescriber? describer = null)
     : UserStore<StaffUser, IdentityRole<Guid>, TtpDbContext, Guid>(context, describer)
@@ -100,7 +101,8 @@ public sealed class StaffUserStore(TtpDbContext context, KeyVault vault, Identit
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(code);
         var hashes = await StoredHashesAsync(user, cancellationToken);
-        var presented = Convert.FromBase64String(Hash(user.Id, code));
+        // Typed in any case, with or without the dash and spaces: compared in the printed form the hashes are of.
+        var presented = Convert.FromBase64String(Hash(user.Id, RecoveryCodes.Canonical(code)));
         var match = -1;
         for (var i = 0; i < hashes.Count; i++)
         {

@@ -64,7 +64,8 @@ public static class IdentityExtensions
     }
 
     /// <summary>
-    /// Authentication, authorization, then the enrolment gate: a signed-in staff member who needs a second factor and has
+    /// Authentication, authorization, then the password-change gate (an account whose password someone else chose reaches
+    /// only the password page until it changes it) and the enrolment gate: a signed-in staff member who needs a second factor and has
     /// none reaches only the account pages and assets until they enrol (pages redirect there; anything else is 403).
     /// </summary>
     public static WebApplication UsePortalIdentity(this WebApplication app)
@@ -74,11 +75,15 @@ public static class IdentityExtensions
         app.UseAuthorization();
         app.Use(async (context, next) =>
         {
-            if (context.User.MustEnrolAuthenticator() && !AllowedDuringEnrolment(context))
+            // First a password someone else chose is replaced, then a missing second factor enrolled.
+            var heldAt = StaffAccountService.MustChangePassword(context.User) && !AllowedDuringPasswordChange(context) ? PortalClaims.PasswordChangePath
+                : context.User.MustEnrolAuthenticator() && !AllowedDuringEnrolment(context) ? PortalClaims.EnrolmentPath
+                : null;
+            if (heldAt is not null)
             {
                 if (HttpMethods.IsGet(context.Request.Method) && !context.Request.Path.StartsWithSegments("/_blazor", StringComparison.OrdinalIgnoreCase))
                 {
-                    context.Response.Redirect(PortalClaims.EnrolmentPath);
+                    context.Response.Redirect(heldAt);
                 }
                 else
                 {
@@ -92,6 +97,13 @@ public static class IdentityExtensions
         });
         return app;
     }
+
+    /// <summary>The password page, signing out, and whatever anyone may reach anyway.</summary>
+    private static bool AllowedDuringPasswordChange(HttpContext context) =>
+        context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null
+        || context.Request.Path.StartsWithSegments(PortalClaims.PasswordChangePath, StringComparison.OrdinalIgnoreCase)
+        || context.Request.Path.StartsWithSegments("/account/logout", StringComparison.OrdinalIgnoreCase)
+        || (AllowedDuringEnrolment(context.Request.Path) && !context.Request.Path.StartsWithSegments("/account", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The account pages, and whatever anyone may reach anyway (static assets, error pages: <c>[AllowAnonymous]</c>).</summary>
     private static bool AllowedDuringEnrolment(HttpContext context) =>

@@ -12,6 +12,9 @@ public static class PortalClaims
     /// <summary>The enrolment page every such staff member is sent to.</summary>
     public const string EnrolmentPath = "/account/enrol-authenticator";
 
+    /// <summary>The page an account whose password someone else chose is held at until it changes it.</summary>
+    public const string PasswordChangePath = "/account/password";
+
     /// <summary>TOTP is required for every role but Auditor (docs/DESIGN.md section 7): only an Auditor-only account may go without.</summary>
     public static bool NeedsAuthenticator(IEnumerable<string> roles) =>
         roles.Any(r => !string.Equals(r, StaffRoles.Auditor, StringComparison.Ordinal)) || !roles.Any();

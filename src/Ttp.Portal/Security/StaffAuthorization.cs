@@ -21,8 +21,8 @@ public sealed class StaffAuthorization(AuthenticationStateProvider authenticatio
             throw new AccessDeniedException("sign in first");
         }
 
-        return state.User.MustEnrolAuthenticator()
-            ? throw new AccessDeniedException("enrol an authenticator first")
+        return Ttp.Domain.Staff.StaffAccountService.MustChangePassword(state.User) ? throw new AccessDeniedException("change your password first")
+            : state.User.MustEnrolAuthenticator() ? throw new AccessDeniedException("enrol an authenticator first")
             : state.User;
     }
 
@@ -30,7 +30,8 @@ public sealed class StaffAuthorization(AuthenticationStateProvider authenticatio
     public async Task<bool> IsAllowedAsync(string policy)
     {
         var state = await authentication.GetAuthenticationStateAsync();
-        return state.User.Identity?.IsAuthenticated == true && !state.User.MustEnrolAuthenticator() && (await authorization.AuthorizeAsync(state.User, policy)).Succeeded;
+        return state.User.Identity?.IsAuthenticated == true && !state.User.MustEnrolAuthenticator()
+            && !Ttp.Domain.Staff.StaffAccountService.MustChangePassword(state.User) && (await authorization.AuthorizeAsync(state.User, policy)).Succeeded;
     }
 
     /// <summary>
@@ -47,6 +48,10 @@ public sealed class StaffAuthorization(AuthenticationStateProvider authenticatio
 
         return Actor.Staff(EmailOf(user));
     }
+
+    /// <summary>The e-mail address (the user name) of a signed-in staff member, or null when the principal carries none.</summary>
+    public static string? EmailOrNull(ClaimsPrincipal user) =>
+        user?.FindFirstValue(ClaimTypes.Email) ?? user?.Identity?.Name;
 
     /// <summary>The e-mail address (the user name) of a signed-in staff member.</summary>
     public static string EmailOf(ClaimsPrincipal user)

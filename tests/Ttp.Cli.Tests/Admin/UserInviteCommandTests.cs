@@ -78,6 +78,20 @@ public sealed class UserInviteCommandTests
     }
 
     [Fact]
+    public async Task UserAdd_PasswordOnStdin_AccountMarkedToChangeItAtFirstSignIn()
+    {
+        await using var env = await CliEnvironment.CreateAsync(DatabaseProvider.Sqlite);
+
+        var added = await env.RunWithInputAsync("Correct-Horse-Battery-9\n", "user", "add", "--email", "ops@ttp.test", "--role", "Operator", "--password-stdin");
+
+        Assert.True(added.ExitCode == 0, added.Stderr);
+        var export = (await env.OkAsync("audit", "export", "--format", "jsonl")).Stdout;
+        var record = Assert.Single(export.Split('\n'), l => l.Contains("user.added", StringComparison.Ordinal));
+        Assert.Contains("passwordChangeRequired", record, StringComparison.Ordinal);
+        Assert.DoesNotContain("Correct-Horse-Battery-9", export, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task UserInvite_BadInputOrExistingAccount_ExitCodeAndOneLineNothingStored()
     {
         await using var env = await CliEnvironment.CreateAsync(DatabaseProvider.Sqlite);

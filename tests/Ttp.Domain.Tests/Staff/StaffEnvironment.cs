@@ -72,6 +72,17 @@ internal sealed class StaffEnvironment : IAsyncDisposable
         return true;
     });
 
+    /// <summary>Runs <paramref name="action"/> with a fresh scope's <see cref="StaffAccountService"/>.</summary>
+    public async Task<T> AccountsAsync<T>(Func<StaffAccountService, Task<T>> action)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<StaffAccountService>());
+    }
+
+    /// <summary>The service of type <typeparamref name="T"/> (a singleton).</summary>
+    public T Service<T>()
+        where T : notnull => _services.GetRequiredService<T>();
+
     /// <summary>Runs <paramref name="action"/> with a fresh scope's <see cref="StaffInvitationService"/>.</summary>
     public async Task<T> InvitationsAsync<T>(Func<StaffInvitationService, Task<T>> action)
     {

@@ -43,6 +43,11 @@ public sealed class RoleMatrixTests
 
         // Public: the enrolment page of an invitation (a signed-in visitor is told to sign out first).
         ("/account/enrol", [A, O, S, K, U]),
+
+        // The own account: every role.
+        ("/account", [A, O, S, K, U]),
+        ("/account/password", [A, O, S, K, U]),
+        ("/account/recovery-codes", [A, O, S, K, U]),
     ];
 
     [Fact]

@@ -21,6 +21,21 @@ internal static class AccountText
         ? $"This account is locked after too many failed attempts until {end.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC; an administrator can unlock it sooner."
         : "This account is locked after too many failed attempts; try again later or ask an administrator to unlock it.";
 
+    /// <summary>A point in time as the account pages show it, e.g. "2026-12-06 10:13:05 UTC".</summary>
+    public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// A domain refusal of a form (<c>field: message</c>) split into the field it names (null when it names none) and
+    /// the message as a sentence.
+    /// </summary>
+    public static (string? Field, string Message) FieldError(string message)
+    {
+        var colon = message.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0 && message[..colon].All(char.IsAsciiLetter)
+            ? (message[..colon], Components.Shared.PageActions.Sentence(message[(colon + 2)..]))
+            : (null, Components.Shared.PageActions.Sentence(message));
+    }
+
     /// <summary>A code as typed (spaces and dashes removed).</summary>
     public static string Code(string? typed) => (typed ?? string.Empty).Replace(" ", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal);
 }
