@@ -105,15 +105,15 @@ public sealed class TsmFormsTests
         await cut.InvokeAsync(() => cut.Find("[data-testid=tsm-edit-scope]").Click());
         dialogs.WaitForAssertion(() => Assert.NotNull(dialogs.Find("[data-testid=scope-issuers]")));
 
-        dialogs.Find("[data-testid=scope-issuers]").Change("A0000001, NOTHEX");
+        dialogs.Find("[data-testid=scope-issuers]").Input("A0000001, NOTHEX");
         await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=scope-save]").Click());
 
         dialogs.WaitForAssertion(() => Assert.Contains("Issuer 'NOTHEX': expected an IIN", dialogs.Markup, StringComparison.Ordinal));
         Assert.Equal("A0000001, NOTHEX", dialogs.Find("[data-testid=scope-issuers]").TextContent.Trim() is { Length: > 0 } text ? text : dialogs.Find("[data-testid=scope-issuers]").GetAttribute("value"));
         Assert.Equal(["A0000001"], (await domain.Tsms.GetAsync("acme")).Scope.Select(s => s.Iin));
 
-        dialogs.Find("[data-testid=scope-issuers]").Change("A0000001");
-        await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=scope-rate-limit]").Change("5"));
+        dialogs.Find("[data-testid=scope-issuers]").Input("A0000001");
+        await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=scope-rate-limit]").Input("5"));
         await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=scope-save]").Click());
         dialogs.WaitForAssertion(() => Assert.Empty(dialogs.FindAll("[data-testid=scope-issuers]")));
         Assert.Equal(5, (await domain.Tsms.GetAsync("acme")).RateLimitPerSecond);
