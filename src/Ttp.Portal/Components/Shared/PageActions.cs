@@ -30,6 +30,36 @@ internal static class PageActions
     }
 
     /// <summary>
+    /// Runs <paramref name="change"/> for a page without a form of its own: the success message as one snackbar, the
+    /// domain's refusal (or null once a change succeeds) handed to <paramref name="refused"/>, which the page shows in one
+    /// alert; then the page reloads.
+    /// </summary>
+    public static async Task RunAsync(ISnackbar snackbar, Func<Task<string>> change, Action<bool> busy, Func<Task> reload, Action<string?> refused)
+    {
+        ArgumentNullException.ThrowIfNull(snackbar);
+        ArgumentNullException.ThrowIfNull(change);
+        ArgumentNullException.ThrowIfNull(busy);
+        ArgumentNullException.ThrowIfNull(reload);
+        ArgumentNullException.ThrowIfNull(refused);
+        busy(true);
+        try
+        {
+            snackbar.Add(await change(), Severity.Success);
+            refused(null);
+        }
+        catch (DomainException e)
+        {
+            refused(FormRefusal.Of(e).Message);
+        }
+        finally
+        {
+            busy(false);
+        }
+
+        await reload();
+    }
+
+    /// <summary>
     /// Runs <paramref name="change"/> from inside a dialog: on success the dialog closes with the success message (the page
     /// shows it, see <see cref="AfterDialogAsync"/>); on a refusal the dialog stays open with the user's input and the
     /// refusal is returned for the field it names or the form.

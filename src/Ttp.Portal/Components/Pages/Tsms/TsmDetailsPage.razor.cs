@@ -21,6 +21,7 @@ public sealed partial class TsmDetailsPage
     private bool _canOperate;
     private string? _email;
     private bool _busy;
+    private string? _refusal;
     private DateTimeOffset _now;
     private IReadOnlyList<TsmChange> _pending = [];
     private IReadOnlyList<Ttp.Domain.Integrity.RejectedRecord> _damaged = [];
@@ -179,7 +180,7 @@ public sealed partial class TsmDetailsPage
 
     // Every change goes through TsmAccreditation (which requires the Operator policy); a domain refusal becomes one
     // sentence; the page reloads.
-    private Task RunAsync(Func<Task<string>> change) => PageActions.RunAsync(Snackbar, change, busy => _busy = busy, LoadAsync);
+    private Task RunAsync(Func<Task<string>> change) => PageActions.RunAsync(Snackbar, change, busy => _busy = busy, LoadAsync, refusal => _refusal = refusal);
 
     private string CertificateStatus(TsmCertificate c) =>
         c.IsRetired(_now) ? $"retired {TsmDisplay.Time(c.RetiredAt)}"
