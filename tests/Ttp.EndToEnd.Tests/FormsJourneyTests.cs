@@ -113,7 +113,7 @@ public sealed class FormsJourneyTests
         await scope.GetByTestId("scope-issuers").FillAsync("A0000001, A0000002, XYZ");
         await scope.GetByTestId("scope-save").ClickAsync();
         await Assertions.Expect(scope).ToContainTextAsync("Issuer 'XYZ': expected an IIN of 1 to 16 bytes in hex");
-        await Assertions.Expect(scope.Locator(".mud-input-error")).ToContainTextAsync("Issuer 'XYZ': expected an IIN");
+        await Assertions.Expect(scope.Locator(".mud-input-helper-text.mud-input-error")).ToContainTextAsync("Issuer 'XYZ': expected an IIN");
         await Assertions.Expect(scope.GetByTestId("scope-issuers")).ToHaveValueAsync("A0000001, A0000002, XYZ");
         await browser.ScreenshotAsync(opsB, "edit-scope-invalid-iin");
         await scope.GetByTestId("scope-issuers").FillAsync("A0000001, A0000002");
