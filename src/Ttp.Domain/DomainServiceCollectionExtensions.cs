@@ -87,6 +87,7 @@ public static class DomainServiceCollectionExtensions
                 o.User.RequireUniqueEmail = true;
             })
             .AddRoles<IdentityRole<Guid>>()
+            .AddErrorDescriber<StaffPasswordErrors>()
             .AddEntityFrameworkStores<TtpDbContext>()
             .AddUserStore<StaffUserStore>();
 

@@ -34,7 +34,7 @@ builder.Services.AddPortalIssuerKeys();
 builder.Services.AddPortalCeremonies();
 builder.Services.AddPortalAudit();
 builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-builder.Services.AddMudServices();
+builder.Services.AddMudServices(c => Ttp.Portal.Components.Shared.PortalSnackbars.Configure(c.SnackbarConfiguration));
 
 var app = builder.Build();
 

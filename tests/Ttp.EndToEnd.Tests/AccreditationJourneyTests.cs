@@ -38,7 +38,7 @@ public sealed partial class AccreditationJourneyTests
         await admin.GotoAsync(new Uri(setupLink).PathAndQuery);
         await browser.ScreenshotAsync(admin, "setup");
         await admin.GetByLabel("E-mail").FillAsync("admin@ttp.example");
-        await admin.GetByLabel("Password (at least 12 characters)").FillAsync(Password);
+        await admin.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
         await admin.GetByLabel("Password again").FillAsync(Password);
         await admin.GetByRole(AriaRole.Button, new() { Name = "Create administrator" }).ClickAsync();
         await SignInAndEnrolAsync(browser, admin, "admin@ttp.example", Password, "admin");
@@ -152,7 +152,10 @@ public sealed partial class AccreditationJourneyTests
 
         // 4. Operator B approves.
         await PageSteps.GoToAsync(opsB, "tsms/acme");
-        await PageSteps.ClickUntilAsync(opsB.GetByTestId("tsm-approve"), opsB.GetByTestId("tsm-state").GetByText("Active"));
+        await PageSteps.ClickUntilAsync(opsB.GetByTestId("tsm-approve"), opsB.GetByTestId("approve-summary"));
+        await Assertions.Expect(opsB.GetByTestId("approve-scope")).ToHaveTextAsync(Iin);
+        await opsB.GetByTestId("approve-confirm").ClickAsync();
+        await Assertions.Expect(opsB.GetByTestId("tsm-state")).ToHaveTextAsync("Active");
         await browser.ScreenshotAsync(opsB, "approved");
 
         // 4b. Operator B adds an issuer: it widens the TSM's access, so it waits for a second Operator...

@@ -65,25 +65,14 @@ public sealed class Tsm : IAuthenticatedRecord
     {
         ArgumentNullException.ThrowIfNull(registration);
         ArgumentNullException.ThrowIfNull(certificate);
-        var name = registration.Name;
-        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 64)
-        {
-            throw new DomainInputException("name: expected 1 to 64 characters");
-        }
-
-        // The portal addresses a TSM as /tsms/{name}; "register" is that area's registration page.
-        if (string.Equals(name.Trim(), "register", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new DomainInputException("name: 'register' is reserved; choose another name");
-        }
-
+        var name = ValidName(registration.Name);
         var contact = registration.Contact ?? TsmContact.None;
         var tsm = new Tsm
         {
             Id = Guid.NewGuid(),
-            Name = name.Trim(),
-            Organisation = Optional(registration.Organisation, 200, "organisation"),
-            ContactName = Optional(contact.Name, 200, "contact name"),
+            Name = name,
+            Organisation = TsmFields.Organisation(registration.Organisation),
+            ContactName = TsmFields.ContactName(contact.Name),
             ContactEmail = TsmContact.ValidEmail(contact.Email),
             ContactPhone = TsmContact.ValidPhone(contact.Phone),
             State = TsmState.PendingApproval,
@@ -304,7 +293,24 @@ public sealed class Tsm : IAuthenticatedRecord
         }
     }
 
-    private static string? Optional(string? value, int maxLength, string field)
+    /// <summary>The name, trimmed: 1 to <see cref="TsmFields.MaxNameLength"/> characters, not the registration page's.</summary>
+    internal static string ValidName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > TsmFields.MaxNameLength)
+        {
+            throw new DomainInputException($"name: expected 1 to {TsmFields.MaxNameLength} characters");
+        }
+
+        // The portal addresses a TSM as /tsms/{name}; "register" is that area's registration page.
+        if (string.Equals(name.Trim(), "register", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new DomainInputException("name: 'register' is reserved; choose another name");
+        }
+
+        return name.Trim();
+    }
+
+    internal static string? Optional(string? value, int maxLength, string field)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
@@ -315,7 +321,7 @@ public sealed class Tsm : IAuthenticatedRecord
         return trimmed.Length <= maxLength ? trimmed : throw new DomainInputException($"{field}: at most {maxLength} characters");
     }
 
-    private static double? ValidRateLimit(double? rate) => rate switch
+    internal static double? ValidRateLimit(double? rate) => rate switch
     {
         null => null,
         { } r when double.IsFinite(r) && r > 0 && r <= MaxRateLimitPerSecond => r,

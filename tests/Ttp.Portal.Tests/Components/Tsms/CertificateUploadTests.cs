@@ -67,6 +67,6 @@ public sealed class CertificateUploadTests
         cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText("hello", "tsm.pem"));
 
         cut.WaitForAssertion(() => Assert.Equal(
-            "certificate: expected one X.509 certificate in PEM or DER form", cut.Find("[data-testid=certificate-error]").TextContent));
+            "Expected one X.509 certificate in PEM or DER form.", cut.Find("[data-testid=certificate-error]").TextContent));
     }
 }

@@ -31,11 +31,14 @@ public sealed class TsmDetailsPageTests
         await using var domain = await PortalDomain.CreateAsync(PortalDomain.OperatorB, StaffRoles.Operator);
         await domain.Tsms.RegisterAsync("acme", "ACME", PortalDomain.Certificate(), ["A0000001"], Actor.Staff(PortalDomain.OperatorA));
         domain.Context.Render<MudPopoverProvider>();
+        var dialogs = domain.Context.Render<MudDialogProvider>();
         var cut = domain.Context.Render<TsmDetailsPage>(p => p.Add(x => x.Name, "acme"));
         cut.WaitForAssertion(() => Assert.False(cut.Find("[data-testid=tsm-approve]").HasAttribute("disabled")));
         Assert.Empty(cut.FindAll("[data-testid=tsm-four-eyes]"));
 
         await cut.InvokeAsync(() => cut.Find("[data-testid=tsm-approve]").Click());
+        dialogs.WaitForAssertion(() => Assert.NotNull(dialogs.Find("[data-testid=approve-confirm]")));
+        await dialogs.InvokeAsync(() => dialogs.Find("[data-testid=approve-confirm]").Click());
 
         cut.WaitForAssertion(() => Assert.Equal("Active", cut.Find("[data-testid=tsm-state]").TextContent.Trim()));
         var tsm = await domain.Tsms.GetAsync("acme");

@@ -189,26 +189,17 @@ public sealed partial class CeremonyDetailsPage
         var message = kek
             ? $"Activate KEK {c.KekIndex} version {c.KekVersion} of TSM {_tsmName}? Key requests of that TSM are wrapped under it from then on; the index's earlier version is retired."
             : $"Activate key set {c.Iin}/{c.Kvn}? Key requests for issuer {c.Iin} can use it from then on.";
+        Func<Task<string>> change = kek
+            ? async () => { await KekAdministration.ActivateAsync(_tsmName!, c.KekIndex!.Value, c.KekVersion!.Value); return "KEK activated."; }
+            : async () => { await IssuerKeys.ActivateAsync(c.Iin!, c.Kvn!.Value); return "Key set activated."; };
         var parameters = new DialogParameters<ConfirmDialog>
         {
             { d => d.Message, message },
             { d => d.ConfirmText, "Activate" },
             { d => d.ConfirmColor, Color.Success },
+            { d => d.Submit, change },
         };
-        var dialog = await Dialogs.ShowAsync<ConfirmDialog>(kek ? "Activate KEK" : "Activate key set", parameters);
-        if (await dialog.Result is not { Canceled: false })
-        {
-            return;
-        }
-
-        if (kek)
-        {
-            await RunAsync(async () => { await KekAdministration.ActivateAsync(_tsmName!, c.KekIndex!.Value, c.KekVersion!.Value); return "KEK activated."; });
-        }
-        else if (c is { Iin: { } iin, Kvn: { } kvn })
-        {
-            await RunAsync(async () => { await IssuerKeys.ActivateAsync(iin, kvn); return "Key set activated."; });
-        }
+        await DialogAsync(await Dialogs.ShowAsync<ConfirmDialog>(kek ? "Activate KEK" : "Activate key set", parameters));
     }
 
     // The component is copied into the page's own buffer and the domain's result disposed (zeroed) at once.
@@ -288,16 +279,25 @@ public sealed partial class CeremonyDetailsPage
             { d => d.ConfirmText, "Abort" },
             { d => d.ConfirmColor, Color.Error },
             { d => d.Final, true },
+            { d => d.Submit, async reason => { await Administration.AbortAsync(Id, reason); return "Ceremony aborted."; } },
         };
-        var dialog = await Dialogs.ShowAsync<ReasonDialog>("Abort ceremony", parameters);
-        if (await dialog.Result is { Canceled: false, Data: string reason })
-        {
-            await RunAsync(async () => { await Administration.AbortAsync(Id, reason); return "Ceremony aborted."; });
-        }
+        await DialogAsync(await Dialogs.ShowAsync<ReasonDialog>("Abort ceremony", parameters));
     }
 
-    // A change through an edge; a refusal of the domain becomes one sentence; the page reloads.
-    private Task RunAsync(Func<Task<string>> change) => PageActions.RunAsync(Snackbar, change, busy => _busy = busy, LoadAsync, asSentence: true);
+    // The dialog runs the change through the edge and stays open on a refusal; a success closes it with one snackbar; the
+    // page reloads.
+    private async Task DialogAsync(IDialogReference dialog)
+    {
+        _busy = true;
+        try
+        {
+            await PageActions.AfterDialogAsync(Snackbar, dialog, LoadAsync);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
 
     private static string Sentence(string message) => PageActions.Sentence(message);
 

@@ -59,40 +59,23 @@ public sealed partial class IssuerKeyDetailsPage
         }
     }
 
-    private async Task SuspendAsync()
-    {
-        var reason = await AskReasonAsync(
-            "Suspend key set",
-            $"Suspend key set {_set!.Iin}/{_set.Kvn}? Key requests no longer use it until it is reinstated.",
-            "Suspend", Color.Warning, final: false);
-        if (reason is not null)
-        {
-            await RunAsync(async () => { await Administration.SuspendAsync(Iin, Kvn, reason); return "Key set suspended."; });
-        }
-    }
+    private Task SuspendAsync() => ReasonAsync(
+        "Suspend key set",
+        $"Suspend key set {_set!.Iin}/{_set.Kvn}? Key requests no longer use it until it is reinstated.",
+        "Suspend", Color.Warning, final: false,
+        async reason => { await Administration.SuspendAsync(Iin, Kvn, reason); return "Key set suspended."; });
 
-    private async Task ReinstateAsync()
-    {
-        var reason = await AskReasonAsync(
-            "Reinstate key set", $"Reinstate key set {_set!.Iin}/{_set.Kvn}? Key requests use it again.", "Reinstate", Color.Success, final: false);
-        if (reason is not null)
-        {
-            await RunAsync(async () => { await Administration.ReinstateAsync(Iin, Kvn, reason); return "Key set reinstated."; });
-        }
-    }
+    private Task ReinstateAsync() => ReasonAsync(
+        "Reinstate key set", $"Reinstate key set {_set!.Iin}/{_set.Kvn}? Key requests use it again.", "Reinstate", Color.Success, final: false,
+        async reason => { await Administration.ReinstateAsync(Iin, Kvn, reason); return "Key set reinstated."; });
 
-    private async Task RetireAsync()
-    {
-        var reason = await AskReasonAsync(
-            "Retire key set", $"Retire key set {_set!.Iin}/{_set.Kvn}? It will never be used again.", "Retire", Color.Error, final: true);
-        if (reason is not null)
-        {
-            await RunAsync(async () => { await Administration.RetireAsync(Iin, Kvn, reason); return "Key set retired."; });
-        }
-    }
+    private Task RetireAsync() => ReasonAsync(
+        "Retire key set", $"Retire key set {_set!.Iin}/{_set.Kvn}? It will never be used again.", "Retire", Color.Error, final: true,
+        async reason => { await Administration.RetireAsync(Iin, Kvn, reason); return "Key set retired."; });
 
-    // Read when the dialog opens, so that the warning reflects the other key sets as they are now.
-    private async Task<string?> AskReasonAsync(string title, string message, string confirm, Color color, bool final)
+    // Read when the dialog opens, so that the warning reflects the other key sets as they are now. The dialog runs the
+    // change itself and stays open, with the reason typed, on a refusal.
+    private async Task ReasonAsync(string title, string message, string confirm, Color color, bool final, Func<string, Task<string>> change)
     {
         var lastActive = await Keys.IsLastActiveAsync(_set!.Iin, _set.Kvn);
         var parameters = new DialogParameters<ReasonDialog>
@@ -105,12 +88,23 @@ public sealed partial class IssuerKeyDetailsPage
                 d => d.Warning,
                 lastActive ? $"This is the last active key set of issuer {_set.Iin}: key requests for that issuer will be refused." : null
             },
+            { d => d.Submit, change },
         };
-        var dialog = await Dialogs.ShowAsync<ReasonDialog>(title, parameters);
-        return await dialog.Result is { Canceled: false, Data: string reason } ? reason : null;
+        await DialogAsync(await Dialogs.ShowAsync<ReasonDialog>(title, parameters));
     }
 
-    // Every change goes through IssuerKeyAdministration (which requires the Security officer policy); a domain refusal
-    // becomes one sentence; the page reloads.
-    private Task RunAsync(Func<Task<string>> change) => PageActions.RunAsync(Snackbar, change, busy => _busy = busy, LoadAsync);
+    // The dialog runs the change (every change goes through the edge service, which checks the policy); a refusal stays in
+    // the dialog, a success closes it with one snackbar; the page's buttons wait meanwhile and the page reloads.
+    private async Task DialogAsync(IDialogReference dialog)
+    {
+        _busy = true;
+        try
+        {
+            await PageActions.AfterDialogAsync(Snackbar, dialog, LoadAsync);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
 }

@@ -43,21 +43,25 @@ public sealed partial class StaffPage
 
     private async Task ChangeRolesAsync(StaffMember member)
     {
-        var parameters = new DialogParameters<RolesDialog> { { d => d.Member, member } };
-        var dialog = await Dialogs.ShowAsync<RolesDialog>($"Roles of {member.Email}", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
-        if (await dialog.Result is { Canceled: false, Data: IReadOnlyCollection<string> roles })
+        var parameters = new DialogParameters<RolesDialog>
         {
-            await RunAsync(() => Administration.ChangeRolesAsync(member.Email, roles), $"Roles of {member.Email} changed.");
-        }
+            { d => d.Member, member },
+            { d => d.Submit, async roles => { await Administration.ChangeRolesAsync(member.Email, roles); return $"Roles of {member.Email} changed."; } },
+        };
+        var dialog = await Dialogs.ShowAsync<RolesDialog>($"Roles of {member.Email}", parameters, new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true });
+        await Shared.PageActions.AfterDialogAsync(Snackbar, dialog, RefreshAsync);
     }
 
+    // Asks in a dialog that runs the change itself: a refusal stays in the dialog; a success closes it with one snackbar.
     private async Task ConfirmAsync(StaffMember member, string action, string question, Func<string, Task> change)
     {
-        var confirmed = await Dialogs.ShowMessageBoxAsync(action, question, yesText: action, cancelText: "Cancel");
-        if (confirmed == true)
+        var parameters = new DialogParameters<Shared.ConfirmDialog>
         {
-            await RunAsync(() => change(member.Email), $"{action}: done for {member.Email}.");
-        }
+            { d => d.Message, question },
+            { d => d.ConfirmText, action },
+            { d => d.Submit, async () => { await change(member.Email); return $"{action}: done for {member.Email}."; } },
+        };
+        await Shared.PageActions.AfterDialogAsync(Snackbar, await Dialogs.ShowAsync<Shared.ConfirmDialog>(action, parameters), RefreshAsync);
     }
 
     private async Task RevokeInvitationAsync(StaffInvitationInfo invitation)

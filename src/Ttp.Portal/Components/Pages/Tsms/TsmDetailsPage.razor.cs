@@ -21,6 +21,7 @@ public sealed partial class TsmDetailsPage
     private bool _canOperate;
     private string? _email;
     private bool _busy;
+    private string? _refusal;
     private DateTimeOffset _now;
     private IReadOnlyList<TsmChange> _pending = [];
     private IReadOnlyList<Ttp.Domain.Integrity.RejectedRecord> _damaged = [];
@@ -63,55 +64,36 @@ public sealed partial class TsmDetailsPage
         }
     }
 
-    private Task ApproveAsync() => RunAsync(async () =>
+    private async Task ApproveAsync()
     {
-        await Accreditation.ApproveAsync(Name);
-        return "TSM approved.";
-    });
-
-    private async Task RejectAsync()
-    {
-        var reason = await AskReasonAsync("Reject TSM", $"Reject TSM '{Name}'? It will not be accredited.", "Reject", Color.Error, final: true);
-        if (reason is not null)
+        var parameters = new DialogParameters<ApproveTsmDialog>
         {
-            await RunAsync(async () =>
-            {
-                await Accreditation.RejectAsync(Name, reason);
-                return "TSM rejected.";
-            });
-        }
+            { d => d.Tsm, _tsm! },
+            { d => d.Submit, async () => { await Accreditation.ApproveAsync(Name); return "TSM approved."; } },
+        };
+        var options = new DialogOptions { MaxWidth = MaxWidth.Small, FullWidth = true };
+        await PageActions.AfterDialogAsync(Snackbar, await Dialogs.ShowAsync<ApproveTsmDialog>("Approve TSM", parameters, options), LoadAsync);
     }
 
-    private async Task SuspendAsync()
-    {
-        var reason = await AskReasonAsync("Suspend TSM", $"Suspend TSM '{Name}'? Its key requests are refused until it is reinstated.", "Suspend", Color.Warning, final: false);
-        if (reason is not null)
-        {
-            await RunAsync(async () => { await Accreditation.SuspendAsync(Name, reason); return "TSM suspended."; });
-        }
-    }
+    private Task RejectAsync() =>
+        ReasonAsync("Reject TSM", $"Reject TSM '{Name}'? It will not be accredited.", "Reject", Color.Error, final: true,
+            async reason => { await Accreditation.RejectAsync(Name, reason); return "TSM rejected."; });
 
-    private async Task ReinstateAsync()
-    {
-        var reason = await AskReasonAsync("Reinstate TSM", $"Reinstate TSM '{Name}'? It may request keys again.", "Reinstate", Color.Success, final: false);
-        if (reason is not null)
-        {
-            await RunAsync(async () =>
+    private Task SuspendAsync() =>
+        ReasonAsync("Suspend TSM", $"Suspend TSM '{Name}'? Its key requests are refused until it is reinstated.", "Suspend", Color.Warning, final: false,
+            async reason => { await Accreditation.SuspendAsync(Name, reason); return "TSM suspended."; });
+
+    private Task ReinstateAsync() =>
+        ReasonAsync("Reinstate TSM", $"Reinstate TSM '{Name}'? It may request keys again.", "Reinstate", Color.Success, final: false,
+            async reason =>
             {
                 await Accreditation.ReinstateAsync(Name, reason);
                 return "Reinstatement proposed: it takes effect when a second Operator approves it.";
             });
-        }
-    }
 
-    private async Task RevokeAsync()
-    {
-        var reason = await AskReasonAsync("Revoke TSM", $"Revoke the accreditation of TSM '{Name}'? It will never receive keys again.", "Revoke", Color.Error, final: true);
-        if (reason is not null)
-        {
-            await RunAsync(async () => { await Accreditation.RevokeAsync(Name, reason); return "TSM revoked."; });
-        }
-    }
+    private Task RevokeAsync() =>
+        ReasonAsync("Revoke TSM", $"Revoke the accreditation of TSM '{Name}'? It will never receive keys again.", "Revoke", Color.Error, final: true,
+            async reason => { await Accreditation.RevokeAsync(Name, reason); return "TSM revoked."; });
 
     private async Task EditScopeAsync()
     {
@@ -119,33 +101,34 @@ public sealed partial class TsmDetailsPage
         {
             { d => d.Issuers, string.Join(", ", _tsm!.Scope.Select(s => s.Iin)) },
             { d => d.RateLimitPerSecond, _tsm.RateLimitPerSecond },
+            { d => d.Submit, SaveScopeAsync },
         };
-        var dialog = await Dialogs.ShowAsync<EditScopeDialog>("Edit scope", parameters);
-        if (await dialog.Result is { Canceled: false, Data: EditScopeDialog.ScopeChange change })
-        {
-            await RunAsync(async () =>
-            {
-                var pendingBefore = _pending.Count;
-                await Accreditation.UpdateScopeAsync(Name, RegisterTsmPage.SplitIssuers(change.Issuers), change.RateLimitPerSecond);
-                return (await Changes.ListAsync(Name)).Count > pendingBefore
-                    ? "Scope saved; added issuers and a higher rate limit take effect when a second Operator approves them."
-                    : "Scope saved.";
-            });
-        }
+        await PageActions.AfterDialogAsync(Snackbar, await Dialogs.ShowAsync<EditScopeDialog>("Edit scope", parameters), LoadAsync);
+    }
+
+    private async Task<string> SaveScopeAsync(EditScopeDialog.ScopeChange change)
+    {
+        var pendingBefore = (await Changes.ListAsync(Name)).Count;
+        await Accreditation.UpdateScopeAsync(Name, RegisterTsmPage.SplitIssuers(change.Issuers), change.RateLimitPerSecond);
+        return (await Changes.ListAsync(Name)).Count > pendingBefore
+            ? "Scope saved; added issuers and a higher rate limit take effect when a second Operator approves them."
+            : "Scope saved.";
     }
 
     private async Task RetireAsync(TsmCertificate certificate)
     {
-        var parameters = new DialogParameters<RetireCertificateDialog> { { d => d.Subject, certificate.Subject } };
-        var dialog = await Dialogs.ShowAsync<RetireCertificateDialog>("Retire certificate", parameters);
-        if (await dialog.Result is { Canceled: false, Data: DateTimeOffset at })
+        var parameters = new DialogParameters<RetireCertificateDialog>
         {
-            await RunAsync(async () =>
+            { d => d.Subject, certificate.Subject },
             {
-                await Accreditation.RetireCertificateAsync(Name, certificate.Sha256Thumbprint, at);
-                return $"Certificate retires at {TsmDisplay.Time(at)}.";
-            });
-        }
+                d => d.Submit, async at =>
+                {
+                    await Accreditation.RetireCertificateAsync(Name, certificate.Sha256Thumbprint, at);
+                    return $"Certificate retires at {TsmDisplay.Time(at)}.";
+                }
+            },
+        };
+        await PageActions.AfterDialogAsync(Snackbar, await Dialogs.ShowAsync<RetireCertificateDialog>("Retire certificate", parameters), LoadAsync);
     }
 
     private async Task AddCertificateAsync()
@@ -177,16 +160,12 @@ public sealed partial class TsmDetailsPage
         return $"Change approved: {change.Summary}.";
     });
 
-    private async Task RejectChangeAsync(TsmChange change)
-    {
-        var reason = await AskReasonAsync("Reject change", $"Reject the proposed change '{change.Summary}'? Nothing of it is applied.", "Reject", Color.Error, final: true);
-        if (reason is not null)
-        {
-            await RunAsync(async () => { await Accreditation.RejectChangeAsync(change.Id, reason); return "Change rejected."; });
-        }
-    }
+    private Task RejectChangeAsync(TsmChange change) =>
+        ReasonAsync("Reject change", $"Reject the proposed change '{change.Summary}'? Nothing of it is applied.", "Reject", Color.Error, final: true,
+            async reason => { await Accreditation.RejectChangeAsync(change.Id, reason); return "Change rejected."; });
 
-    private async Task<string?> AskReasonAsync(string title, string message, string confirm, Color color, bool final)
+    // Asks for the reason in a dialog that runs the change itself and stays open, with the reason typed, on a refusal.
+    private async Task ReasonAsync(string title, string message, string confirm, Color color, bool final, Func<string, Task<string>> change)
     {
         var parameters = new DialogParameters<ReasonDialog>
         {
@@ -194,14 +173,14 @@ public sealed partial class TsmDetailsPage
             { d => d.ConfirmText, confirm },
             { d => d.ConfirmColor, color },
             { d => d.Final, final },
+            { d => d.Submit, change },
         };
-        var dialog = await Dialogs.ShowAsync<ReasonDialog>(title, parameters);
-        return await dialog.Result is { Canceled: false, Data: string reason } ? reason : null;
+        await PageActions.AfterDialogAsync(Snackbar, await Dialogs.ShowAsync<ReasonDialog>(title, parameters), LoadAsync);
     }
 
     // Every change goes through TsmAccreditation (which requires the Operator policy); a domain refusal becomes one
     // sentence; the page reloads.
-    private Task RunAsync(Func<Task<string>> change) => PageActions.RunAsync(Snackbar, change, busy => _busy = busy, LoadAsync);
+    private Task RunAsync(Func<Task<string>> change) => PageActions.RunAsync(Snackbar, change, busy => _busy = busy, LoadAsync, refusal => _refusal = refusal);
 
     private string CertificateStatus(TsmCertificate c) =>
         c.IsRetired(_now) ? $"retired {TsmDisplay.Time(c.RetiredAt)}"

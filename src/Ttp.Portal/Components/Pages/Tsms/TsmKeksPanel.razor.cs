@@ -71,16 +71,15 @@ public sealed partial class TsmKeksPanel
                     ? null
                     : $"This retires {Describe(active)} (check value {active.KeyCheckValue}), the version of index {kek.Index} active until now, for good."
             },
-        };
-        var dialog = await Dialogs.ShowAsync<ConfirmKekDialog>("Activate KEK", parameters);
-        if (await dialog.Result is { Canceled: false })
-        {
-            await RunAsync(async () =>
             {
-                await Administration.ActivateAsync(TsmName, kek.Index, kek.Version);
-                return active is null ? $"{Describe(kek)} activated." : $"{Describe(kek)} activated; {Describe(active)} retired.";
-            });
-        }
+                d => d.Submit, async () =>
+                {
+                    await Administration.ActivateAsync(TsmName, kek.Index, kek.Version);
+                    return active is null ? $"{Describe(kek)} activated." : $"{Describe(kek)} activated; {Describe(active)} retired.";
+                }
+            },
+        };
+        await DialogAsync(await Dialogs.ShowAsync<ConfirmKekDialog>("Activate KEK", parameters));
     }
 
     private async Task RetireAsync(Kek kek)
@@ -97,20 +96,31 @@ public sealed partial class TsmKeksPanel
                     ? $"This is the active KEK of index {kek.Index}: the TSM's key requests naming index {kek.Index} will be refused until another version is activated."
                     : null
             },
-        };
-        var dialog = await Dialogs.ShowAsync<ReasonDialog>("Retire KEK", parameters);
-        if (await dialog.Result is { Canceled: false, Data: string reason })
-        {
-            await RunAsync(async () =>
             {
-                await Administration.RetireAsync(TsmName, kek.Index, kek.Version, reason);
-                return $"{Describe(kek)} retired.";
-            });
-        }
+                d => d.Submit, async reason =>
+                {
+                    await Administration.RetireAsync(TsmName, kek.Index, kek.Version, reason);
+                    return $"{Describe(kek)} retired.";
+                }
+            },
+        };
+        await DialogAsync(await Dialogs.ShowAsync<ReasonDialog>("Retire KEK", parameters));
     }
 
-    // A domain refusal (or a denied policy) becomes one sentence; the list reloads.
-    private Task RunAsync(Func<Task<string>> change) => PageActions.RunAsync(Snackbar, change, busy => _busy = busy, LoadAsync);
+    // The dialog runs the change (every change goes through the edge service, which checks the policy); a refusal stays in
+    // the dialog, a success closes it with one snackbar; the page's buttons wait meanwhile and the page reloads.
+    private async Task DialogAsync(IDialogReference dialog)
+    {
+        _busy = true;
+        try
+        {
+            await PageActions.AfterDialogAsync(Snackbar, dialog, LoadAsync);
+        }
+        finally
+        {
+            _busy = false;
+        }
+    }
 
     private string Describe(Kek kek) => $"KEK {kek.Index} version {kek.Version} of TSM '{TsmName}'";
 
