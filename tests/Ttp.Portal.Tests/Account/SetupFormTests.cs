@@ -15,7 +15,7 @@ public sealed partial class SetupFormTests
         var line = Assert.Single(host.Log.Lines, l => l.Message.Contains("/setup?token=", StringComparison.Ordinal));
         var link = new Uri(Link().Match(line.Message).Value);
         var form = await browser.GetPageAsync(link.PathAndQuery);
-        Assert.Contains("At least 12 characters, with a lowercase letter, an uppercase letter, a digit and a symbol (neither letter nor digit).", form.Html, StringComparison.Ordinal);
+        Assert.Contains("At least 12 characters, with a lower-case letter, an upper-case letter, a digit and a symbol (a character that is neither a letter nor a digit, such as - or !).", form.Html, StringComparison.Ordinal);
 
         var refused = await browser.SubmitAsync(link.PathAndQuery, form, new Dictionary<string, string>
         {
@@ -27,9 +27,9 @@ public sealed partial class SetupFormTests
         Assert.StartsWith("/setup", refused.Path, StringComparison.Ordinal);
         var fieldError = FieldError().Match(refused.Html);
         Assert.True(fieldError.Success, "the refusal is shown under the password field");
-        Assert.Contains("Add an uppercase letter.", fieldError.Value, StringComparison.Ordinal);
+        Assert.Contains("Add an upper-case letter.", fieldError.Value, StringComparison.Ordinal);
         Assert.Contains("Add a digit.", fieldError.Value, StringComparison.Ordinal);
-        Assert.Contains("Add a symbol (neither letter nor digit).", fieldError.Value, StringComparison.Ordinal);
+        Assert.Contains("Add a symbol (a character that is neither a letter nor a digit).", fieldError.Value, StringComparison.Ordinal);
         Assert.DoesNotContain("Passwords must", refused.Html, StringComparison.Ordinal);
         Assert.DoesNotContain("aaaaaaaaaaaa", refused.Html, StringComparison.Ordinal);
         Assert.Contains("value=\"first.admin@ttp.test\"", refused.Html, StringComparison.Ordinal);
