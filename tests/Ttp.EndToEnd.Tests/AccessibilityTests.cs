@@ -14,7 +14,8 @@ namespace Ttp.EndToEnd.Tests;
 /// theme the system asks for, and at 390 px is no wider than the window, with the app bar on one line. Screenshots
 /// <c>ux-a11y-&lt;width&gt;-&lt;theme&gt;-NN-&lt;page&gt;.png</c> of a few pages.
 /// </summary>
-public sealed partial class AccessibilityTests(AccessibilityWorld world) : IClassFixture<AccessibilityWorld>
+[Collection(AccessibilityWorld.Collection)]
+public sealed partial class AccessibilityTests(AccessibilityWorld world)
 {
     // The pages kept as screenshots at each width and theme.
     private static readonly string[] Photographed = ["/", "/tsms", "/tsms/{Name}", "/account/login"];

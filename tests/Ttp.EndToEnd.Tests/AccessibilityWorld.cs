@@ -21,12 +21,15 @@ namespace Ttp.EndToEnd.Tests;
 /// </summary>
 public sealed class AccessibilityWorld : IAsyncLifetime
 {
+    /// <summary>The tests that share one world (one portal), run one after the other.</summary>
+    public const string Collection = "accessibility";
+
     public const string Everyone = "a11y@ttp.example";
     public const string Officer = "officer@ttp.example";
     public const string Iin = "A0000001";
 
     /// <summary>The longest name a TSM may have (64 characters), without a space to break at.</summary>
-    public const string LongTsmName = "acme-contactless-wallet-provisioning-services-europe-north-000001";
+    public const string LongTsmName = "acme-contactless-wallet-provisioning-services-europe-north-00001";
 
     private readonly List<IDisposable> _owned = [];
 
@@ -99,3 +102,7 @@ public sealed class AccessibilityWorld : IAsyncLifetime
         return Task.CompletedTask;
     }
 }
+
+/// <summary>The accessibility and theme tests share one <see cref="AccessibilityWorld"/>.</summary>
+[CollectionDefinition(AccessibilityWorld.Collection)]
+public sealed class AccessibilityCollection : ICollectionFixture<AccessibilityWorld>;

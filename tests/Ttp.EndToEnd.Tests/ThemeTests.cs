@@ -7,7 +7,8 @@ namespace Ttp.EndToEnd.Tests;
 /// user picks a theme with the app bar's button; the pick survives a reload and then outranks the system setting.
 /// Screenshots <c>ux-theme-NN-*.png</c>.
 /// </summary>
-public sealed class ThemeTests(AccessibilityWorld world) : IClassFixture<AccessibilityWorld>
+[Collection(AccessibilityWorld.Collection)]
+public sealed class ThemeTests(AccessibilityWorld world)
 {
     [Fact]
     public async Task ThemeButton_SystemDarkThenLightPicked_FollowsSystemUntilPickedAndKeepsThePickAcrossReloads()
