@@ -65,6 +65,24 @@ internal sealed class Browser : IAsyncDisposable
     }
 
     /// <summary>
+    /// A fresh browser context <paramref name="width"/> px wide in the system colour scheme <paramref name="colorScheme"/>
+    /// (prefers-color-scheme), signed in when given the <paramref name="storageState"/> of a signed-in context.
+    /// </summary>
+    public async Task<IPage> NewPageAsync(Uri baseUrl, int width, ColorScheme colorScheme, string? storageState = null)
+    {
+        var context = await _browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = baseUrl.ToString(),
+            IgnoreHTTPSErrors = true,
+            ViewportSize = new ViewportSize { Width = width, Height = width < 600 ? 844 : 900 },
+            ColorScheme = colorScheme,
+            StorageState = storageState,
+        });
+        context.SetDefaultTimeout(20_000);
+        return await context.NewPageAsync();
+    }
+
+    /// <summary>
     /// Saves a full-page screenshot named after the scenario, a step number and <paramref name="name"/>; the elements of
     /// <paramref name="mask"/> (a secret on screen, such as an enrolment link) are painted over.
     /// </summary>
