@@ -143,7 +143,7 @@ public sealed partial class TsmDetailsPage
             await RunAsync(async () =>
             {
                 await Accreditation.RetireCertificateAsync(Name, certificate.Sha256Thumbprint, at);
-                return $"Certificate retires at {TsmDisplay.Time(at)}.";
+                return $"Certificate retires at {Shared.TimeDisplay.Format(at)}.";
             });
         }
     }
@@ -204,8 +204,8 @@ public sealed partial class TsmDetailsPage
     private Task RunAsync(Func<Task<string>> change) => PageActions.RunAsync(Snackbar, change, busy => _busy = busy, LoadAsync);
 
     private string CertificateStatus(TsmCertificate c) =>
-        c.IsRetired(_now) ? $"retired {TsmDisplay.Time(c.RetiredAt)}"
-        : c.RetiredAt is { } at ? $"retiring at {TsmDisplay.Time(at)}"
+        c.IsRetired(_now) ? $"retired {Shared.TimeDisplay.Format(c.RetiredAt)}"
+        : c.RetiredAt is { } at ? $"retiring at {Shared.TimeDisplay.Format(at)}"
         : _now > c.NotAfter ? "expired"
         : _now < c.NotBefore ? "not yet valid"
         : "current";
