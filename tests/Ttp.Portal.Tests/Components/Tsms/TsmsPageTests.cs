@@ -44,7 +44,7 @@ public sealed class TsmsPageTests
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=tsm-link]")));
         Assert.Empty(cut.FindAll("[data-testid=tsm-none]"));
 
-        cut.Find("[data-testid=tsm-search] input").Input("globex");
+        cut.Find("input[data-testid=tsm-search], [data-testid=tsm-search] input").Input("globex");
 
         cut.WaitForAssertion(() => Assert.Contains("No TSM matches the filter.", cut.Find("[data-testid=tsm-none]").TextContent, StringComparison.Ordinal));
         Assert.Empty(cut.FindAll("[data-testid=tsm-link]"));
