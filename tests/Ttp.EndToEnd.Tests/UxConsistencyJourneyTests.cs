@@ -12,11 +12,13 @@ namespace Ttp.EndToEnd.Tests;
 /// One date format, grouped thumbprints and audit actions in words, in a real browser against the real portal (Kestrel,
 /// TLS, SQLite), at 1280 and 390 px: a Security officer looks at a TSM's page (certificate thumbprint in colon-separated
 /// bytes, copied with its button; every time as <c>yyyy-MM-dd HH:mm:ss UTC</c>; the timeline in words with the code in
-/// a tooltip), then at the staff actions and one record's drawer. Screenshots <c>ux-consistency-NN-*.png</c>.
+/// a tooltip), then at the staff actions and one record's drawer; an Administrator's dashboard and staff page show actions
+/// and roles in words. Screenshots <c>ux-consistency-NN-*.png</c>.
 /// </summary>
 public sealed partial class UxConsistencyJourneyTests
 {
     private const string Officer = "officer@ttp.example";
+    private const string Administrator = "admin@ttp.example";
 
     [Fact]
     public async Task Journey_TsmPageAndAuditAt1280And390_OneTimeFormatGroupedThumbprintActionsInWords()
@@ -25,6 +27,7 @@ public sealed partial class UxConsistencyJourneyTests
         using var acme = TestClientCertificates.Create("acme");
         await host.RegisterTsmAsync("acme", acme, "A0000001");
         await host.SeedStaffAsync(Officer, [StaffRoles.SecurityOfficer], TestTotp.Key);
+        await host.SeedStaffAsync(Administrator, [StaffRoles.Administrator], TestTotp.Key);
         var grouped = string.Join(':', Convert.ToHexString(SHA256.HashData(acme.RawData)).Chunk(2).Select(c => new string(c)));
 
         await using var browser = await Browser.LaunchAsync("ux-consistency");
@@ -84,6 +87,19 @@ public sealed partial class UxConsistencyJourneyTests
         await browser.ScreenshotAsync(page, "audit-record-390");
         await page.GetByTestId("record-close").ClickAsync();
         await browser.ScreenshotAsync(page, "audit-390");
+
+        // 5. An Administrator's dashboard and staff page: recent actions and roles in words.
+        var admin = await browser.NewPageAsync(host.BaseAddress);
+        await PageSteps.SignInAsync(admin, Administrator, TestTotp.Key);
+        await PageSteps.GoToAsync(admin, string.Empty);
+        await Assertions.Expect(admin.GetByTestId("recent-actions")).ToContainTextAsync("Staff member added");
+        await Assertions.Expect(admin.GetByTestId("recent-actions")).Not.ToContainTextAsync("user.added");
+        await AssertOneTimeFormatAsync(admin);
+        await browser.ScreenshotAsync(admin, "dashboard-1280");
+        await PageSteps.GoToAsync(admin, "staff");
+        await Assertions.Expect(admin.Locator("[data-testid=staff-role][data-role=SecurityOfficer]")).ToHaveTextAsync("Security officer");
+        await Assertions.Expect(admin.GetByTestId("staff-grid")).Not.ToContainTextAsync("SecurityOfficer");
+        await browser.ScreenshotAsync(admin, "staff-1280");
     }
 
     // Every date-time shown is "yyyy-MM-dd HH:mm:ss UTC": none with a T, a Z, an offset or a bare minute. Input helpers
