@@ -12,17 +12,6 @@ public static class StaffRoles
     /// <summary>Every role.</summary>
     public static IReadOnlyList<string> All { get; } = [Administrator, Operator, SecurityOfficer, KeyCustodian, Auditor];
 
-    /// <summary>A role as people say it ("Security officer"); an unknown name is returned as it is.</summary>
-    public static string InWords(string role) => Find(role ?? string.Empty) switch
-    {
-        Administrator => "Administrator",
-        Operator => "Operator",
-        SecurityOfficer => "Security officer",
-        KeyCustodian => "Key custodian",
-        Auditor => "Auditor",
-        _ => role ?? string.Empty,
-    };
-
     /// <summary>The role's canonical name, or null when <paramref name="name"/> is no role (case-insensitive).</summary>
     public static string? Find(string name) => All.FirstOrDefault(r => string.Equals(r, name, StringComparison.OrdinalIgnoreCase));
 }

@@ -3,7 +3,7 @@ using Ttp.Domain.Keks;
 
 namespace Ttp.Portal.Accreditation;
 
-/// <summary>How KEK states and attributes read on a TSM's page (times: <see cref="TsmDisplay.Time"/>).</summary>
+/// <summary>How KEK states and attributes read on a TSM's page (times: <see cref="Components.Shared.TimeDisplay"/>).</summary>
 public static class KekDisplay
 {
     /// <summary>The chip colour of a state.</summary>

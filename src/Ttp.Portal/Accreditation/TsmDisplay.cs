@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MudBlazor;
 using Ttp.Domain.Tsms;
+using Ttp.Portal.Components.Shared;
 
 namespace Ttp.Portal.Accreditation;
 
@@ -29,13 +30,9 @@ public static class TsmDisplay
         _ => state.ToString(),
     };
 
-    /// <summary>A UTC moment as the portal shows it.</summary>
-    public static string Time(DateTimeOffset? value) =>
-        value is { } v ? v.ToUniversalTime().ToString("yyyy-MM-dd HH:mm 'UTC'", System.Globalization.CultureInfo.InvariantCulture) : "-";
-
     /// <summary>
     /// The details of an audit record as readable lines: <c>field: value</c>, and <c>field: before → after</c> where the
-    /// record holds a before and an after.
+    /// record holds a before and an after; recorded times in the portal's format (<see cref="TimeDisplay"/>).
     /// </summary>
     public static IReadOnlyList<string> DetailLines(string detailsJson)
     {
@@ -89,13 +86,15 @@ public static class TsmDisplay
             return;
         }
 
-        lines.Add($"{prefix}: {Scalar(value)}");
+        // A thumbprint reads in colon-separated bytes, as on the certificate table (and it wraps between them).
+        var text = Scalar(value);
+        lines.Add($"{prefix}: {(prefix.EndsWith("thumbprint", StringComparison.Ordinal) ? Thumbprint.Grouped(text) : text)}");
     }
 
     private static string Scalar(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Null or JsonValueKind.Undefined => "-",
-        JsonValueKind.String => value.GetString() ?? "-",
+        JsonValueKind.String => value.GetString() is { } text ? TimeDisplay.Value(text) : "-",
         JsonValueKind.Array => value.GetArrayLength() == 0 ? "(none)" : string.Join(", ", value.EnumerateArray().Select(Scalar)),
         JsonValueKind.Object => string.Join(", ", value.EnumerateObject().Select(p => $"{Label(p.Name)} {Scalar(p.Value)}")),
         _ => value.GetRawText(),

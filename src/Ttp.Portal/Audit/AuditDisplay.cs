@@ -1,10 +1,10 @@
-using System.Globalization;
 using MudBlazor;
 using Ttp.Domain.Audit;
+using Ttp.Portal.Components.Shared;
 
 namespace Ttp.Portal.Audit;
 
-/// <summary>How the audit pages show times, outcomes and the names of recorded fields.</summary>
+/// <summary>How the audit pages show recorded values, outcomes and the names of recorded fields (times: <see cref="TimeDisplay"/>).</summary>
 public static class AuditDisplay
 {
     private static readonly Dictionary<string, string> Labels = new(StringComparer.Ordinal)
@@ -33,9 +33,14 @@ public static class AuditDisplay
         ["integrityFailure"] = "Integrity failure",
     };
 
-    /// <summary>A time as the audit pages show it: <c>yyyy-MM-dd HH:mm:ss</c> UTC.</summary>
-    public static string Time(DateTimeOffset value) =>
-        value.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+    /// <summary>
+    /// A recorded field's value as the drawer shows it: a recorded time in the portal's format (<see cref="TimeDisplay"/>),
+    /// anything else as recorded.
+    /// </summary>
+    public static string Value(string value) => TimeDisplay.Value(value);
+
+    /// <summary>Whether a flattened field holds a certificate thumbprint (shown grouped, with a copy button).</summary>
+    public static bool IsThumbprint(string field) => field.EndsWith("Thumbprint", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The label of a recorded field (its name when it has none).</summary>
     public static string Label(string field) => Labels.GetValueOrDefault(field, field);

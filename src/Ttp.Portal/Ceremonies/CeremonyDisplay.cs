@@ -85,19 +85,4 @@ public static class CeremonyDisplay
 
     /// <summary>The path of a ceremony's page.</summary>
     public static string DetailsHref(Guid id) => string.Create(CultureInfo.InvariantCulture, $"ceremonies/{id:D}");
-
-    /// <summary>An audit action of a ceremony in words (e.g. <c>ceremony.component-entered</c>: "Component entered").</summary>
-    public static string ActionText(string action) => action switch
-    {
-        "ceremony.opened" => "Ceremony opened",
-        "ceremony.component-entered" => "Component entered",
-        "ceremony.component-refused" => "Component refused (check value mismatch)",
-        "ceremony.component-received" => "Component received",
-        "ceremony.component-acknowledged" => "Component recorded by its custodian",
-        "ceremony.confirmation-refused" => "Confirmation refused (check value differs)",
-        "ceremony.completed" => "Ceremony completed: key created",
-        "ceremony.aborted" => "Ceremony aborted",
-        "ceremony.expired" => "Ceremony expired",
-        _ => action,
-    };
 }

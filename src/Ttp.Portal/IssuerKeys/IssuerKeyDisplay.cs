@@ -4,7 +4,7 @@ using Ttp.Domain.IssuerKeys;
 
 namespace Ttp.Portal.IssuerKeys;
 
-/// <summary>How key-set states and attributes read on the issuer key pages (times and audit details: <see cref="Accreditation.TsmDisplay"/>).</summary>
+/// <summary>How key-set states and attributes read on the issuer key pages (times: <see cref="Components.Shared.TimeDisplay"/>; audit details: <see cref="Accreditation.TsmDisplay"/>).</summary>
 public static class IssuerKeyDisplay
 {
     /// <summary>The chip colour of a state.</summary>

@@ -132,7 +132,7 @@ public sealed partial class EnrolTests
         var done = await SubmitPasswordAsync(browser, mismatched, InviteePassword, InviteePassword);
 
         Assert.Contains("data-testid=\"enrol-error\"", weak.Html, StringComparison.Ordinal);
-        Assert.Contains("uppercase", weak.Html, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("upper-case", weak.Html, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("The two passwords differ.", mismatched.Html, StringComparison.Ordinal);
         Assert.Equal("/account/enrol-authenticator", done.Path);
         Assert.Contains("data-testid=\"authenticator-key\"", done.Html, StringComparison.Ordinal);

@@ -18,7 +18,7 @@ internal static class AccountText
 
     /// <summary>The lockout sentence, naming when it ends when known.</summary>
     public static string LockedOut(DateTimeOffset? until) => until is { } end
-        ? $"This account is locked after too many failed attempts until {end.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} UTC; an administrator can unlock it sooner."
+        ? $"This account is locked after too many failed attempts until {Ttp.Portal.Components.Shared.TimeDisplay.Format(end)}; an administrator can unlock it sooner."
         : "This account is locked after too many failed attempts; try again later or ask an administrator to unlock it.";
 
     /// <summary>A point in time as the account pages show it, e.g. "2026-12-06 10:13:05 UTC".</summary>

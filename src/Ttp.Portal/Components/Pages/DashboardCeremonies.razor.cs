@@ -76,7 +76,7 @@ public sealed partial class DashboardCeremonies
         var left = ceremony.ExpiresAt - _now;
         return left <= TimeSpan.Zero ? "overdue: expires at its next step"
             : left <= ExpiringWithin ? $"expires in {(int)Math.Ceiling(left.TotalMinutes)} min"
-            : $"expires {Ttp.Portal.Accreditation.TsmDisplay.Time(ceremony.ExpiresAt)}";
+            : $"expires {Ttp.Portal.Components.Shared.TimeDisplay.Format(ceremony.ExpiresAt)}";
     }
 
     private static string StateText(CeremonyState state) => CeremonyDisplay.StateText(state);

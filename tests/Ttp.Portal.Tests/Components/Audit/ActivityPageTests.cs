@@ -41,7 +41,7 @@ public sealed class ActivityPageTests
         var cut = domain.Context.Render<ActivityPage>();
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=requests-table]")));
-        Assert.Contains("From 2026-11-30 00:00 to 2026-12-07 00:00 UTC, per day: 7 requests, 1 refused.", cut.Find("[data-testid=range-text]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("From 2026-11-30 00:00:00 UTC to 2026-12-07 00:00:00 UTC, per day: 7 requests, 1 refused.", cut.Find("[data-testid=range-text]").TextContent, StringComparison.Ordinal);
         Assert.Equal(["Day (UTC)", "acme", "globex", "Total"], Cells(cut, "requests-table", "thead tr"));
         var requests = Rows(cut, "requests-table");
         Assert.Equal(7, requests.Count);
@@ -70,7 +70,7 @@ public sealed class ActivityPageTests
         var cut = domain.Context.Render<ActivityPage>();
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=requests-table]")));
-        Assert.Contains("From 2026-12-05 13:00 to 2026-12-06 13:00 UTC, per hour: 2 requests, 1 refused.", cut.Find("[data-testid=range-text]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("From 2026-12-05 13:00:00 UTC to 2026-12-06 13:00:00 UTC, per hour: 2 requests, 1 refused.", cut.Find("[data-testid=range-text]").TextContent, StringComparison.Ordinal);
         var rows = Rows(cut, "requests-table");
         Assert.Equal(24, rows.Count);
         Assert.Equal(["2026-12-06 12:00", "1", "1"], rows[^1]);

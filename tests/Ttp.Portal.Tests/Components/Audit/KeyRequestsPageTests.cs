@@ -166,5 +166,31 @@ public sealed class KeyRequestsPageTests
 
     private static NavigationManager Navigation(PortalDomain domain) => domain.Context.Services.GetRequiredService<NavigationManager>();
 
-    private static string AuditDisplayTime(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+    [Fact]
+    public async Task Render_NoKeyRequestYet_SaysNoneRecordedYet()
+    {
+        await using var domain = await PortalDomain.CreateAsync(Auditor, StaffRoles.Auditor);
+        domain.Context.Render<MudPopoverProvider>();
+        Navigation(domain).NavigateTo("audit/key-requests");
+
+        var cut = domain.Context.Render<KeyRequestsPage>();
+
+        await cut.WaitForAssertionAsync(() => Assert.Contains("No key request recorded yet.", cut.Find("[data-testid=no-rows]").TextContent, StringComparison.Ordinal), AuditPageData.Wait);
+    }
+
+    [Fact]
+    public async Task Render_FilterMatchesNothing_SaysNoMatchNotNoneYet()
+    {
+        await using var domain = await PortalDomain.CreateAsync(Auditor, StaffRoles.Auditor);
+        await AuditPageData.AppendKeyRequestsAsync(domain, 3);
+        domain.Context.Render<MudPopoverProvider>();
+        Navigation(domain).NavigateTo("audit/key-requests?tsm=nobody");
+
+        var cut = domain.Context.Render<KeyRequestsPage>();
+
+        await cut.WaitForAssertionAsync(() => Assert.Contains("No key request matches the filter.", cut.Find("[data-testid=no-rows]").TextContent, StringComparison.Ordinal), AuditPageData.Wait);
+        Assert.Empty(cut.FindAll("[data-testid=open-record]"));
+    }
+
+    private static string AuditDisplayTime(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " UTC";
 }

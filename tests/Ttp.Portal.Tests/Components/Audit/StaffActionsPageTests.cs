@@ -36,8 +36,8 @@ public sealed class StaffActionsPageTests
 
         await cut.WaitForAssertionAsync(() => Assert.Equal(2, cut.FindAll("[data-testid=open-record]").Count), AuditPageData.Wait);
         Assert.Equal(change.ToString(System.Globalization.CultureInfo.InvariantCulture), cut.FindAll("[data-testid=open-record]")[0].GetAttribute("data-sequence"));
-        Assert.Contains("tsm.approved", cut.Find("[data-testid=staff-action-grid]").TextContent, StringComparison.Ordinal);
-        Assert.DoesNotContain("key-request", cut.Find("[data-testid=staff-action-grid]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("TSM approved", cut.Find("[data-testid=staff-action-grid]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(["tsm.scope-updated", "tsm.approved"], cut.FindAll("[data-testid=row-action]").Select(e => e.GetAttribute("data-code")));
         Assert.Equal($"audit/export/actions?format=csv&actor=user:{PortalDomain.OperatorB}&subject=tsm:acme",
             cut.Find("[data-testid=export-csv]").GetAttribute("href"));
 
@@ -46,7 +46,8 @@ public sealed class StaffActionsPageTests
         await cut.WaitForAssertionAsync(() => Assert.Equal("A0000001,A0000002", cut.Find("[data-testid=record-after] [data-field=iins]").TextContent.Trim()), AuditPageData.Wait);
         Assert.Equal("A0000001", cut.Find("[data-testid=record-before] [data-field=iins]").TextContent.Trim());
         Assert.Equal("user:" + PortalDomain.OperatorB, cut.Find("[data-testid=record-fields] [data-field=actor]").TextContent.Trim());
-        Assert.Equal("tsm.scope-updated", cut.Find("[data-testid=record-fields] [data-field=action]").TextContent.Trim());
+        Assert.Equal("TSM scope changed", cut.Find("[data-testid=record-fields] [data-field=action]").TextContent.Trim());
+        Assert.Equal("tsm.scope-updated", cut.Find("[data-testid=record-action]").GetAttribute("data-code"));
     }
 
     [Fact]
@@ -61,6 +62,6 @@ public sealed class StaffActionsPageTests
         var cut = domain.Context.Render<StaffActionsPage>();
 
         await cut.WaitForAssertionAsync(() => Assert.Contains($"No staff-action record {keyRequest}", cut.Find("[data-testid=record-not-found]").TextContent, StringComparison.Ordinal), AuditPageData.Wait);
-        Assert.Contains("No staff action matches", cut.Find("[data-testid=no-rows]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("No staff action matches the filter.", cut.Find("[data-testid=no-rows]").TextContent, StringComparison.Ordinal);
     }
 }

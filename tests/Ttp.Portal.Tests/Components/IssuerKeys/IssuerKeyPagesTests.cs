@@ -69,10 +69,13 @@ public sealed class IssuerKeyPagesTests
         Assert.Empty(cut.FindAll("[data-testid=issuer-key-actions]"));
         Assert.Empty(cut.FindAll("button[data-testid]"));
         var timeline = cut.Find("[data-testid=issuer-key-timeline]").TextContent;
+        var codes = cut.FindAll("[data-testid=issuer-key-timeline] [data-testid=audit-action]").Select(e => e.GetAttribute("data-code")).ToList();
         foreach (var action in new[] { "issuer-key.retired", "issuer-key.reinstated", "issuer-key.suspended", "issuer-key.activated", "issuer-key.imported" })
         {
-            Assert.Contains(action, timeline, StringComparison.Ordinal);
+            Assert.Contains(action, codes);
         }
+
+        Assert.Contains("Issuer key set reinstated", timeline, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -112,7 +115,7 @@ public sealed class IssuerKeyPagesTests
         Assert.Empty(cut.FindAll("[data-testid=issuer-key-actions]"));
         Assert.Empty(cut.FindAll("button[data-testid]"));
         Assert.Empty(cut.FindAll("[data-testid=issuer-key-damaged]"));
-        Assert.Contains("issuer-key.suspended", cut.Find("[data-testid=issuer-key-timeline]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Issuer key set suspended", cut.Find("[data-testid=issuer-key-timeline]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

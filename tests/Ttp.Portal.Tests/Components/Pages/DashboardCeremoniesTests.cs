@@ -88,7 +88,7 @@ public sealed class DashboardCeremoniesTests
         var cut = domain.Context.Render<HomePage>();
 
         cut.WaitForAssertion(() => Assert.NotNull(cut.Find("[data-testid=recent-actions]")), Load);
-        Assert.Contains("ceremony.opened", cut.Find("[data-testid=recent-actions]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("Ceremony opened", cut.Find("[data-testid=recent-actions]").TextContent, StringComparison.Ordinal);
         Assert.Empty(cut.FindAll("[data-testid=dashboard-ceremonies]"));
     }
 

@@ -34,7 +34,9 @@ public sealed class HomePageTests
         Assert.Contains("0 active of 0", cut.Find("[data-testid=active-key-sets]").TextContent, StringComparison.Ordinal);
         Assert.Contains("1 change waits for a second Operator", cut.Find("[data-testid=pending-changes]").TextContent, StringComparison.Ordinal);
         var recent = cut.Find("[data-testid=recent-actions]").TextContent;
-        Assert.Contains("tsm.scope-updated", recent, StringComparison.Ordinal);
+        Assert.Contains("TSM scope changed", recent, StringComparison.Ordinal);
+        Assert.Contains(cut.FindAll("[data-testid=recent-actions] [data-testid=audit-action]"), e => e.GetAttribute("data-code") == "tsm.scope-updated");
+        Assert.DoesNotContain("tsm.scope-updated", recent, StringComparison.Ordinal);
         Assert.Contains("user:" + PortalDomain.OperatorB, recent, StringComparison.Ordinal);
     }
 }

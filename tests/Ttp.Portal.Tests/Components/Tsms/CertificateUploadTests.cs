@@ -26,7 +26,8 @@ public sealed class CertificateUploadTests
         Assert.Equal("CN=preview.example, O=Preview TSM", cut.Find("[data-testid=certificate-issuer]").TextContent);
         Assert.Contains("2030-05-17 13:45", cut.Find("[data-testid=certificate-validity]").TextContent, StringComparison.Ordinal);
         Assert.Equal("RSA 2048 bits", cut.Find("[data-testid=certificate-key]").TextContent);
-        Assert.Equal(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(der)), cut.Find("[data-testid=certificate-thumbprint]").TextContent);
+        Assert.Equal(string.Join(':', Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(der)).Chunk(2).Select(c => new string(c))),
+            cut.Find("[data-testid=certificate-thumbprint] [data-testid=thumbprint-value]").TextContent);
         Assert.NotNull(cut.Find("[data-testid=certificate-acceptable]"));
         Assert.Empty(cut.FindAll("[data-testid=certificate-problem]"));
     }

@@ -43,7 +43,8 @@ public sealed class TsmDetailsPageTests
         cut.WaitForAssertion(() => Assert.Equal("Active", cut.Find("[data-testid=tsm-state]").TextContent.Trim()));
         var tsm = await domain.Tsms.GetAsync("acme");
         Assert.Equal((TsmState.Active, "user:" + PortalDomain.OperatorB), (tsm.State, tsm.ApprovedBy));
-        Assert.Contains("tsm.approved", cut.Find("[data-testid=tsm-timeline]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("TSM approved", cut.Find("[data-testid=tsm-timeline]").TextContent, StringComparison.Ordinal);
+        Assert.Contains(cut.FindAll("[data-testid=tsm-timeline] [data-testid=audit-action]"), e => e.GetAttribute("data-code") == "tsm.approved");
         Assert.NotNull(cut.Find("[data-testid=tsm-suspend]"));
     }
 
@@ -77,11 +78,11 @@ public sealed class TsmDetailsPageTests
         cut.WaitForAssertion(() => Assert.Equal("acme", cut.Find("[data-testid=tsm-title]").TextContent));
         Assert.Empty(cut.FindAll("[data-testid=tsm-actions]"));
         // The Security officer's buttons on this page are the KEK section's (TsmKeksPanelTests); none of accreditation.
-        Assert.Equal(["kek-new"], cut.FindAll("button[data-testid]").Select(b => b.GetAttribute("data-testid")));
+        Assert.Equal(["kek-new"], cut.FindAll("button[data-testid]").Select(b => b.GetAttribute("data-testid")).Where(id => id != "thumbprint-copy"));
         Assert.Empty(cut.FindAll("[data-testid=tsm-edit-scope]"));
         Assert.Empty(cut.FindAll("[data-testid=certificate-retire]"));
         Assert.Empty(cut.FindAll("[data-testid=rotation-file]"));
-        Assert.Contains("tsm.registered", cut.Find("[data-testid=tsm-timeline]").TextContent, StringComparison.Ordinal);
+        Assert.Contains("TSM registered", cut.Find("[data-testid=tsm-timeline]").TextContent, StringComparison.Ordinal);
     }
 
     [Fact]

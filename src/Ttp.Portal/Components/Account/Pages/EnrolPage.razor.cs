@@ -112,7 +112,7 @@ public sealed partial class EnrolPage
 
     private static string Sentence(string message) => Components.Shared.PageActions.Sentence(message, "This enrolment link cannot be used.");
 
-    private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
+    private static string Format(DateTimeOffset time) => Ttp.Portal.Components.Shared.TimeDisplay.Format(time);
 
     private sealed class LinkInput
     {

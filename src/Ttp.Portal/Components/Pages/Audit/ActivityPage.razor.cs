@@ -69,7 +69,7 @@ public sealed partial class ActivityPage
 
     private string RangeText => _activity is null
         ? string.Empty
-        : $"From {ActivityRange.Format(_activity.From)} to {ActivityRange.Format(_activity.To)} UTC, per {PeriodName}: " +
+        : $"From {Shared.TimeDisplay.Format(_activity.From)} to {Shared.TimeDisplay.Format(_activity.To)}, per {PeriodName}: " +
           $"{Number(_activity.Periods.Sum(p => p.Total))} requests, {Number(_activity.Periods.Sum(p => p.Refused))} refused.";
 
     protected override async Task OnParametersSetAsync()

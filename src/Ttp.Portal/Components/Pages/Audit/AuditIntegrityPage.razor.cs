@@ -89,7 +89,7 @@ public sealed partial class AuditIntegrityPage : IDisposable
     {
         null => string.Empty,
         { State: AuditVerificationState.Passed } v => string.Create(CultureInfo.InvariantCulture,
-            $"Intact: {v.RecordsChecked:N0} records and {v.CheckpointsChecked ?? 0:N0} checkpoints verified ({TsmDisplay.Time(v.FinishedAt)})."),
+            $"Intact: {v.RecordsChecked:N0} records and {v.CheckpointsChecked ?? 0:N0} checkpoints verified ({Shared.TimeDisplay.Format(v.FinishedAt)})."),
         { State: AuditVerificationState.Failed, FirstBrokenSequence: { } broken } v => string.Create(CultureInfo.InvariantCulture,
             $"Broken at record {broken:N0}: {v.Problem}"),
         { State: AuditVerificationState.Abandoned } v => "Abandoned: " + v.Problem,

@@ -84,6 +84,9 @@ public abstract class AuditSearchPage<TRow, TFilter> : ComponentBase, IDisposabl
         return ExportPath + "?format=" + format + (query.Length == 0 ? string.Empty : "&" + query);
     }
 
+    /// <summary>Whether the valid filter searched narrows anything (an empty result then means "no match", not "none yet").</summary>
+    protected bool IsFiltered => Filter is not null && Format(Filter).Length > 0;
+
     /// <summary>"Page N".</summary>
     protected string PageText => "Page " + (Pager.Page + 1).ToString(CultureInfo.InvariantCulture);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using MudBlazor;
 using Ttp.Domain;
 using Ttp.Domain.Staff;
@@ -94,8 +93,6 @@ public sealed partial class StaffPage
             await RefreshAsync();
         }
     }
-
-    private static string Format(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
     private static string Sentence(string message) => Shared.PageActions.Sentence(message, "The change was refused.");
 }

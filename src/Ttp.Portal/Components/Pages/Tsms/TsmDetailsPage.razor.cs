@@ -124,7 +124,7 @@ public sealed partial class TsmDetailsPage
                 d => d.Submit, async at =>
                 {
                     await Accreditation.RetireCertificateAsync(Name, certificate.Sha256Thumbprint, at);
-                    return $"Certificate retires at {TsmDisplay.Time(at)}.";
+                    return $"Certificate retires at {Shared.TimeDisplay.Format(at)}.";
                 }
             },
         };
@@ -183,8 +183,8 @@ public sealed partial class TsmDetailsPage
     private Task RunAsync(Func<Task<string>> change) => PageActions.RunAsync(Snackbar, change, busy => _busy = busy, LoadAsync, refusal => _refusal = refusal);
 
     private string CertificateStatus(TsmCertificate c) =>
-        c.IsRetired(_now) ? $"retired {TsmDisplay.Time(c.RetiredAt)}"
-        : c.RetiredAt is { } at ? $"retiring at {TsmDisplay.Time(at)}"
+        c.IsRetired(_now) ? $"retired {Shared.TimeDisplay.Format(c.RetiredAt)}"
+        : c.RetiredAt is { } at ? $"retiring at {Shared.TimeDisplay.Format(at)}"
         : _now > c.NotAfter ? "expired"
         : _now < c.NotBefore ? "not yet valid"
         : "current";

@@ -124,5 +124,5 @@ public sealed partial class TsmKeksPanel
 
     private string Describe(Kek kek) => $"KEK {kek.Index} version {kek.Version} of TSM '{TsmName}'";
 
-    private static string ByAt(string? by, DateTimeOffset? at) => by is null ? "-" : $"{TsmDisplay.Time(at)} by {by}";
+    private static string ByAt(string? by, DateTimeOffset? at) => by is null ? "-" : $"{Shared.TimeDisplay.Format(at)} by {by}";
 }
