@@ -119,7 +119,7 @@ public sealed class StaffAccountService(
                 throw new RuleViolationException("enrol an authenticator first: recovery codes stand in for it");
             }
 
-            var value = StaffUserStore.HashedPrefix + string.Join(';', codes.Select(c => StaffUserStore.Hash(stored.Id, c)));
+            var value = StaffUserStore.StoredCodes(stored.Id, codes);
             var token = await db.UserTokens.SingleOrDefaultAsync(
                 t => t.UserId == stored.Id && t.LoginProvider == StaffUserStore.InternalProvider && t.Name == StaffUserStore.RecoveryCodesName, cancellationToken);
             if (token is null)

@@ -92,8 +92,12 @@ public sealed class StaffUserStore(TtpDbContext context, KeyVault vault, Identit
     {
         ArgumentNullException.ThrowIfNull(user);
         ArgumentNullException.ThrowIfNull(recoveryCodes);
-        return base.SetTokenAsync(user, InternalProvider, RecoveryCodesName, HashedPrefix + string.Join(';', recoveryCodes.Select(c => Hash(user.Id, c))), cancellationToken);
+        return base.SetTokenAsync(user, InternalProvider, RecoveryCodesName, StoredCodes(user.Id, recoveryCodes), cancellationToken);
     }
+
+    /// <summary>The stored form of a set of recovery codes (the token's value): the prefix, then each code's hash.</summary>
+    internal static string StoredCodes(Guid userId, IEnumerable<string> codes) =>
+        HashedPrefix + string.Join(';', codes.Select(c => Hash(userId, c)));
 
     /// <inheritdoc />
     public override async Task<bool> RedeemCodeAsync(StaffUser user, string code, CancellationToken cancellationToken)
